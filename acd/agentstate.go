@@ -1,0 +1,183 @@
+package acd
+
+import (
+	"context"
+
+	"github.com/finessed/finessed/model"
+)
+
+// StateRequest is a PUT on a User: sign in, sign out or change state.
+type StateRequest struct {
+	AgentID      string
+	State        model.AgentState
+	Extension    string
+	ReasonCodeID string
+	RequestID    string
+}
+
+// ChangeState applies req for actor. A request that can never be valid
+// returns a *RequestError and changes nothing. A valid request that the
+// agent's current state refuses returns nil and commits an asynchronous
+// error event on the agent's User node, as Finesse does; every accepted
+// request commits exactly one event on that node carrying req.RequestID.
+func (e *Engine) ChangeState(ctx context.Context, actor *User, req StateRequest) error {
+	target, ok := e.dir.users[req.AgentID]
+	if !ok {
+		return refuse(ErrUserNotFound, req.AgentID, "no such user")
+	}
+	if err := AuthorizeStateChange(actor, target); err != nil {
+		return err
+	}
+	if !target.IsAgent() {
+		return refuse(ErrNotAuthorized, target.ID, "the user is not an agent")
+	}
+	forced := actor != target
+	if err := e.checkStateRequest(target, req, forced); err != nil {
+		return err
+	}
+	return e.store.Update(ctx, func(tx Tx) error {
+		a, err := tx.Agent(target.ID)
+		if err != nil {
+			return err
+		}
+		next, refusal := e.transition(tx, target, a, req, forced)
+		if refusal != nil {
+			tx.Emit(e.userErrorEvent(target, req.RequestID, *refusal))
+			return nil
+		}
+		tx.PutAgent(next)
+		tx.Emit(e.userEvent(target, next, req.RequestID))
+		return nil
+	})
+}
+
+// transition is the agent state machine: the agent after req, or the
+// refusal to report asynchronously.
+func (e *Engine) transition(tx Tx, u *User, a Agent, req StateRequest, forced bool) (Agent, *model.APIError) {
+	switch {
+	case req.State == model.StateLogin:
+		return e.signIn(tx, u, a, req.Extension)
+	case !a.State.SignedIn():
+		return a, &asyncInvalidState
+	case a.State.OnCall():
+		return e.pend(a, req, forced)
+	case forced:
+		return e.force(tx, a, req.State)
+	}
+	return e.request(tx, a, req)
+}
+
+// signIn signs the agent in on ext, or moves a signed-in agent to ext
+// keeping its state (a repeated sign-in is forced, as in Finesse).
+func (e *Engine) signIn(tx Tx, u *User, a Agent, ext string) (Agent, *model.APIError) {
+	if !e.dir.IsDevice(ext) {
+		refusal := asyncInvalidDevice(ext)
+		return a, &refusal
+	}
+	holder, err := tx.DeviceHolder(ext)
+	if err != nil || (holder != "" && holder != u.ID) {
+		refusal := asyncDeviceBusy(ext)
+		return a, &refusal
+	}
+	if a.State.SignedIn() {
+		if a.Extension != ext {
+			tx.SetDeviceHolder(a.Extension, "")
+		}
+	} else {
+		a = e.enter(a, model.StateNotReady, "-1")
+	}
+	a.Extension = ext
+	tx.SetDeviceHolder(ext, u.ID)
+	return a, nil
+}
+
+// request applies an agent's own request while it is not on a call.
+func (e *Engine) request(tx Tx, a Agent, req StateRequest) (Agent, *model.APIError) {
+	switch req.State {
+	case model.StateReady:
+		return e.enter(a, model.StateReady, ""), nil
+	case model.StateNotReady:
+		return e.enter(a, model.StateNotReady, reasonOrNone(req.ReasonCodeID)), nil
+	case model.StateLogout:
+		if a.State == model.StateNotReady || (e.dir.UCCX() && a.State == model.StateReady) {
+			return e.signOut(tx, a, reasonOrNone(req.ReasonCodeID)), nil
+		}
+	}
+	return a, &asyncInvalidState
+}
+
+// force applies a supervisor's request for an agent not on a call, with
+// the reason code Finesse hard-codes for it.
+func (e *Engine) force(tx Tx, a Agent, state model.AgentState) (Agent, *model.APIError) {
+	switch state {
+	case model.StateReady:
+		return e.enter(a, model.StateReady, ""), nil
+	case model.StateNotReady:
+		if a.State == model.StateReady || a.State == model.StateWork || a.State == model.StateWorkReady {
+			return e.enter(a, model.StateNotReady, e.forcedNotReadyCode()), nil
+		}
+	case model.StateLogout:
+		return e.signOut(tx, a, e.forcedLogoutCode()), nil
+	}
+	return a, &asyncInvalidState
+}
+
+// pend records a request made during a call as the pending state, applied
+// when the call ends.
+func (e *Engine) pend(a Agent, req StateRequest, forced bool) (Agent, *model.APIError) {
+	reason := reasonOrNone(req.ReasonCodeID)
+	switch {
+	case req.State == model.StateReady:
+		reason = ""
+	case forced && req.State == model.StateLogout:
+		reason = e.forcedLogoutCode()
+	case !forced && req.State == model.StateNotReady:
+	default:
+		return a, &asyncInvalidState
+	}
+	a.PendingState, a.PendingReasonCodeID = req.State, reason
+	return a, nil
+}
+
+// enter moves a to state with reason, stamping the change time when
+// either changes.
+func (e *Engine) enter(a Agent, state model.AgentState, reason string) Agent {
+	if a.State != state || a.ReasonCodeID != reason {
+		a.StateChangeTime = e.clock.Now()
+	}
+	a.State, a.ReasonCodeID = state, reason
+	a.PendingState, a.PendingReasonCodeID = "", ""
+	return a
+}
+
+func (e *Engine) signOut(tx Tx, a Agent, reason string) Agent {
+	if a.Extension != "" {
+		tx.SetDeviceHolder(a.Extension, "")
+	}
+	a = e.enter(a, model.StateLogout, reason)
+	a.Extension = ""
+	return a
+}
+
+func reasonOrNone(id string) string {
+	if id == "" {
+		return "-1"
+	}
+	return id
+}
+
+// forcedNotReadyCode and forcedLogoutCode are the reason codes Finesse
+// sends when a supervisor changes an agent's state.
+func (e *Engine) forcedNotReadyCode() string {
+	if e.dir.UCCX() {
+		return "33"
+	}
+	return "999"
+}
+
+func (e *Engine) forcedLogoutCode() string {
+	if e.dir.UCCX() {
+		return "22"
+	}
+	return "999"
+}

@@ -1,0 +1,76 @@
+package acd
+
+import "github.com/finessed/finessed/model"
+
+// checkStateRequest refuses, synchronously, a state request that no agent
+// state could make valid.
+func (e *Engine) checkStateRequest(u *User, req StateRequest, forced bool) error {
+	switch {
+	case req.State == "":
+		return refuse(ErrParameterMissing, "state", "State Parameter missing")
+	case !requestable(req.State):
+		return refuse(ErrInvalidInput, "state", "Invalid State specified for user")
+	case forced && !supervisorRequestable(req.State):
+		return refuse(ErrInvalidState, "state", "a supervisor may only set READY, NOT_READY or LOGOUT")
+	}
+	if req.State == model.StateLogin {
+		if req.Extension == "" {
+			return refuse(ErrParameterMissing, "extension", "Extension Parameter missing")
+		}
+		if !IsDialString(req.Extension) {
+			return refuse(ErrBadRequest, "extension", "the extension is not a dial string")
+		}
+	}
+	return e.checkReason(u, req, forced)
+}
+
+func (e *Engine) checkReason(u *User, req StateRequest, forced bool) error {
+	category, takesReason := reasonCategory(req.State)
+	switch {
+	case req.ReasonCodeID == "" && (forced || !takesReason):
+		return nil
+	case req.ReasonCodeID != "" && forced:
+		return refuse(ErrInvalidInput, "reasonCodeId", "a supervisor may not give a reason code")
+	case req.ReasonCodeID != "" && !takesReason:
+		return refuse(ErrInvalidInput, "reasonCodeId", "no reason code applies to state "+string(req.State))
+	case req.ReasonCodeID == "":
+		if len(e.dir.ReasonCodes(category, teamID(u))) > 0 {
+			return refuse(ErrParameterMissing, "reasonCodeId", "a reason code is required for "+string(req.State))
+		}
+		return nil
+	}
+	rc, ok := e.dir.ReasonCode(req.ReasonCodeID)
+	if !ok || rc.Category != category || !forTeam(e.dir.reasonTeams[rc.ID], teamID(u)) {
+		return refuse(ErrInvalidInput, "reasonCodeId", "no "+string(category)+" reason code "+req.ReasonCodeID+" for this user")
+	}
+	return nil
+}
+
+func requestable(s model.AgentState) bool {
+	switch s {
+	case model.StateLogin, model.StateLogout, model.StateReady, model.StateNotReady, model.StateWork, model.StateWorkReady:
+		return true
+	}
+	return false
+}
+
+func supervisorRequestable(s model.AgentState) bool {
+	return s == model.StateReady || s == model.StateNotReady || s == model.StateLogout
+}
+
+func reasonCategory(s model.AgentState) (model.ReasonCategory, bool) {
+	switch s {
+	case model.StateNotReady:
+		return model.CategoryNotReady, true
+	case model.StateLogout:
+		return model.CategoryLogout, true
+	}
+	return "", false
+}
+
+func teamID(u *User) string {
+	if u.Team == nil {
+		return ""
+	}
+	return u.Team.ID
+}

@@ -1,0 +1,97 @@
+package acd
+
+import (
+	"time"
+
+	"github.com/finessed/finessed/model"
+)
+
+// Config is the directory and behaviour of one deployment, as a config file
+// spells it. Package config reads it from YAML; the demo directory is one.
+type Config struct {
+	XMPPDomain string         `yaml:"xmppDomain"`
+	Settings   Settings       `yaml:"settings"`
+	Users      []UserConfig   `yaml:"users"`
+	Teams      []TeamConfig   `yaml:"teams"`
+	Queues     []QueueConfig  `yaml:"queues"`
+	Devices    []string       `yaml:"devices"` // extensions, or ranges such as "3001-3020"
+	Reasons    []ReasonConfig `yaml:"reasonCodes"`
+	WrapUps    []WrapUpConfig `yaml:"wrapUpReasons"`
+	PhoneBooks []BookConfig   `yaml:"phoneBooks"`
+}
+
+// Settings are the deployment-wide behaviour switches and timers.
+type Settings struct {
+	// DeploymentType is UCCE (the default) or UCCX and selects the
+	// transition rules and system reason codes that differ between them.
+	DeploymentType string        `yaml:"deploymentType"`
+	WrapUpTimer    time.Duration `yaml:"wrapUpTimer"`
+	RingNoAnswer   time.Duration `yaml:"ringNoAnswer"`
+	// LockoutAttempts bad passwords in a row lock an account for
+	// LockoutDuration.
+	LockoutAttempts int           `yaml:"lockoutAttempts"`
+	LockoutDuration time.Duration `yaml:"lockoutDuration"`
+	TimezoneOffset  int           `yaml:"timezoneOffset"` // minutes east of UTC
+}
+
+// UserConfig is one user of the directory.
+type UserConfig struct {
+	ID        string `yaml:"id"` // the loginId (agent id)
+	LoginName string `yaml:"loginName"`
+	FirstName string `yaml:"firstName"`
+	LastName  string `yaml:"lastName"`
+	// Password is a plain password; PasswordHash a bcrypt hash of one. A
+	// user has exactly one of them.
+	Password     string       `yaml:"password"`
+	PasswordHash string       `yaml:"passwordHash"`
+	Roles        []model.Role `yaml:"roles"`
+	Team         string       `yaml:"team"`       // the team the user is an agent of
+	Supervises   []string     `yaml:"supervises"` // teams, for supervisors
+}
+
+// TeamConfig is one team and the wrap-up rules of its agents.
+type TeamConfig struct {
+	ID               string           `yaml:"id"`
+	Name             string           `yaml:"name"`
+	WrapUpOnIncoming model.WrapUpMode `yaml:"wrapUpOnIncoming"`
+	WrapUpOnOutgoing model.WrapUpMode `yaml:"wrapUpOnOutgoing"`
+}
+
+// QueueConfig is one queue (skill group) and its agents.
+type QueueConfig struct {
+	ID     string   `yaml:"id"`
+	Name   string   `yaml:"name"`
+	Agents []string `yaml:"agents"`
+}
+
+// ReasonConfig is one configured NOT_READY or LOGOUT reason code.
+type ReasonConfig struct {
+	ID       string               `yaml:"id"`
+	Category model.ReasonCategory `yaml:"category"`
+	Code     int                  `yaml:"code"`
+	Label    string               `yaml:"label"`
+	Teams    []string             `yaml:"teams"` // empty: for all teams
+}
+
+// WrapUpConfig is one wrap-up reason.
+type WrapUpConfig struct {
+	ID    string   `yaml:"id"`
+	Label string   `yaml:"label"`
+	Teams []string `yaml:"teams"` // empty: for all teams
+}
+
+// BookConfig is one phone book with its contacts.
+type BookConfig struct {
+	ID       string          `yaml:"id"`
+	Name     string          `yaml:"name"`
+	Teams    []string        `yaml:"teams"` // empty: a global phone book
+	Contacts []ContactConfig `yaml:"contacts"`
+}
+
+// ContactConfig is one phone book entry.
+type ContactConfig struct {
+	FirstName   string `yaml:"firstName"`
+	LastName    string `yaml:"lastName"`
+	PhoneNumber string `yaml:"phoneNumber"`
+	Description string `yaml:"description"`
+}

@@ -1,0 +1,167 @@
+package acd
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/finessed/finessed/model"
+)
+
+func (d *Directory) addTeams(cfg Config) error {
+	for _, tc := range cfg.Teams {
+		if tc.ID == "" || d.teams[tc.ID] != nil {
+			return fmt.Errorf("team %q: id missing or repeated", tc.ID)
+		}
+		t := &Team{ID: tc.ID, Name: tc.Name, WrapUpOnIncoming: tc.WrapUpOnIncoming, WrapUpOnOutgoing: tc.WrapUpOnOutgoing}
+		if t.WrapUpOnIncoming == "" {
+			t.WrapUpOnIncoming = model.WrapUpOptional
+		}
+		if t.WrapUpOnOutgoing == "" {
+			t.WrapUpOnOutgoing = model.WrapUpOptional
+		}
+		if !t.WrapUpOnIncoming.Valid() || !t.WrapUpOnOutgoing.Valid() {
+			return fmt.Errorf("team %s: unknown wrap-up mode", tc.ID)
+		}
+		d.teams[t.ID] = t
+		d.teamOrder = append(d.teamOrder, t.ID)
+	}
+	return nil
+}
+
+func (d *Directory) addUsers(cfg Config) error {
+	for _, uc := range cfg.Users {
+		u, err := d.newUser(uc)
+		if err != nil {
+			return fmt.Errorf("user %q: %w", uc.ID, err)
+		}
+		d.users[u.ID] = u
+		if u.LoginName != "" {
+			d.byLoginName[u.LoginName] = u
+		}
+		d.userOrder = append(d.userOrder, u.ID)
+	}
+	return nil
+}
+
+func (d *Directory) newUser(uc UserConfig) (*User, error) {
+	if err := CheckUsername(uc.ID); err != nil {
+		return nil, err
+	}
+	if d.users[uc.ID] != nil || d.byLoginName[uc.ID] != nil {
+		return nil, errors.New("id repeated")
+	}
+	if uc.LoginName != "" {
+		if err := CheckUsername(uc.LoginName); err != nil {
+			return nil, err
+		}
+		if d.byLoginName[uc.LoginName] != nil || d.users[uc.LoginName] != nil {
+			return nil, fmt.Errorf("loginName %q repeated", uc.LoginName)
+		}
+	}
+	sec, err := newSecret(uc.Password, uc.PasswordHash)
+	if err != nil {
+		return nil, err
+	}
+	u := &User{ID: uc.ID, LoginName: uc.LoginName, FirstName: uc.FirstName, LastName: uc.LastName, Roles: uc.Roles, secret: sec}
+	if len(u.Roles) == 0 {
+		u.Roles = []model.Role{model.RoleAgent}
+	}
+	for _, r := range u.Roles {
+		if r != model.RoleAgent && r != model.RoleSupervisor && r != model.RoleAdmin {
+			return nil, fmt.Errorf("unknown role %q", r)
+		}
+	}
+	if uc.Team != "" {
+		t, ok := d.teams[uc.Team]
+		if !ok {
+			return nil, fmt.Errorf("unknown team %q", uc.Team)
+		}
+		u.Team = t
+		t.Agents = append(t.Agents, u)
+	}
+	for _, id := range uc.Supervises {
+		t, ok := d.teams[id]
+		if !ok {
+			return nil, fmt.Errorf("supervises unknown team %q", id)
+		}
+		u.Supervises = append(u.Supervises, t)
+	}
+	if len(u.Supervises) > 0 && !u.HasRole(model.RoleSupervisor) {
+		return nil, errors.New("supervises teams without the Supervisor role")
+	}
+	return u, nil
+}
+
+// CheckUsername applies Finesse's username rule: 7-bit printable ASCII
+// without / \ [ ] : ; | = , + * ? < >.
+func CheckUsername(name string) error {
+	if name == "" {
+		return errors.New("empty username")
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c < 33 || c > 126 || strings.IndexByte(`/\[]:;|=,+*?<>`, c) >= 0 {
+			return fmt.Errorf("username %q: character %q is not allowed", name, c)
+		}
+	}
+	return nil
+}
+
+func (d *Directory) addQueues(cfg Config) error {
+	for _, qc := range cfg.Queues {
+		if qc.ID == "" || d.queues[qc.ID] != nil {
+			return fmt.Errorf("queue %q: id missing or repeated", qc.ID)
+		}
+		q := &Queue{ID: qc.ID, Name: qc.Name}
+		for _, id := range qc.Agents {
+			u, ok := d.users[id]
+			if !ok {
+				return fmt.Errorf("queue %s: unknown agent %q", qc.ID, id)
+			}
+			q.Agents = append(q.Agents, u)
+			u.Queues = append(u.Queues, q)
+		}
+		d.queues[q.ID] = q
+		d.queueOrder = append(d.queueOrder, q.ID)
+	}
+	return nil
+}
+
+func (d *Directory) addDevices(cfg Config) error {
+	for _, spec := range cfg.Devices {
+		from, to, isRange := strings.Cut(spec, "-")
+		if !isRange {
+			to = from
+		}
+		lo, err1 := strconv.Atoi(from)
+		hi, err2 := strconv.Atoi(to)
+		if err1 != nil || err2 != nil || lo > hi || hi-lo > 100000 {
+			if !isRange && IsDialString(spec) {
+				d.devices[spec] = true
+				continue
+			}
+			return fmt.Errorf("device %q: want an extension or a range such as 3001-3020", spec)
+		}
+		for n := lo; n <= hi; n++ {
+			d.devices[strconv.Itoa(n)] = true
+		}
+	}
+	return nil
+}
+
+// IsDialString reports whether s can be dialled: digits with an optional
+// leading +, at most 32 characters.
+func IsDialString(s string) bool {
+	digits := strings.TrimPrefix(s, "+")
+	if digits == "" || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,132 @@
+package acd
+
+import (
+	"context"
+	"errors"
+
+	"github.com/finessed/finessed/model"
+)
+
+// Engine owns every change of state. Its methods are safe for concurrent use.
+type Engine struct {
+	dir   *Directory
+	store Store
+	clock Clock
+	auth  *Authenticator
+	nodes Nodes
+}
+
+// Nodes describes the Finesse nodes SystemInfo reports.
+type Nodes struct {
+	Primary   model.NodeInfo
+	Secondary model.NodeInfo
+}
+
+// Options are what an Engine is built from. Store, Clock and Lockouts
+// default to the in-memory implementations and the system clock.
+type Options struct {
+	Directory *Directory
+	Store     Store
+	Clock     Clock
+	Lockouts  Lockouts
+	Nodes     Nodes
+}
+
+// memoryLogRetain is how many events the default in-memory log keeps for
+// sessions that reconnect and replay.
+const memoryLogRetain = 100000
+
+// NewEngine returns an Engine over opts.
+func NewEngine(opts Options) (*Engine, error) {
+	if opts.Directory == nil {
+		return nil, errors.New("new engine: no directory")
+	}
+	if opts.Clock == nil {
+		opts.Clock = SystemClock{}
+	}
+	if opts.Store == nil {
+		opts.Store = NewMemoryStore(opts.Clock, memoryLogRetain)
+	}
+	return &Engine{
+		dir:   opts.Directory,
+		store: opts.Store,
+		clock: opts.Clock,
+		auth:  NewAuthenticator(opts.Directory, opts.Clock, opts.Lockouts),
+		nodes: opts.Nodes,
+	}, nil
+}
+
+// Directory is the engine's directory.
+func (e *Engine) Directory() *Directory { return e.dir }
+
+// Authenticate checks a username (loginId or loginName) and password.
+func (e *Engine) Authenticate(username, password string) (*User, error) {
+	return e.auth.Authenticate(username, password)
+}
+
+// SystemInfo describes the deployment and its status.
+func (e *Engine) SystemInfo() model.SystemInfo {
+	return model.SystemInfo{
+		CurrentTimestamp: e.clock.Now(),
+		DeploymentType:   e.dir.Settings.DeploymentType,
+		Status:           model.StatusInService,
+		SystemAuthMode:   "NON_SSO",
+		TimezoneOffset:   e.dir.Settings.TimezoneOffset,
+		XMPPDomain:       e.dir.Domain,
+		XMPPPubSubDomain: "pubsub." + e.dir.Domain,
+		PrimaryNode:      e.nodes.Primary,
+		SecondaryNode:    e.nodes.Secondary,
+	}
+}
+
+// User is the full view of user idOrName (loginId or loginName) for actor.
+func (e *Engine) User(ctx context.Context, actor *User, idOrName string) (model.User, error) {
+	u, ok := e.dir.User(idOrName)
+	if !ok {
+		return model.User{}, refuse(ErrUserNotFound, idOrName, "no such user")
+	}
+	if err := AuthorizeView(actor, u); err != nil {
+		return model.User{}, err
+	}
+	a, err := e.store.Agent(ctx, u.ID)
+	if err != nil {
+		return model.User{}, err
+	}
+	return e.userView(u, a), nil
+}
+
+// Users is the full view of every user; only administrators may see it.
+func (e *Engine) Users(ctx context.Context, actor *User) ([]model.User, error) {
+	if err := AuthorizeAdmin(actor); err != nil {
+		return nil, err
+	}
+	agents, err := e.agentsByID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	users := e.dir.Users()
+	out := make([]model.User, 0, len(users))
+	for _, u := range users {
+		out = append(out, e.userView(u, agentOf(agents, u.ID)))
+	}
+	return out, nil
+}
+
+func (e *Engine) agentsByID(ctx context.Context) (map[string]Agent, error) {
+	list, err := e.store.Agents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]Agent, len(list))
+	for _, a := range list {
+		m[a.ID] = a
+	}
+	return m, nil
+}
+
+func agentOf(agents map[string]Agent, id string) Agent {
+	if a, ok := agents[id]; ok {
+		return a
+	}
+	return signedOut(id)
+}

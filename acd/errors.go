@@ -1,0 +1,54 @@
+package acd
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/finessed/finessed/model"
+)
+
+// The kinds of request that can never succeed. Package rest maps each to an
+// ApiErrors body and status in one place; a RequestError adds the detail.
+var (
+	ErrBadCredentials    = errors.New("bad credentials")
+	ErrUserNotFound      = errors.New("user not found")
+	ErrNotFound          = errors.New("not found")
+	ErrParameterMissing  = errors.New("parameter missing")
+	ErrInvalidInput      = errors.New("invalid input")
+	ErrBadRequest        = errors.New("bad request")
+	ErrInvalidState      = errors.New("invalid state")
+	ErrNotYourUser       = errors.New("user does not match the credentials")
+	ErrInvalidSupervisor = errors.New("not a supervisor of the agent's team")
+	ErrNotAuthorized     = errors.New("not authorized")
+)
+
+// RequestError is a refused request: Kind is one of the Err values above,
+// Field names the offending parameter (ErrorData) and Detail says why.
+type RequestError struct {
+	Kind   error
+	Field  string
+	Detail string
+}
+
+func (e *RequestError) Error() string {
+	return fmt.Sprintf("%v: %s (%s)", e.Kind, e.Detail, e.Field)
+}
+
+// Unwrap lets errors.Is match the Kind.
+func (e *RequestError) Unwrap() error { return e.Kind }
+
+func refuse(kind error, field, detail string) error {
+	return &RequestError{Kind: kind, Field: field, Detail: detail}
+}
+
+// The asynchronous refusals, reported as apiErrors Updates with the CTI
+// constants a UCCE-backed Finesse sends.
+var asyncInvalidState = model.APIError{Type: "Invalid State", Message: "CF_INVALID_OBJECT_STATE", Data: "22"}
+
+func asyncInvalidDevice(ext string) model.APIError {
+	return model.APIError{Type: "Invalid Device", Message: "CF_INVALID_LOGON_DEVICE_SPECIFIED", Data: ext}
+}
+
+func asyncDeviceBusy(ext string) model.APIError {
+	return model.APIError{Type: "Device Busy", Message: "CF_DEVICE_IN_USE", Data: ext}
+}

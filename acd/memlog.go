@@ -1,0 +1,87 @@
+package acd
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// MemoryLog is the in-memory Log: a bounded, ordered slice of events and a
+// channel that is closed to wake readers whenever events are appended.
+type MemoryLog struct {
+	retain int
+
+	mu     sync.Mutex
+	events []Event // oldest first; IDs are consecutive
+	last   EventID
+	wake   chan struct{}
+}
+
+// NewMemoryLog returns a log that keeps the newest retain events.
+func NewMemoryLog(retain int) *MemoryLog {
+	if retain < 1 {
+		retain = 1
+	}
+	return &MemoryLog{retain: retain, wake: make(chan struct{})}
+}
+
+func (l *MemoryLog) append(events []Event, now time.Time) {
+	if len(events) == 0 {
+		return
+	}
+	l.mu.Lock()
+	for _, e := range events {
+		l.last++
+		e.ID, e.Time = l.last, now
+		l.events = append(l.events, e)
+	}
+	if over := len(l.events) - l.retain; over > 0 {
+		// Copy rather than reslice so the dropped events can be collected.
+		l.events = append(l.events[:0:0], l.events[over:]...)
+	}
+	wake := l.wake
+	l.wake = make(chan struct{})
+	l.mu.Unlock()
+	close(wake)
+}
+
+// Read implements Log.
+func (l *MemoryLog) Read(ctx context.Context, after EventID, max int) ([]Event, error) {
+	for {
+		l.mu.Lock()
+		out := l.since(after, max)
+		wake := l.wake
+		l.mu.Unlock()
+		if len(out) > 0 {
+			return out, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-wake:
+		}
+	}
+}
+
+// since returns up to max events after id; l.mu must be held.
+func (l *MemoryLog) since(id EventID, max int) []Event {
+	if len(l.events) == 0 || id >= l.last {
+		return nil
+	}
+	first := l.events[0].ID
+	start := 0
+	if id >= first {
+		start = int(id - first + 1)
+	}
+	end := min(len(l.events), start+max)
+	out := make([]Event, end-start)
+	copy(out, l.events[start:end])
+	return out
+}
+
+// Last implements Log.
+func (l *MemoryLog) Last(ctx context.Context) (EventID, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.last, nil
+}

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+)
+
+// options are finessed's command-line settings.
+type options struct {
+	configFile  string
+	restAddr    string
+	restTLSAddr string
+	boshAddr    string
+	boshTLSAddr string
+	xmppAddr    string
+	metricsAddr string
+	redisURL    string
+	logLevel    slog.Level
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("finessed", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.configFile, "config", "", "YAML config `file` (default: the embedded demo directory)")
+	fs.StringVar(&o.restAddr, "rest-addr", ":8082", "REST API over HTTP (empty: off)")
+	fs.StringVar(&o.restTLSAddr, "rest-tls-addr", ":8445", "REST API over HTTPS (empty: off)")
+	fs.StringVar(&o.boshAddr, "bosh-addr", ":7071", "BOSH and WebSocket over HTTP (empty: off)")
+	fs.StringVar(&o.boshTLSAddr, "bosh-tls-addr", ":7443", "BOSH and WebSocket over HTTPS (empty: off)")
+	fs.StringVar(&o.xmppAddr, "xmpp-addr", ":5222", "XMPP client connections over TCP (empty: off)")
+	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics and /healthz here instead of on the REST listeners")
+	fs.StringVar(&o.redisURL, "redis", "", "shared state in Redis, as redis://host:port/db (empty: in memory)")
+	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "log `level`: debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return options{}, err
+	}
+	if fs.NArg() > 0 {
+		return options{}, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	return o, nil
+}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/config"
+	"github.com/finessed/finessed/model"
+	"github.com/finessed/finessed/rest"
+)
+
+// server is one finessed process: the engine and its listeners.
+type server struct {
+	opts      options
+	engine    *acd.Engine
+	cert      tls.Certificate
+	listeners []*listener
+}
+
+// listener is one HTTP listener; addr is its bound address once started.
+type listener struct {
+	name    string
+	addr    string
+	tls     bool
+	handler http.Handler
+	http    *http.Server
+}
+
+// shutdownGrace bounds how long in-flight requests may take to finish.
+const shutdownGrace = 10 * time.Second
+
+func newServer(opts options) (*server, error) {
+	file, err := loadConfig(opts.configFile)
+	if err != nil {
+		return nil, err
+	}
+	if opts.redisURL != "" {
+		return nil, errors.New("-redis: the Redis store is not available yet (issue #5); leave it empty for in-memory state")
+	}
+	dir, err := acd.NewDirectory(file.Config)
+	if err != nil {
+		return nil, err
+	}
+	engine, err := acd.NewEngine(acd.Options{Directory: dir, Nodes: acd.Nodes{Primary: thisNode(opts)}})
+	if err != nil {
+		return nil, err
+	}
+	s := &server{opts: opts, engine: engine}
+	if opts.restTLSAddr != "" {
+		if s.cert, err = certificate(file.TLS); err != nil {
+			return nil, err
+		}
+	}
+	s.addListeners()
+	return s, nil
+}
+
+func loadConfig(path string) (config.File, error) {
+	if path == "" {
+		slog.Info("no -config given: serving the embedded demo directory")
+		return config.Demo()
+	}
+	return config.Load(path)
+}
+
+// addListeners wires the handlers to the configured addresses.
+func (s *server) addListeners() {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	api := rest.New(s.engine, reg)
+	ops := http.NewServeMux()
+	ops.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	ops.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+
+	restHandler := http.Handler(api)
+	if s.opts.metricsAddr == "" {
+		ops.Handle("/", api)
+		restHandler = ops
+	} else {
+		s.add("metrics", s.opts.metricsAddr, false, ops)
+	}
+	s.add("rest", s.opts.restAddr, false, restHandler)
+	s.add("rest-tls", s.opts.restTLSAddr, true, restHandler)
+	if s.opts.xmppAddr != "" || s.opts.boshAddr != "" || s.opts.boshTLSAddr != "" {
+		slog.Warn("the notification service (-xmpp-addr, -bosh-addr, -bosh-tls-addr) is not served yet (issue #3)")
+	}
+}
+
+func (s *server) add(name, addr string, useTLS bool, h http.Handler) {
+	if addr == "" {
+		return
+	}
+	s.listeners = append(s.listeners, &listener{name: name, addr: addr, tls: useTLS, handler: h})
+}
+
+// start binds every listener, then serves them in the background. It binds
+// all before serving any, so that a port in use fails the start cleanly.
+func (s *server) start() error {
+	var bound []net.Listener
+	for _, l := range s.listeners {
+		ln, err := net.Listen("tcp", l.addr)
+		if err != nil {
+			for _, b := range bound {
+				b.Close()
+			}
+			return fmt.Errorf("listen %s on %s: %w", l.name, l.addr, err)
+		}
+		if l.tls {
+			ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{s.cert}, MinVersion: tls.VersionTLS12})
+		}
+		bound = append(bound, ln)
+		l.addr = ln.Addr().String()
+	}
+	for i, l := range s.listeners {
+		l.http = &http.Server{Handler: l.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+		go s.serve(l, bound[i])
+		slog.Info("listening", "listener", l.name, "addr", l.addr, "tls", l.tls)
+	}
+	return nil
+}
+
+// serve runs one listener until shutdown closes it.
+func (s *server) serve(l *listener, ln net.Listener) {
+	if err := l.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		slog.Error("listener failed", "listener", l.name, "err", err)
+	}
+}
+
+// shutdown stops accepting and waits for in-flight requests.
+func (s *server) shutdown(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, shutdownGrace)
+	defer cancel()
+	var errs []error
+	for _, l := range s.listeners {
+		if l.http != nil {
+			errs = append(errs, l.http.Shutdown(ctx))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// thisNode is how SystemInfo describes this node.
+func thisNode(opts options) model.NodeInfo {
+	host, _ := os.Hostname()
+	return model.NodeInfo{
+		Host:           host,
+		HTTPSPort:      port(opts.restTLSAddr),
+		XMPPPort:       port(opts.xmppAddr),
+		XMPPSecurePort: "",
+	}
+}
+
+func port(addr string) string {
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return ""
+	}
+	return p
+}

@@ -1,0 +1,21 @@
+package model
+
+import "testing"
+
+func BenchmarkUserUpdateMarshal(b *testing.B) {
+	u := testUser()
+	b.ReportAllocs()
+	for b.Loop() {
+		Marshal(Update{Event: EventPut, Source: u.URI(), Data: u.Element("user")}.Element())
+	}
+}
+
+func BenchmarkParseUserRequest(b *testing.B) {
+	body := []byte(`<User><state>NOT_READY</state><reasonCodeId>22</reasonCodeId></User>`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseUserRequest(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,88 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/beevik/etree"
+)
+
+// The Update event kinds.
+const (
+	EventPut    = "PUT"
+	EventPost   = "POST"
+	EventDelete = "DELETE"
+)
+
+// Update is the document a notification carries: what changed (Data), how
+// (Event), which request caused it and which resource it concerns.
+//
+// An Update with Errors is an asynchronous error report; it is rendered the
+// way live servers render those, which differs from success Updates.
+type Update struct {
+	Event     string
+	RequestID string
+	Source    string
+	Data      *etree.Element // the changed resource, e.g. User.Element("user")
+	Errors    []APIError
+}
+
+// Element renders the Update document.
+func (u Update) Element() *etree.Element {
+	if len(u.Errors) > 0 {
+		return u.errorElement()
+	}
+	el := etree.NewElement("Update")
+	data := el.CreateElement("data")
+	if u.Data != nil {
+		// A copy, because AddChild would move u.Data out of any tree it is in,
+		// including the one an earlier call of Element returned.
+		data.AddChild(u.Data.Copy())
+	}
+	addText(el, "event", u.Event)
+	addText(el, "requestId", u.RequestID)
+	addText(el, "source", u.Source)
+	return el
+}
+
+// errorElement renders an error Update: data, requestId, source, then a
+// lower-case event, as captured from a Finesse 12.5 server.
+func (u Update) errorElement() *etree.Element {
+	el := etree.NewElement("Update")
+	data := el.CreateElement("data")
+	data.AddChild(asyncErrorsElement(u.Errors))
+	addText(el, "requestId", u.RequestID)
+	addText(el, "source", u.Source)
+	event := u.Event
+	if event == "" {
+		event = EventPut
+	}
+	addText(el, "event", strings.ToLower(event))
+	return el
+}
+
+// ParseUpdate reads an Update document. An error Update gets its Errors
+// filled and its Event upper-cased back; any other gets Data set to a copy of
+// the first element inside <data>.
+func ParseUpdate(el *etree.Element) (Update, error) {
+	u := Update{
+		Event:     childText(el, "event"),
+		RequestID: childText(el, "requestId"),
+		Source:    childText(el, "source"),
+	}
+	first := el.FindElement("data/*")
+	switch {
+	case first == nil:
+		return u, nil
+	case strings.EqualFold(first.Tag, "apiErrors"):
+		errs, err := ParseAPIErrors(first)
+		if err != nil {
+			return Update{}, fmt.Errorf("parse Update %s: %w", u.Source, err)
+		}
+		u.Errors = errs
+		u.Event = strings.ToUpper(u.Event)
+	default:
+		u.Data = first.Copy()
+	}
+	return u, nil
+}

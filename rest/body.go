@@ -1,0 +1,46 @@
+package rest
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"github.com/beevik/etree"
+
+	"github.com/finessed/finessed/model"
+)
+
+// maxBodyBytes bounds a request body; Finesse bodies are a few hundred bytes.
+const maxBodyBytes = 64 << 10
+
+// readBody returns r's body after checking its size and content type. A
+// missing Content-Type is accepted, since many scripts leave it out.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/xml" && mt != "text/xml") {
+			return nil, fail(errMediaType, "Content-Type", "send the body as application/xml, not "+ct)
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, fail(errBodyTooLarge, strconv.Itoa(maxBodyBytes), "the body is larger than "+strconv.Itoa(maxBodyBytes)+" bytes")
+	}
+	if err != nil {
+		return nil, fail(errMalformed, "", "reading the body: "+err.Error())
+	}
+	return body, nil
+}
+
+// writeXML answers with status and the document el.
+func writeXML(w http.ResponseWriter, status int, el *etree.Element) {
+	body := model.Marshal(el)
+	h := w.Header()
+	h.Set("Content-Type", "application/xml")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
+}

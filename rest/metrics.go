@@ -1,0 +1,63 @@
+package rest
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// metrics counts requests and their latency by route template and status.
+type metrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "finesse_http_requests_total",
+			Help: "REST requests answered, by route template, method and status.",
+		}, []string{"route", "method", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "finesse_http_request_duration_seconds",
+			Help:    "REST request latency, by route template and method.",
+			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1},
+		}, []string{"route", "method"}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.requests, m.latency)
+	}
+	return m
+}
+
+// recorder remembers the status written and the route matched.
+type recorder struct {
+	http.ResponseWriter
+	status      int
+	wroteHeader bool
+	route       string
+	start       time.Time
+}
+
+func (m *metrics) start(w http.ResponseWriter) *recorder {
+	return &recorder{ResponseWriter: w, status: http.StatusOK, route: "unmatched", start: time.Now()}
+}
+
+func (w *recorder) WriteHeader(status int) {
+	if !w.wroteHeader {
+		w.status, w.wroteHeader = status, true
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *recorder) Write(b []byte) (int, error) {
+	w.wroteHeader = true
+	return w.ResponseWriter.Write(b)
+}
+
+func (m *metrics) finish(w *recorder, r *http.Request) {
+	m.requests.WithLabelValues(w.route, r.Method, strconv.Itoa(w.status)).Inc()
+	m.latency.WithLabelValues(w.route, r.Method).Observe(time.Since(w.start).Seconds())
+}

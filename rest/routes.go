@@ -1,0 +1,36 @@
+package rest
+
+import "net/http"
+
+// routes registers every resource. GET routes answer HEAD too.
+func (s *Server) routes() {
+	// Routes hang off the root router, not a subrouter: gorilla/mux reports
+	// a method mismatch inside a subrouter as "not found".
+	get := func(path string, h http.HandlerFunc) {
+		s.router.HandleFunc("/finesse/api"+path, h).Methods(http.MethodGet, http.MethodHead)
+	}
+	get("/User/{id}", s.getUser)
+	s.router.HandleFunc("/finesse/api/User/{id}", s.putUser).Methods(http.MethodPut)
+	get("/Users", s.getUsers)
+	get("/User/{id}/Queues", s.getUserQueues)
+	get("/User/{id}/ReasonCodes", s.getUserReasonCodes)
+	get("/User/{id}/ReasonCode/{code}", s.getUserReasonCode)
+	get("/User/{id}/WrapUpReasons", s.getUserWrapUpReasons)
+	get("/User/{id}/WrapUpReason/{reason}", s.getUserWrapUpReason)
+	get("/User/{id}/PhoneBooks", s.getUserPhoneBooks)
+	get("/Team/{id}", s.getTeam)
+	get("/Teams", s.getTeams)
+	get("/Queue/{id}", s.getQueue)
+	get("/ReasonCodes", s.getReasonCodes)
+	get("/ReasonCode/{id}", s.getReasonCode)
+	get("/WrapUpReasons", s.getWrapUpReasons)
+	get("/WrapUpReason/{id}", s.getWrapUpReason)
+	get("/PhoneBooks", s.getPhoneBooks)
+	get("/PhoneBook/{id}", s.getPhoneBook)
+	get("/PhoneBook/{id}/Contacts", s.getContacts)
+	get("/PhoneBook/{id}/Contact/{contact}", s.getContact)
+	get("/TeamResource/{id}/ReasonCodes", s.getTeamReasonCodes)
+	get("/TeamResource/{id}/WrapUpReasons", s.getTeamWrapUpReasons)
+	get("/TeamResource/{id}/PhoneBooks", s.getTeamPhoneBooks)
+	get("/SystemInfo", s.getSystemInfo)
+}

@@ -1,0 +1,106 @@
+package rest
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/model"
+)
+
+func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
+	u, err := s.engine.User(r.Context(), actor(r), mux.Vars(r)["id"])
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeXML(w, http.StatusOK, u.Element("User"))
+}
+
+// putUser signs in, signs out or changes state. It answers 202 with an
+// empty body; the outcome is an event on the user's node.
+func (s *Server) putUser(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(w, r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	req, err := model.ParseUserRequest(body)
+	if err != nil {
+		writeError(w, r, fail(errMalformed, "User", err.Error()))
+		return
+	}
+	err = s.engine.ChangeState(r.Context(), actor(r), acd.StateRequest{
+		AgentID: mux.Vars(r)["id"], State: req.State, Extension: req.Extension,
+		ReasonCodeID: req.ReasonCodeID, RequestID: r.Header.Get("requestId"),
+	})
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+func (s *Server) getUsers(w http.ResponseWriter, r *http.Request) {
+	users, err := s.engine.Users(r.Context(), actor(r))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeXML(w, http.StatusOK, model.UsersElement(users))
+}
+
+func (s *Server) getUserQueues(w http.ResponseWriter, r *http.Request) {
+	queues, err := s.engine.UserQueues(r.Context(), mux.Vars(r)["id"])
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeXML(w, http.StatusOK, model.QueuesElement(queues))
+}
+
+func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) {
+	q, err := s.engine.Queue(r.Context(), mux.Vars(r)["id"])
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeXML(w, http.StatusOK, q.Element())
+}
+
+func (s *Server) getTeam(w http.ResponseWriter, r *http.Request) {
+	t, err := s.engine.Team(r.Context(), actor(r), mux.Vars(r)["id"])
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeXML(w, http.StatusOK, t.Element())
+}
+
+func (s *Server) getTeams(w http.ResponseWriter, r *http.Request) {
+	teams, err := s.engine.Teams(actor(r))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeXML(w, http.StatusOK, model.TeamsElement(teams))
+}
+
+func (s *Server) getSystemInfo(w http.ResponseWriter, r *http.Request) {
+	writeXML(w, http.StatusOK, s.engine.SystemInfo().Element("SystemInfo"))
+}
+
+// selfUser is the user named in the URI, which must be the caller (or the
+// caller must be an administrator).
+func (s *Server) selfUser(r *http.Request) (*acd.User, error) {
+	id := mux.Vars(r)["id"]
+	u, ok := s.engine.Directory().User(id)
+	if !ok {
+		return nil, &acd.RequestError{Kind: acd.ErrUserNotFound, Field: id, Detail: "no such user"}
+	}
+	if err := acd.AuthorizeSelf(actor(r), u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
