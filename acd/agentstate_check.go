@@ -34,7 +34,7 @@ func (e *Engine) checkReason(u *User, req StateRequest, forced bool) error {
 	case req.ReasonCodeID != "" && !takesReason:
 		return refuse(ErrInvalidInput, "reasonCodeId", "no reason code applies to state "+string(req.State))
 	case req.ReasonCodeID == "":
-		if len(e.dir.ReasonCodes(category, teamID(u))) > 0 {
+		if e.hasReasonCodes(u, category) {
 			return refuse(ErrParameterMissing, "reasonCodeId", "a reason code is required for "+string(req.State))
 		}
 		return nil
@@ -44,6 +44,19 @@ func (e *Engine) checkReason(u *User, req StateRequest, forced bool) error {
 		return refuse(ErrInvalidInput, "reasonCodeId", "no "+string(category)+" reason code "+req.ReasonCodeID+" for this user")
 	}
 	return nil
+}
+
+// hasReasonCodes reports whether u may give a code of category, in which
+// case it must. Directory.ReasonCodes cannot tell: for a user on no team
+// its team "" would mean every code, team-limited ones included, which
+// such a user could then neither give nor leave out.
+func (e *Engine) hasReasonCodes(u *User, category model.ReasonCategory) bool {
+	for _, rc := range e.dir.ReasonCodes(category, "") {
+		if forTeam(e.dir.reasonTeams[rc.ID], teamID(u)) {
+			return true
+		}
+	}
+	return false
 }
 
 func requestable(s model.AgentState) bool {

@@ -131,25 +131,31 @@ func (d *Directory) addQueues(cfg Config) error {
 
 func (d *Directory) addDevices(cfg Config) error {
 	for _, spec := range cfg.Devices {
-		from, to, isRange := strings.Cut(spec, "-")
-		if !isRange {
-			to = from
+		// An extension is kept as written: read as a number, "+15550100"
+		// and "0100" would lose their sign and leading zero and never match
+		// the extension an agent signs in with.
+		if IsDialString(spec) {
+			d.devices[spec] = true
+			continue
 		}
+		from, to, _ := strings.Cut(spec, "-")
 		lo, err1 := strconv.Atoi(from)
 		hi, err2 := strconv.Atoi(to)
-		if err1 != nil || err2 != nil || lo > hi || hi-lo > 100000 {
-			if !isRange && IsDialString(spec) {
-				d.devices[spec] = true
-				continue
-			}
+		if !isDigits(from) || !isDigits(to) || err1 != nil || err2 != nil || lo > hi || hi-lo > 100000 {
 			return fmt.Errorf("device %q: want an extension or a range such as 3001-3020", spec)
 		}
+		width := 0 // ends of the same width keep their leading zeros: 0001-0020
+		if len(from) == len(to) {
+			width = len(from)
+		}
 		for n := lo; n <= hi; n++ {
-			d.devices[strconv.Itoa(n)] = true
+			d.devices[fmt.Sprintf("%0*d", width, n)] = true
 		}
 	}
 	return nil
 }
+
+func isDigits(s string) bool { return IsDialString(s) && s[0] != '+' }
 
 // IsDialString reports whether s can be dialled: digits with an optional
 // leading +, at most 32 characters.

@@ -11,6 +11,7 @@ import (
 type Engine struct {
 	dir   *Directory
 	store Store
+	log   Log
 	clock Clock
 	auth  *Authenticator
 	nodes Nodes
@@ -22,11 +23,12 @@ type Nodes struct {
 	Secondary model.NodeInfo
 }
 
-// Options are what an Engine is built from. Store, Clock and Lockouts
-// default to the in-memory implementations and the system clock.
+// Options are what an Engine is built from. Store (with its Log), Clock and
+// Lockouts default to the in-memory implementations and the system clock.
 type Options struct {
 	Directory *Directory
 	Store     Store
+	Log       Log // where Store's events go; required with Store
 	Clock     Clock
 	Lockouts  Lockouts
 	Nodes     Nodes
@@ -45,16 +47,24 @@ func NewEngine(opts Options) (*Engine, error) {
 		opts.Clock = SystemClock{}
 	}
 	if opts.Store == nil {
-		opts.Store = NewMemoryStore(opts.Clock, memoryLogRetain)
+		mem := NewMemoryStore(opts.Clock, memoryLogRetain)
+		opts.Store, opts.Log = mem, mem.Log()
+	}
+	if opts.Log == nil {
+		return nil, errors.New("new engine: a Store needs its Log")
 	}
 	return &Engine{
 		dir:   opts.Directory,
 		store: opts.Store,
+		log:   opts.Log,
 		clock: opts.Clock,
 		auth:  NewAuthenticator(opts.Directory, opts.Clock, opts.Lockouts),
 		nodes: opts.Nodes,
 	}, nil
 }
+
+// Log is where committed events can be read, in order.
+func (e *Engine) Log() Log { return e.log }
 
 // Directory is the engine's directory.
 func (e *Engine) Directory() *Directory { return e.dir }

@@ -75,7 +75,8 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 // methodNotAllowed answers 405 with the Allow header that gorilla/mux does
-// not give by itself, found by matching the path with every method.
+// not give by itself, found by matching the path with every method. OPTIONS,
+// which Allow always lists, answers 200 with just that header.
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	var allow []string
 	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPost, http.MethodDelete} {
@@ -87,5 +88,9 @@ func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Allow", strings.Join(append(allow, http.MethodOptions), ","))
+	if r.Method == http.MethodOptions {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	writeXMLError(w, http.StatusMethodNotAllowed, "Method Not Allowed", r.Method, r.Method+" is not supported on "+r.URL.Path)
 }

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/config"
+	"github.com/finessed/finessed/rest"
+)
+
+func demoServer(t *testing.T) (*httptest.Server, *acd.Engine) {
+	t.Helper()
+	f, err := config.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := acd.NewDirectory(f.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := acd.NewEngine(acd.Options{Directory: dir, Clock: acd.NewFakeClock(time.Now())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(rest.New(eng, nil))
+	t.Cleanup(ts.Close)
+	return ts, eng
+}
+
+func TestAgentsListsStates(t *testing.T) {
+	ts, _ := demoServer(t)
+	req, _ := http.NewRequest("PUT", ts.URL+"/finesse/api/User/1001", strings.NewReader("<User><state>LOGIN</state><extension>3001</extension></User>"))
+	req.SetBasicAuth("1001", "finesse")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 202 {
+		t.Fatalf("sign in: %v %v", resp, err)
+	}
+	var out, errOut bytes.Buffer
+	if code := dispatch([]string{"agents", "-url", ts.URL}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 12 {
+		t.Fatalf("%d lines, want a header and 11 agents:\n%s", len(lines), out.String())
+	}
+	if !strings.Contains(lines[1], "1001") || !strings.Contains(lines[1], "NOT_READY") || !strings.Contains(lines[1], "3001") {
+		t.Errorf("agent 1001 line: %q", lines[1])
+	}
+	if strings.Contains(out.String(), "admin") {
+		t.Error("the administrator is listed as an agent")
+	}
+}
+
+func TestAgentsReportsRefusal(t *testing.T) {
+	ts, _ := demoServer(t)
+	var out, errOut bytes.Buffer
+	code := dispatch([]string{"agents", "-url", ts.URL, "-user", "1001"}, &out, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), "401") {
+		t.Fatalf("exit %d, stderr %q: want 1 and the 401", code, errOut.String())
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := dispatch([]string{"nope"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "agents") {
+		t.Fatalf("exit %d, usage %q", code, errOut.String())
+	}
+}

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/finessed/finessed/model"
+)
+
+// startServer runs finessed's server on ephemeral loopback ports.
+func startServer(t *testing.T, opts options) *server {
+	t.Helper()
+	srv, err := newServer(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := srv.shutdown(context.Background()); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	})
+	return srv
+}
+
+func loopback() options {
+	return options{restAddr: "127.0.0.1:0", restTLSAddr: "127.0.0.1:0"}
+}
+
+func (s *server) url(name string) string {
+	for _, l := range s.listeners {
+		if l.name == name {
+			scheme := "http://"
+			if l.tls {
+				scheme = "https://"
+			}
+			return scheme + l.addr
+		}
+	}
+	return ""
+}
+
+var insecure = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+
+func call(t *testing.T, method, url, user, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if user != "" {
+		req.SetBasicAuth(user, "finesse")
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/xml")
+	}
+	resp, err := insecure.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(data)
+}
+
+func userState(t *testing.T, base, who, id string) model.User {
+	t.Helper()
+	status, body := call(t, "GET", base+"/finesse/api/User/"+id, who, "")
+	if status != 200 {
+		t.Fatalf("GET User/%s: %d %s", id, status, body)
+	}
+	root, err := model.ParseRoot([]byte(body), "User")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := model.ParseUser(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// TestREADMEFlow drives the server over real sockets the way the README's
+// curl examples do, on both the HTTP and the HTTPS listener.
+func TestREADMEFlow(t *testing.T) {
+	srv := startServer(t, loopback())
+	for _, base := range []string{srv.url("rest"), srv.url("rest-tls")} {
+		steps := []struct {
+			body, state, reason string
+		}{
+			{"<User><state>LOGIN</state><extension>3001</extension></User>", "NOT_READY", "-1"},
+			{"<User><state>READY</state></User>", "READY", ""},
+			{"<User><state>NOT_READY</state><reasonCodeId>2</reasonCodeId></User>", "NOT_READY", "2"},
+			{"<User><state>LOGOUT</state><reasonCodeId>4</reasonCodeId></User>", "LOGOUT", "4"},
+		}
+		for _, s := range steps {
+			if status, body := call(t, "PUT", base+"/finesse/api/User/1001", "1001", s.body); status != 202 || body != "" {
+				t.Fatalf("%s: %d %q", s.body, status, body)
+			}
+			if u := userState(t, base, "1001", "1001"); string(u.State) != s.state || u.ReasonCodeID != s.reason {
+				t.Fatalf("after %s: state %s reason %q", s.body, u.State, u.ReasonCodeID)
+			}
+		}
+	}
+}
+
+func TestSupervisorForcesNotReady(t *testing.T) {
+	base := startServer(t, loopback()).url("rest")
+	for _, body := range []string{
+		"<User><state>LOGIN</state><extension>3006</extension></User>",
+		"<User><state>READY</state></User>",
+	} {
+		if status, _ := call(t, "PUT", base+"/finesse/api/User/1006", "1006", body); status != 202 {
+			t.Fatalf("%s: %d", body, status)
+		}
+	}
+	if status, body := call(t, "PUT", base+"/finesse/api/User/1006", "2001", "<User><state>NOT_READY</state></User>"); status != 202 {
+		t.Fatalf("force NOT_READY: %d %s", status, body)
+	}
+	u := userState(t, base, "2001", "1006")
+	if u.State != model.StateNotReady || u.ReasonCodeID != "999" {
+		t.Fatalf("state %s reason %s, want NOT_READY 999", u.State, u.ReasonCodeID)
+	}
+}
+
+func TestMetricsAndHealth(t *testing.T) {
+	base := startServer(t, loopback()).url("rest")
+	call(t, "GET", base+"/finesse/api/SystemInfo", "1001", "")
+	if status, body := call(t, "GET", base+"/healthz", "", ""); status != 200 || body != "ok\n" {
+		t.Errorf("healthz: %d %q", status, body)
+	}
+	status, body := call(t, "GET", base+"/metrics", "", "")
+	if status != 200 || !strings.Contains(body, `finesse_http_requests_total{method="GET",route="/finesse/api/SystemInfo",status="200"} 1`) {
+		t.Errorf("metrics: %d\n%s", status, body)
+	}
+}
+
+func TestMetricsOnTheirOwnListener(t *testing.T) {
+	opts := loopback()
+	opts.metricsAddr = "127.0.0.1:0"
+	srv := startServer(t, opts)
+	if status, _ := call(t, "GET", srv.url("metrics")+"/metrics", "", ""); status != 200 {
+		t.Errorf("metrics listener: %d", status)
+	}
+	if status, _ := call(t, "GET", srv.url("rest")+"/metrics", "", ""); status != 404 {
+		t.Errorf("/metrics on the REST listener: %d, want 404", status)
+	}
+}
+
+func TestEmptyAddressTurnsListenerOff(t *testing.T) {
+	srv := startServer(t, options{restAddr: "127.0.0.1:0"})
+	if len(srv.listeners) != 1 || srv.url("rest-tls") != "" {
+		t.Fatalf("listeners: %+v", srv.listeners)
+	}
+}
+
+func TestStartFailsCleanlyOnPortInUse(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	srv, err := newServer(options{restAddr: "127.0.0.1:0", restTLSAddr: busy.Addr().String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.start(); err == nil || !strings.Contains(err.Error(), "rest-tls") {
+		t.Fatalf("start: %v, want an error naming the listener", err)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	if _, err := newServer(options{configFile: filepath.Join(t.TempDir(), "none.yaml")}); err == nil {
+		t.Error("missing config file accepted")
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("users:\n  - {id: 'a/b', password: x}\n"), 0o600)
+	if _, err := newServer(options{configFile: bad}); err == nil || !strings.Contains(err.Error(), "a/b") {
+		t.Errorf("bad username: %v", err)
+	}
+	if _, err := newServer(options{redisURL: "redis://127.0.0.1:6379/0"}); err == nil {
+		t.Error("-redis accepted before the Redis store exists")
+	}
+}
+
+func TestFlags(t *testing.T) {
+	o, err := parseFlags(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := options{restAddr: ":8082", restTLSAddr: ":8445", boshAddr: ":7071", boshTLSAddr: ":7443", xmppAddr: ":5222"}
+	if o != want {
+		t.Errorf("defaults %+v, want %+v", o, want)
+	}
+	o, err = parseFlags([]string{"-rest-tls-addr", "", "-log-level", "debug"}, io.Discard)
+	if err != nil || o.restTLSAddr != "" || o.logLevel.String() != "DEBUG" {
+		t.Errorf("%+v %v", o, err)
+	}
+	if _, err := parseFlags([]string{"extra"}, io.Discard); err == nil {
+		t.Error("stray argument accepted")
+	}
+}
