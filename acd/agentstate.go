@@ -79,6 +79,9 @@ func (e *Engine) signIn(tx Tx, u *User, a Agent, ext string) (Agent, *model.APIE
 		refusal := asyncDeviceBusy(ext)
 		return a, &refusal
 	}
+	if a.State.OnCall() && a.Extension != ext {
+		return a, &asyncInvalidState
+	}
 	if a.State.SignedIn() {
 		if a.Extension != ext {
 			tx.SetDeviceHolder(a.Extension, "")
@@ -126,6 +129,10 @@ func (e *Engine) force(tx Tx, a Agent, state model.AgentState) (Agent, *model.AP
 // when the call ends.
 func (e *Engine) pend(a Agent, req StateRequest, forced bool) (Agent, *model.APIError) {
 	reason := reasonOrNone(req.ReasonCodeID)
+	if e.dir.UCCX() && !forced && (req.State == model.StateReady || a.PendingState == model.StateNotReady) {
+		// UCCX takes no pending READY and only one pending NOT_READY a call.
+		return a, &asyncAgentWorkMode
+	}
 	switch {
 	case req.State == model.StateReady:
 		reason = ""

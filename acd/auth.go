@@ -124,6 +124,7 @@ type MemoryLockouts struct {
 
 type lockout struct {
 	failures    int
+	lastFailure time.Time
 	lockedUntil time.Time
 }
 
@@ -134,7 +135,9 @@ func NewMemoryLockouts(attempts int, duration time.Duration) *MemoryLockouts {
 }
 
 // Attempt implements Lockouts. Trying again while locked starts the lock
-// period over, as the Finesse user guide warns.
+// period over, as the Finesse user guide warns. Failures count as "in a
+// row" only while each comes within duration of the one before, so typos
+// weeks apart never add up to a lock.
 func (m *MemoryLockouts) Attempt(user string, ok bool, now time.Time) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -143,10 +146,11 @@ func (m *MemoryLockouts) Attempt(user string, ok bool, now time.Time) bool {
 		l.lockedUntil = now.Add(m.duration)
 		return false
 	}
+	if ok || (l != nil && now.Sub(l.lastFailure) >= m.duration) {
+		delete(m.accounts, user)
+		l = nil
+	}
 	if ok {
-		if l != nil {
-			delete(m.accounts, user)
-		}
 		return true
 	}
 	if l == nil {
@@ -154,6 +158,7 @@ func (m *MemoryLockouts) Attempt(user string, ok bool, now time.Time) bool {
 		m.accounts[user] = l
 	}
 	l.failures++
+	l.lastFailure = now
 	if l.failures >= m.attempts {
 		l.failures = 0
 		l.lockedUntil = now.Add(m.duration)

@@ -43,7 +43,10 @@ func refuse(kind error, field, detail string) error {
 
 // The asynchronous refusals, reported as apiErrors Updates with the CTI
 // constants a UCCE-backed Finesse sends.
-var asyncInvalidState = model.APIError{Type: "Invalid State", Message: "CF_INVALID_OBJECT_STATE", Data: "22"}
+var (
+	asyncInvalidState  = model.APIError{Type: "Invalid State", Message: "CF_INVALID_OBJECT_STATE", Data: "22"}
+	asyncAgentWorkMode = model.APIError{Type: "Invalid State", Message: "CF_INVALID_AGENT_WORKMODE", Data: "265"}
+)
 
 func asyncInvalidDevice(ext string) model.APIError {
 	return model.APIError{Type: "Invalid Device", Message: "CF_INVALID_LOGON_DEVICE_SPECIFIED", Data: ext}

@@ -1,6 +1,7 @@
 package acd
 
 import (
+	"cmp"
 	"context"
 	"sync"
 	"time"
@@ -46,10 +47,11 @@ func (l *MemoryLog) append(events []Event, now time.Time) {
 }
 
 // Read implements Log.
-func (l *MemoryLog) Read(ctx context.Context, after EventID, max int) ([]Event, error) {
+func (l *MemoryLog) Read(ctx context.Context, after EventID, limit int) ([]Event, error) {
+	limit = cmp.Or(max(limit, 0), 1)
 	for {
 		l.mu.Lock()
-		out := l.since(after, max)
+		out := l.since(after, limit)
 		wake := l.wake
 		l.mu.Unlock()
 		if len(out) > 0 {

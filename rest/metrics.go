@@ -57,6 +57,9 @@ func (w *recorder) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (m *metrics) finish(w *recorder, r *http.Request) {
 	m.requests.WithLabelValues(w.route, r.Method, strconv.Itoa(w.status)).Inc()
 	m.latency.WithLabelValues(w.route, r.Method).Observe(time.Since(w.start).Seconds())

@@ -49,7 +49,12 @@ func (s *Server) getTeamPhoneBooks(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	from, to := min(first-1, len(books)), min(last, len(books))
-	w.Header().Set("Content-Range", fmt.Sprintf("objects %d-%d/%d", first, first+to-from-1, len(books)))
+	// An empty slice has no first-last pair to report; */total says so.
+	contentRange := fmt.Sprintf("objects */%d", len(books))
+	if from < to {
+		contentRange = fmt.Sprintf("objects %d-%d/%d", from+1, to, len(books))
+	}
+	w.Header().Set("Content-Range", contentRange)
 	writeXML(w, http.StatusPartialContent, model.PhoneBooksElement(books[from:to]))
 }
 

@@ -224,6 +224,12 @@ func TestTeamPhoneBooksRange(t *testing.T) {
 	if got := r.header.Get("Content-Range"); got != "objects 1-1/1" {
 		t.Errorf("Content-Range %q, want objects 1-1/1", got)
 	}
+	// A range past the last book is an empty page, reported as */total.
+	past := e.get("1001", path, "Range", "objects=2-10")
+	wantStatus(t, past, http.StatusPartialContent)
+	if got := past.header.Get("Content-Range"); got != "objects */1" {
+		t.Errorf("past the end: Content-Range %q, want objects */1", got)
+	}
 	root, err := model.ParseRoot(r.body, "PhoneBooks")
 	if err != nil {
 		t.Fatal(err)
