@@ -8,7 +8,8 @@ import (
 )
 
 // MemoryLog is the in-memory Log: a bounded, ordered slice of events and a
-// channel that is closed to wake readers whenever events are appended.
+// channel that is closed to wake readers whenever events are appended. It
+// keeps at least the newest retain events and at most an eighth more.
 type MemoryLog struct {
 	retain int
 
@@ -18,7 +19,7 @@ type MemoryLog struct {
 	wake   chan struct{}
 }
 
-// NewMemoryLog returns a log that keeps the newest retain events.
+// NewMemoryLog returns a log that keeps at least the newest retain events.
 func NewMemoryLog(retain int) *MemoryLog {
 	if retain < 1 {
 		retain = 1
@@ -36,9 +37,11 @@ func (l *MemoryLog) append(events []Event, now time.Time) {
 		e.ID, e.Time = l.last, now
 		l.events = append(l.events, e)
 	}
-	if over := len(l.events) - l.retain; over > 0 {
-		// Copy rather than reslice so the dropped events can be collected.
-		l.events = append(l.events[:0:0], l.events[over:]...)
+	// Trim only once the log is an eighth over its limit, so the copy that
+	// lets dropped events be collected is paid once per retain/8 appends
+	// rather than on every append.
+	if len(l.events) > l.retain+l.retain/8 {
+		l.events = append(make([]Event, 0, l.retain+l.retain/8+1), l.events[len(l.events)-l.retain:]...)
 	}
 	wake := l.wake
 	l.wake = make(chan struct{})

@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -31,7 +32,9 @@ func (s *Server) putUser(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, fail(errMalformed, "User", err.Error()))
 		return
 	}
-	err = s.engine.ChangeState(r.Context(), actor(r), acd.StateRequest{
+	// A change the server has received is carried out even if the client
+	// hangs up, so its effect never depends on when the connection drops.
+	err = s.engine.ChangeState(context.WithoutCancel(r.Context()), actor(r), acd.StateRequest{
 		AgentID: mux.Vars(r)["id"], State: req.State, Extension: req.Extension,
 		ReasonCodeID: req.ReasonCodeID, RequestID: r.Header.Get("requestId"),
 	})
