@@ -22,9 +22,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, []string{"route", "method", "status"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "finesse_http_request_duration_seconds",
-			Help:    "REST request latency, by route template and method.",
+			Help:    "REST request latency, by route template, method and status.",
 			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1},
-		}, []string{"route", "method"}),
+		}, []string{"route", "method", "status"}),
 	}
 	if reg != nil {
 		reg.MustRegister(m.requests, m.latency)
@@ -61,6 +61,7 @@ func (w *recorder) Write(b []byte) (int, error) {
 func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (m *metrics) finish(w *recorder, r *http.Request) {
-	m.requests.WithLabelValues(w.route, r.Method, strconv.Itoa(w.status)).Inc()
-	m.latency.WithLabelValues(w.route, r.Method).Observe(time.Since(w.start).Seconds())
+	status := strconv.Itoa(w.status)
+	m.requests.WithLabelValues(w.route, r.Method, status).Inc()
+	m.latency.WithLabelValues(w.route, r.Method, status).Observe(time.Since(w.start).Seconds())
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
 	"io"
 	"net"
 	"net/http"
@@ -11,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/model"
 )
 
@@ -207,5 +211,42 @@ func TestFlags(t *testing.T) {
 	}
 	if _, err := parseFlags([]string{"extra"}, io.Discard); err == nil {
 		t.Error("stray argument accepted")
+	}
+}
+
+// TestConfiguredCertificate serves HTTPS with a certificate named in the
+// config file instead of a generated one.
+func TestConfiguredCertificate(t *testing.T) {
+	cert, err := selfSigned()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	keyDER, err := x509.MarshalPKCS8PrivateKey(cert.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600)
+	cfg := append(config.DemoYAML(), []byte("tls: {certFile: "+certFile+", keyFile: "+keyFile+"}\n")...)
+	path := filepath.Join(dir, "finesse.yaml")
+	os.WriteFile(path, cfg, 0o600)
+
+	opts := loopback()
+	opts.configFile = path
+	srv := startServer(t, opts)
+	conn, err := tls.Dial("tcp", strings.TrimPrefix(srv.url("rest-tls"), "https://"), &tls.Config{InsecureSkipVerify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if got := conn.ConnectionState().PeerCertificates[0].Raw; !bytes.Equal(got, cert.Certificate[0]) {
+		t.Fatal("the server did not present the configured certificate")
+	}
+
+	os.WriteFile(keyFile, []byte("not a key"), 0o600)
+	if _, err := newServer(opts); err == nil {
+		t.Fatal("a broken key file was accepted")
 	}
 }
