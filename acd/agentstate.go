@@ -47,6 +47,9 @@ func (e *Engine) ChangeState(ctx context.Context, actor *User, req StateRequest)
 		}
 		tx.PutAgent(next)
 		tx.Emit(e.userEvent(target, next, req.RequestID))
+		if next.State == model.StateLogout && a.State != model.StateLogout {
+			return dropSubscriptions(tx, target.ID)
+		}
 		return nil
 	})
 }

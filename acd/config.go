@@ -32,6 +32,13 @@ type Settings struct {
 	LockoutAttempts int           `yaml:"lockoutAttempts"`
 	LockoutDuration time.Duration `yaml:"lockoutDuration"`
 	TimezoneOffset  int           `yaml:"timezoneOffset"` // minutes east of UTC
+	// DesktopGrace is how long a user may be without a notification
+	// session before the engine forces the agent out (reason 255).
+	DesktopGrace time.Duration `yaml:"desktopGrace"`
+	// LogoutOnAgentDisconnect is UCCE's LOAD setting: when off (the
+	// default) a forced-out agent goes NOT_READY (50002); when on, or on
+	// UCCX, it is signed out.
+	LogoutOnAgentDisconnect bool `yaml:"logoutOnAgentDisconnect"`
 }
 
 // UserConfig is one user of the directory.

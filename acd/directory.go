@@ -146,6 +146,9 @@ func withDefaults(s Settings) Settings {
 	if s.LockoutDuration == 0 {
 		s.LockoutDuration = 5 * time.Minute
 	}
+	if s.DesktopGrace == 0 {
+		s.DesktopGrace = 60 * time.Second
+	}
 	return s
 }
 

@@ -9,12 +9,13 @@ import (
 
 // Engine owns every change of state. Its methods are safe for concurrent use.
 type Engine struct {
-	dir   *Directory
-	store Store
-	log   Log
-	clock Clock
-	auth  *Authenticator
-	nodes Nodes
+	dir    *Directory
+	store  Store
+	log    Log
+	clock  Clock
+	auth   *Authenticator
+	nodes  Nodes
+	timers timerSet
 }
 
 // Nodes describes the Finesse nodes SystemInfo reports.
@@ -62,6 +63,10 @@ func NewEngine(opts Options) (*Engine, error) {
 		nodes: opts.Nodes,
 	}, nil
 }
+
+// Close stops the engine's pending timers. Deadlines stay in the Store, so
+// a later SweepAway (on this node or another) still honours them.
+func (e *Engine) Close() { e.timers.stop() }
 
 // Log is where committed events can be read, in order.
 func (e *Engine) Log() Log { return e.log }

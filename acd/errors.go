@@ -10,16 +10,18 @@ import (
 // The kinds of request that can never succeed. Package rest maps each to an
 // ApiErrors body and status in one place; a RequestError adds the detail.
 var (
-	ErrBadCredentials    = errors.New("bad credentials")
-	ErrUserNotFound      = errors.New("user not found")
-	ErrNotFound          = errors.New("not found")
-	ErrParameterMissing  = errors.New("parameter missing")
-	ErrInvalidInput      = errors.New("invalid input")
-	ErrBadRequest        = errors.New("bad request")
-	ErrInvalidState      = errors.New("invalid state")
-	ErrNotYourUser       = errors.New("user does not match the credentials")
-	ErrInvalidSupervisor = errors.New("not a supervisor of the agent's team")
-	ErrNotAuthorized     = errors.New("not authorized")
+	ErrBadCredentials       = errors.New("bad credentials")
+	ErrUserNotFound         = errors.New("user not found")
+	ErrNotFound             = errors.New("not found")
+	ErrParameterMissing     = errors.New("parameter missing")
+	ErrInvalidInput         = errors.New("invalid input")
+	ErrBadRequest           = errors.New("bad request")
+	ErrInvalidState         = errors.New("invalid state")
+	ErrNotYourUser          = errors.New("user does not match the credentials")
+	ErrInvalidSupervisor    = errors.New("not a supervisor of the agent's team")
+	ErrNotAuthorized        = errors.New("not authorized")
+	ErrTooManySubscriptions = errors.New("too many subscriptions")
+	ErrNotSubscribed        = errors.New("not subscribed")
 )
 
 // RequestError is a refused request: Kind is one of the Err values above,

@@ -3,6 +3,8 @@ package acd
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -12,6 +14,7 @@ import (
 // keeps at least the newest retain events and at most an eighth more.
 type MemoryLog struct {
 	retain int
+	epoch  string
 
 	mu     sync.Mutex
 	events []Event // oldest first; IDs are consecutive
@@ -24,7 +27,7 @@ func NewMemoryLog(retain int) *MemoryLog {
 	if retain < 1 {
 		retain = 1
 	}
-	return &MemoryLog{retain: retain, wake: make(chan struct{})}
+	return &MemoryLog{retain: retain, epoch: newEpoch(), wake: make(chan struct{})}
 }
 
 func (l *MemoryLog) append(events []Event, now time.Time) {
@@ -89,4 +92,17 @@ func (l *MemoryLog) Last(ctx context.Context) (EventID, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.last, nil
+}
+
+// Epoch implements Log: a random UUID per MemoryLog, since its event IDs
+// start again at 1 with every process.
+func (l *MemoryLog) Epoch() string { return l.epoch }
+
+// newEpoch returns a random (version 4) UUID.
+func newEpoch() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

@@ -3,6 +3,7 @@ package acd
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -19,6 +20,7 @@ type MemoryStore struct {
 	mu      sync.RWMutex
 	agents  map[string]versioned[Agent]
 	devices map[string]versioned[string]
+	subs    map[string]versioned[[]Subscription]
 }
 
 type versioned[T any] struct {
@@ -42,6 +44,7 @@ func NewMemoryStore(clock Clock, retain int) *MemoryStore {
 		log:     NewMemoryLog(retain),
 		agents:  map[string]versioned[Agent]{},
 		devices: map[string]versioned[string]{},
+		subs:    map[string]versioned[[]Subscription]{},
 	}
 }
 
@@ -80,11 +83,19 @@ func (s *MemoryStore) commit(tx *memTx) bool {
 			return false
 		}
 	}
+	for user, v := range tx.subReads {
+		if s.subs[user].version != v {
+			return false
+		}
+	}
 	for id, a := range tx.agents {
 		s.agents[id] = versioned[Agent]{a, s.agents[id].version + 1}
 	}
 	for ext, holder := range tx.devices {
 		s.devices[ext] = versioned[string]{holder, s.devices[ext].version + 1}
+	}
+	for user, subs := range tx.subs {
+		s.subs[user] = versioned[[]Subscription]{subs, s.subs[user].version + 1}
 	}
 	s.log.append(tx.events, s.clock.Now())
 	return true
@@ -116,21 +127,30 @@ func (s *MemoryStore) Agents(ctx context.Context) ([]Agent, error) {
 	return out, nil
 }
 
+// Subscriptions implements Store.
+func (s *MemoryStore) Subscriptions(ctx context.Context, user string) ([]Subscription, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return slices.Clone(s.subs[user].value), nil
+}
+
 // memTx records the version of everything it reads and stages its writes;
 // reads see the transaction's own writes.
 type memTx struct {
 	s           *MemoryStore
 	agentReads  map[string]uint64
 	deviceReads map[string]uint64
+	subReads    map[string]uint64
 	agents      map[string]Agent
 	devices     map[string]string
+	subs        map[string][]Subscription
 	events      []Event
 }
 
 func newMemTx(s *MemoryStore) *memTx {
 	return &memTx{
-		s: s, agentReads: map[string]uint64{}, deviceReads: map[string]uint64{},
-		agents: map[string]Agent{}, devices: map[string]string{},
+		s: s, agentReads: map[string]uint64{}, deviceReads: map[string]uint64{}, subReads: map[string]uint64{},
+		agents: map[string]Agent{}, devices: map[string]string{}, subs: map[string][]Subscription{},
 	}
 }
 
@@ -158,5 +178,20 @@ func (t *memTx) DeviceHolder(ext string) (string, error) {
 }
 
 func (t *memTx) SetDeviceHolder(ext, agentID string) { t.devices[ext] = agentID }
+
+func (t *memTx) Subscriptions(user string) ([]Subscription, error) {
+	if subs, ok := t.subs[user]; ok {
+		return slices.Clone(subs), nil
+	}
+	t.s.mu.RLock()
+	defer t.s.mu.RUnlock()
+	v := t.s.subs[user]
+	t.subReads[user] = v.version
+	return slices.Clone(v.value), nil
+}
+
+func (t *memTx) PutSubscriptions(user string, subs []Subscription) {
+	t.subs[user] = slices.Clone(subs)
+}
 
 func (t *memTx) Emit(e Event) { t.events = append(t.events, e) }

@@ -17,6 +17,14 @@ type Agent struct {
 	PendingReasonCodeID string
 	Extension           string
 	StateChangeTime     time.Time
+
+	// Desktops counts the user's available notification sessions. When it
+	// drops to zero, AwayDeadline is set: if no session returns by then,
+	// the engine forces the agent out as Finesse does. Cursor is the last
+	// event the user's sessions were given, for replay on reconnect.
+	Desktops     int
+	AwayDeadline time.Time
+	Cursor       EventID
 }
 
 // signedOut is the state of an agent the Store has never seen.
@@ -34,6 +42,8 @@ type Store interface {
 	Agent(ctx context.Context, id string) (Agent, error)
 	// Agents reads the committed state of every agent that has one.
 	Agents(ctx context.Context) ([]Agent, error)
+	// Subscriptions reads a user's explicit pubsub subscriptions.
+	Subscriptions(ctx context.Context, user string) ([]Subscription, error)
 }
 
 // Tx is one transaction of a Store.
@@ -43,6 +53,8 @@ type Tx interface {
 	// DeviceHolder is the id of the agent signed in on extension ext, or "".
 	DeviceHolder(ext string) (string, error)
 	SetDeviceHolder(ext, agentID string)
+	Subscriptions(user string) ([]Subscription, error)
+	PutSubscriptions(user string, subs []Subscription)
 	// Emit adds an event to commit with the transaction; the Store assigns
 	// its ID and Time.
 	Emit(e Event)
@@ -51,12 +63,25 @@ type Tx interface {
 // EventID orders the events of a Log; the first event is 1.
 type EventID uint64
 
-// Event is one Update document addressed to one or more pubsub nodes.
+// Event is one Update document addressed to one or more pubsub nodes, or
+// a notice that a user's explicit subscriptions changed.
 type Event struct {
 	ID      EventID
 	Time    time.Time // when it was committed
 	Nodes   []string
 	Payload []byte // the rendered <Update> document
+	// SubscriptionsOf names the user whose explicit subscriptions this
+	// event's transaction changed. Notification services reload them when
+	// they reach the event, so every node applies the change in log order.
+	SubscriptionsOf string
+}
+
+// Subscription is an explicit pubsub subscription of a user to a node.
+// JID is the bare JID (every session of the user) or a full JID (one
+// session), as the subscribe request named it.
+type Subscription struct {
+	Node string
+	JID  string
 }
 
 // Log is the ordered record of committed events that notification services
@@ -69,4 +94,7 @@ type Log interface {
 	Read(ctx context.Context, after EventID, max int) ([]Event, error)
 	// Last is the ID of the newest event, 0 for an empty log.
 	Last(ctx context.Context) (EventID, error)
+	// Epoch names this log's history: event IDs are unique only within an
+	// epoch, so item ids built from them carry it.
+	Epoch() string
 }

@@ -1,0 +1,153 @@
+package acd
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/finessed/finessed/model"
+)
+
+// Desktop presence: Finesse watches each user's XMPP presence and, when the
+// last desktop goes away and stays away for the grace period, forces the
+// agent out (reason 255 to the CTI server). The deadline is stored with the
+// agent, so whichever node sweeps finds it.
+
+// DesktopConnected records that one of user's notification sessions became
+// available. It returns the event to replay from when the user comes back
+// within the grace period after its last session went away, else 0.
+func (e *Engine) DesktopConnected(ctx context.Context, user string) (EventID, error) {
+	var replayFrom EventID
+	err := e.store.Update(ctx, func(tx Tx) error {
+		a, err := tx.Agent(user)
+		if err != nil {
+			return err
+		}
+		replayFrom = 0
+		if a.Desktops == 0 && !a.AwayDeadline.IsZero() && !e.clock.Now().After(a.AwayDeadline) {
+			replayFrom = a.Cursor
+		}
+		a.Desktops++
+		a.AwayDeadline, a.Cursor = time.Time{}, 0
+		tx.PutAgent(a)
+		return nil
+	})
+	return replayFrom, err
+}
+
+// DesktopDisconnected records that one of user's sessions went away, having
+// been given every event up to cursor. When it was the last, the grace
+// period starts.
+func (e *Engine) DesktopDisconnected(ctx context.Context, user string, cursor EventID) error {
+	var away bool
+	err := e.store.Update(ctx, func(tx Tx) error {
+		a, err := tx.Agent(user)
+		if err != nil {
+			return err
+		}
+		a.Desktops = max(a.Desktops-1, 0)
+		a.Cursor = max(a.Cursor, cursor)
+		away = a.Desktops == 0
+		if away {
+			a.AwayDeadline = e.clock.Now().Add(e.dir.Settings.DesktopGrace)
+		}
+		tx.PutAgent(a)
+		return nil
+	})
+	if err == nil && away {
+		e.timers.after(e.clock, e.dir.Settings.DesktopGrace, func() { e.SweepAway(context.Background()) })
+	}
+	return err
+}
+
+// SweepAway forces out every agent whose grace period has run out without a
+// desktop coming back. It is safe to call at any time, from any node.
+func (e *Engine) SweepAway(ctx context.Context) {
+	agents, err := e.store.Agents(ctx)
+	if err != nil {
+		slog.Error("sweep desktop deadlines", "err", err)
+		return
+	}
+	now := e.clock.Now()
+	for _, a := range agents {
+		if a.AwayDeadline.IsZero() || now.Before(a.AwayDeadline) {
+			continue
+		}
+		if err := e.forceOut(ctx, a.ID); err != nil {
+			slog.Error("force out after desktop loss", "agent", a.ID, "err", err)
+		}
+	}
+}
+
+// forceOut applies Finesse's forced logout to an agent whose desktop did
+// not come back: NOT_READY 50002 (pending if on a call) with UCCE's default
+// LOAD off; signed out with 255 with LOAD on or on UCCX.
+func (e *Engine) forceOut(ctx context.Context, id string) error {
+	u, ok := e.dir.users[id]
+	if !ok {
+		return nil
+	}
+	return e.store.Update(ctx, func(tx Tx) error {
+		a, err := tx.Agent(id)
+		if err != nil || a.Desktops > 0 || a.AwayDeadline.IsZero() || e.clock.Now().Before(a.AwayDeadline) {
+			return err
+		}
+		a.AwayDeadline, a.Cursor = time.Time{}, 0
+		was := a.State
+		switch {
+		case !a.State.SignedIn():
+		case e.dir.UCCX() || e.dir.Settings.LogoutOnAgentDisconnect:
+			a = e.signOut(tx, a, "255")
+		case a.State.OnCall():
+			a.PendingState, a.PendingReasonCodeID = model.StateNotReady, "50002"
+		default:
+			a = e.enter(a, model.StateNotReady, "50002")
+		}
+		tx.PutAgent(a)
+		if !was.SignedIn() {
+			return nil
+		}
+		tx.Emit(e.userEvent(u, a, ""))
+		if a.State == model.StateLogout {
+			return dropSubscriptions(tx, id)
+		}
+		return nil
+	})
+}
+
+// timerSet remembers the engine's pending timers so Close can stop them.
+type timerSet struct {
+	mu     sync.Mutex
+	timers map[Timer]struct{}
+	closed bool
+}
+
+func (s *timerSet) after(clock Clock, d time.Duration, f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	if s.timers == nil {
+		s.timers = map[Timer]struct{}{}
+	}
+	var t Timer
+	t = clock.AfterFunc(d, func() {
+		s.mu.Lock()
+		delete(s.timers, t)
+		s.mu.Unlock()
+		f()
+	})
+	s.timers[t] = struct{}{}
+}
+
+func (s *timerSet) stop() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	for t := range s.timers {
+		t.Stop()
+	}
+	clear(s.timers)
+}

@@ -1,0 +1,62 @@
+package acd
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/finessed/finessed/model"
+)
+
+// The pubsub nodes are the REST URIs of the resources they carry.
+const userNodePrefix = "/finesse/api/User/"
+
+// AutoNodes are the nodes every session of u receives without subscribing,
+// as Finesse subscribes each user to them.
+func AutoNodes(u *User) []string {
+	return []string{userNodePrefix + u.ID, userNodePrefix + u.ID + "/Dialogs", model.SystemInfoURI}
+}
+
+// AuthorizeNode allows actor to subscribe to node: its own nodes; for a
+// supervisor also its teams' nodes and their agents' nodes; a queue's node
+// for whoever serves the queue or supervises someone who does; SystemInfo
+// for everyone; any node for administrators. An unknown node is
+// ErrNotFound.
+func (d *Directory) AuthorizeNode(actor *User, node string) error {
+	allowed, known := d.nodeAccess(actor, node)
+	switch {
+	case !known:
+		return refuse(ErrNotFound, node, "no such node")
+	case allowed || actor.IsAdmin():
+		return nil
+	}
+	return refuse(ErrNotAuthorized, node, "you may not subscribe to this node")
+}
+
+func (d *Directory) nodeAccess(actor *User, node string) (allowed, known bool) {
+	if node == model.SystemInfoURI {
+		return true, true
+	}
+	if rest, ok := strings.CutPrefix(node, userNodePrefix); ok {
+		id, sub, _ := strings.Cut(rest, "/")
+		u, found := d.users[id]
+		if !found || (sub != "" && sub != "Dialogs" && sub != "Queues") {
+			return false, false
+		}
+		return u == actor || actor.SupervisesAgent(u), true
+	}
+	if rest, ok := strings.CutPrefix(node, "/finesse/api/Team/"); ok {
+		id, found := strings.CutSuffix(rest, "/Users")
+		if !found || d.teams[id] == nil {
+			return false, false
+		}
+		return actor.SupervisesTeam(id), true
+	}
+	if id, ok := strings.CutPrefix(node, "/finesse/api/Queue/"); ok {
+		q := d.queues[id]
+		if q == nil {
+			return false, false
+		}
+		return slices.ContainsFunc(q.Agents, func(a *User) bool { return a == actor || actor.SupervisesAgent(a) }), true
+	}
+	return false, false
+}
