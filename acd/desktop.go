@@ -38,9 +38,10 @@ func (e *Engine) DesktopConnected(ctx context.Context, user string) (EventID, er
 
 // DesktopDisconnected records that one of user's sessions went away, having
 // been given every event up to cursor. When it was the last, the grace
-// period starts.
+// period starts; a repeated report of the loss keeps the deadline it set.
 func (e *Engine) DesktopDisconnected(ctx context.Context, user string, cursor EventID) error {
 	var away bool
+	var wait time.Duration
 	err := e.store.Update(ctx, func(tx Tx) error {
 		a, err := tx.Agent(user)
 		if err != nil {
@@ -50,13 +51,17 @@ func (e *Engine) DesktopDisconnected(ctx context.Context, user string, cursor Ev
 		a.Cursor = max(a.Cursor, cursor)
 		away = a.Desktops == 0
 		if away {
-			a.AwayDeadline = e.clock.Now().Add(e.dir.Settings.DesktopGrace)
+			now := e.clock.Now()
+			if a.AwayDeadline.IsZero() {
+				a.AwayDeadline = now.Add(e.dir.Settings.DesktopGrace)
+			}
+			wait = max(a.AwayDeadline.Sub(now), 0)
 		}
 		tx.PutAgent(a)
 		return nil
 	})
 	if err == nil && away {
-		e.timers.after(e.clock, e.dir.Settings.DesktopGrace, func() { e.SweepAway(context.Background()) })
+		e.timers.after(e.clock, wait, func() { e.SweepAway(context.Background()) })
 	}
 	return err
 }

@@ -37,9 +37,9 @@ func (d *Directory) nodeAccess(actor *User, node string) (allowed, known bool) {
 		return true, true
 	}
 	if rest, ok := strings.CutPrefix(node, userNodePrefix); ok {
-		id, sub, _ := strings.Cut(rest, "/")
+		id, sub, hasSub := strings.Cut(rest, "/")
 		u, found := d.users[id]
-		if !found || (sub != "" && sub != "Dialogs" && sub != "Queues") {
+		if !found || (hasSub && sub != "Dialogs" && sub != "Queues") {
 			return false, false
 		}
 		return u == actor || actor.SupervisesAgent(u), true

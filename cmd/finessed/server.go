@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,14 +20,23 @@ import (
 	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/model"
 	"github.com/finessed/finessed/rest"
+	"github.com/finessed/finessed/xmpp"
+	"github.com/finessed/finessed/xmpp/c2s"
 )
 
-// server is one finessed process: the engine and its listeners.
+// server is one finessed process: the engine, the notification service
+// and their listeners.
 type server struct {
 	opts      options
 	engine    *acd.Engine
+	notify    *xmpp.Service
+	registry  *prometheus.Registry
 	cert      tls.Certificate
 	listeners []*listener
+	xmppAddr  string // bound address of the TCP XMPP listener, once started
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
 }
 
 // listener is one HTTP listener; addr is its bound address once started.
@@ -57,8 +67,10 @@ func newServer(opts options) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{opts: opts, engine: engine}
-	if opts.restTLSAddr != "" {
+	s := &server{opts: opts, engine: engine, registry: prometheus.NewRegistry()}
+	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.notify = xmpp.NewService(engine, xmpp.Options{Registerer: s.registry})
+	if opts.restTLSAddr != "" || opts.boshTLSAddr != "" || opts.xmppAddr != "" {
 		if s.cert, err = certificate(file.TLS); err != nil {
 			return nil, err
 		}
@@ -77,11 +89,9 @@ func loadConfig(path string) (config.File, error) {
 
 // addListeners wires the handlers to the configured addresses.
 func (s *server) addListeners() {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	api := rest.New(s.engine, reg)
+	api := rest.New(s.engine, s.registry)
 	ops := http.NewServeMux()
-	ops.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	ops.Handle("/metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
 	ops.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 
 	restHandler := http.Handler(api)
@@ -93,8 +103,8 @@ func (s *server) addListeners() {
 	}
 	s.add("rest", s.opts.restAddr, false, restHandler)
 	s.add("rest-tls", s.opts.restTLSAddr, true, restHandler)
-	if s.opts.xmppAddr != "" || s.opts.boshAddr != "" || s.opts.boshTLSAddr != "" {
-		slog.Warn("the notification service (-xmpp-addr, -bosh-addr, -bosh-tls-addr) is not served yet (issue #3)")
+	if s.opts.boshAddr != "" || s.opts.boshTLSAddr != "" {
+		slog.Warn("BOSH and WebSocket (-bosh-addr, -bosh-tls-addr) are not served yet (issue #3)")
 	}
 }
 
@@ -108,6 +118,48 @@ func (s *server) add(name, addr string, useTLS bool, h http.Handler) {
 // start binds every listener, then serves them in the background. It binds
 // all before serving any, so that a port in use fails the start cleanly.
 func (s *server) start() error {
+	var xmppLn net.Listener
+	if s.opts.xmppAddr != "" {
+		ln, err := net.Listen("tcp", s.opts.xmppAddr)
+		if err != nil {
+			return fmt.Errorf("listen xmpp on %s: %w", s.opts.xmppAddr, err)
+		}
+		xmppLn, s.xmppAddr = ln, ln.Addr().String()
+	}
+	if err := s.startHTTP(); err != nil {
+		if xmppLn != nil {
+			xmppLn.Close()
+		}
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.goRun("notification service", func() error { return s.notify.Run(ctx) })
+	if xmppLn != nil {
+		c2sServer := &c2s.Server{Service: s.notify, TLS: s.tlsConfig()}
+		s.goRun("xmpp listener", func() error { return c2sServer.Serve(ctx, xmppLn) })
+		slog.Info("listening", "listener", "xmpp", "addr", s.xmppAddr, "starttls", true)
+	}
+	return nil
+}
+
+// goRun runs f in a goroutine that shutdown waits for.
+func (s *server) goRun(name string, f func() error) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if err := f(); err != nil {
+			slog.Error(name+" stopped", "err", err)
+		}
+	}()
+}
+
+func (s *server) tlsConfig() *tls.Config {
+	return &tls.Config{Certificates: []tls.Certificate{s.cert}, MinVersion: tls.VersionTLS12}
+}
+
+// startHTTP binds and serves the HTTP listeners.
+func (s *server) startHTTP() error {
 	var bound []net.Listener
 	for _, l := range s.listeners {
 		ln, err := net.Listen("tcp", l.addr)
@@ -118,7 +170,7 @@ func (s *server) start() error {
 			return fmt.Errorf("listen %s on %s: %w", l.name, l.addr, err)
 		}
 		if l.tls {
-			ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{s.cert}, MinVersion: tls.VersionTLS12})
+			ln = tls.NewListener(ln, s.tlsConfig())
 		}
 		bound = append(bound, ln)
 		l.addr = ln.Addr().String()
@@ -138,7 +190,8 @@ func (s *server) serve(l *listener, ln net.Listener) {
 	}
 }
 
-// shutdown stops accepting and waits for in-flight requests.
+// shutdown stops accepting, tells every desktop the service is going away,
+// and waits for in-flight requests and sessions to finish.
 func (s *server) shutdown(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, shutdownGrace)
 	defer cancel()
@@ -148,6 +201,11 @@ func (s *server) shutdown(ctx context.Context) error {
 			errs = append(errs, l.http.Shutdown(ctx))
 		}
 	}
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.wg.Wait()
+	s.engine.Close()
 	return errors.Join(errs...)
 }
 

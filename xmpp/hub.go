@@ -1,0 +1,235 @@
+package xmpp
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/finessed/finessed/acd"
+)
+
+// hub indexes available sessions by node and delivers events to them. One
+// mutex covers the index and dispatching, so a session joins between two
+// events, never during one.
+type hub struct {
+	svc *Service
+
+	mu       sync.Mutex
+	users    map[string]map[*Session]struct{} // available sessions by user id
+	nodes    map[string]map[*Session]struct{} // available sessions by node
+	explicit map[string][]acd.Subscription    // of users with available sessions
+	last     acd.EventID                      // the last event dispatched
+	slow     []*Session                       // overflowed while h.mu was held
+}
+
+func newHub(svc *Service) *hub {
+	return &hub{
+		svc: svc, users: map[string]map[*Session]struct{}{},
+		nodes: map[string]map[*Session]struct{}{}, explicit: map[string][]acd.Subscription{},
+	}
+}
+
+// dispatchBatch is how many events one log read returns at most.
+const dispatchBatch = 512
+
+// run tails the log from its current end until ctx is done.
+func (h *hub) run(ctx context.Context) error {
+	log := h.svc.engine.Log()
+	last, err := log.Last(ctx)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	h.last = last
+	h.mu.Unlock()
+	for {
+		events, err := log.Read(ctx, last, dispatchBatch)
+		if err != nil {
+			return err
+		}
+		h.mu.Lock()
+		for _, ev := range events {
+			h.dispatch(ctx, ev)
+			h.last = ev.ID
+		}
+		slow := h.takeSlow()
+		h.mu.Unlock()
+		closeSlow(slow)
+		last = events[len(events)-1].ID
+	}
+}
+
+// dispatch delivers one event to every subscribed session; h.mu is held.
+func (h *hub) dispatch(ctx context.Context, ev acd.Event) {
+	if ev.SubscriptionsOf != "" {
+		h.reload(ctx, ev.SubscriptionsOf)
+		return
+	}
+	item := h.svc.engine.Log().Epoch() + strconv.FormatUint(uint64(ev.ID), 10)
+	for _, node := range ev.Nodes {
+		sessions := h.nodes[node]
+		if len(sessions) == 0 {
+			continue
+		}
+		body := notificationBody(node, item, ev.Payload)
+		for s := range sessions {
+			h.deliver(s, outbound{head: s.messageHead(), body: body, event: ev.ID, committed: ev.Time})
+		}
+	}
+}
+
+// join makes s available: indexed under its nodes, and first given the
+// events after replayFrom that it missed while its user was away.
+func (h *hub) join(ctx context.Context, s *Session, replayFrom acd.EventID) {
+	h.mu.Lock()
+	h.joinLocked(ctx, s, replayFrom)
+	slow := h.takeSlow()
+	h.mu.Unlock()
+	closeSlow(slow)
+}
+
+func (h *hub) joinLocked(ctx context.Context, s *Session, replayFrom acd.EventID) {
+	s.mu.Lock()
+	if s.closed || s.joined {
+		s.mu.Unlock()
+		return
+	}
+	s.joined = true
+	s.mu.Unlock()
+	id := s.user.ID
+	if h.users[id] == nil {
+		h.users[id] = map[*Session]struct{}{}
+		subs, err := h.svc.engine.Subscriptions(ctx, id)
+		if err != nil {
+			slog.Error("load subscriptions", "user", id, "err", err)
+		}
+		h.explicit[id] = subs
+	}
+	h.users[id][s] = struct{}{}
+	h.index(s)
+	if replayFrom > 0 && replayFrom < h.last {
+		h.replay(ctx, s, replayFrom)
+	}
+}
+
+// replay queues, for s, the events in (from, h.last] on its nodes.
+func (h *hub) replay(ctx context.Context, s *Session, from acd.EventID) {
+	log := h.svc.engine.Log()
+	item := log.Epoch()
+	for from < h.last {
+		events, err := log.Read(ctx, from, dispatchBatch)
+		if err != nil {
+			slog.Error("replay", "user", s.user.ID, "err", err)
+			return
+		}
+		if events[0].ID > from+1 {
+			logDropped(s.user.ID, from+1, events[0].ID-1, events[0].Time)
+		}
+		for _, ev := range events {
+			if ev.ID > h.last {
+				return
+			}
+			for _, node := range ev.Nodes {
+				if slices.Contains(s.nodes, node) {
+					body := notificationBody(node, item+strconv.FormatUint(uint64(ev.ID), 10), ev.Payload)
+					h.deliver(s, outbound{head: s.messageHead(), body: body, event: ev.ID, committed: ev.Time})
+				}
+			}
+			from = ev.ID
+		}
+	}
+}
+
+// deliver queues o for s, noting s as slow if its queue is full; h.mu is
+// held, so closing it must wait until the lock is released.
+func (h *hub) deliver(s *Session, o outbound) {
+	if !s.push(o) {
+		h.slow = append(h.slow, s)
+	}
+}
+
+func (h *hub) takeSlow() []*Session {
+	slow := h.slow
+	h.slow = nil
+	return slow
+}
+
+func closeSlow(sessions []*Session) {
+	for _, s := range sessions {
+		s.closeSlow()
+	}
+}
+
+// leave removes s from the index. If it was available, acd learns that one
+// of its user's desktops went away, with what it had been given.
+func (h *hub) leave(s *Session) {
+	h.mu.Lock()
+	s.mu.Lock()
+	joined, delivered := s.joined, s.delivered
+	s.joined = false
+	s.mu.Unlock()
+	if joined {
+		h.unindex(s)
+		id := s.user.ID
+		delete(h.users[id], s)
+		if len(h.users[id]) == 0 {
+			delete(h.users, id)
+			delete(h.explicit, id)
+		}
+	}
+	h.mu.Unlock()
+	if joined {
+		if err := h.svc.engine.DesktopDisconnected(context.WithoutCancel(context.Background()), s.user.ID, delivered); err != nil {
+			slog.Error("desktop disconnected", "user", s.user.ID, "err", err)
+		}
+	}
+}
+
+// reload re-reads a user's explicit subscriptions and re-indexes its
+// sessions; h.mu is held.
+func (h *hub) reload(ctx context.Context, user string) {
+	sessions := h.users[user]
+	if len(sessions) == 0 {
+		return
+	}
+	subs, err := h.svc.engine.Subscriptions(ctx, user)
+	if err != nil {
+		slog.Error("reload subscriptions", "user", user, "err", err)
+		return
+	}
+	h.explicit[user] = subs
+	for s := range sessions {
+		h.unindex(s)
+		h.index(s)
+	}
+}
+
+// index adds s under every node it receives; h.mu is held.
+func (h *hub) index(s *Session) {
+	nodes := acd.AutoNodes(s.user)
+	for _, sub := range h.explicit[s.user.ID] {
+		if (sub.JID == s.bare || sub.JID == s.jid) && !slices.Contains(nodes, sub.Node) {
+			nodes = append(nodes, sub.Node)
+		}
+	}
+	for _, n := range nodes {
+		if h.nodes[n] == nil {
+			h.nodes[n] = map[*Session]struct{}{}
+		}
+		h.nodes[n][s] = struct{}{}
+	}
+	s.nodes = nodes
+}
+
+// unindex removes s from every node; h.mu is held.
+func (h *hub) unindex(s *Session) {
+	for _, n := range s.nodes {
+		delete(h.nodes[n], s)
+		if len(h.nodes[n]) == 0 {
+			delete(h.nodes, n)
+		}
+	}
+	s.nodes = nil
+}

@@ -1,0 +1,171 @@
+package xmpp
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/finessed/finessed/acd"
+)
+
+// Options tune a Service. Zero values take the defaults.
+type Options struct {
+	// QueueLimit is how many stanzas may wait for one session before it is
+	// closed as too slow (default 4096).
+	QueueLimit int
+	// Registerer receives the service's metrics (nil: none).
+	Registerer prometheus.Registerer
+}
+
+// Service is the notification service of one node.
+type Service struct {
+	engine  *acd.Engine
+	opts    Options
+	domain  string
+	pubsub  string
+	metrics *metrics
+	hub     *hub
+
+	mu       sync.Mutex
+	sessions map[string]*Session // by full JID
+	stopped  bool
+}
+
+// NewService returns the notification service over engine's directory and
+// event log. Run delivers events; transports open sessions.
+func NewService(engine *acd.Engine, opts Options) *Service {
+	if opts.QueueLimit <= 0 {
+		opts.QueueLimit = 4096
+	}
+	dom := engine.Directory().Domain
+	s := &Service{
+		engine: engine, opts: opts, domain: dom, pubsub: "pubsub." + dom,
+		metrics: newMetrics(opts.Registerer), sessions: map[string]*Session{},
+	}
+	s.hub = newHub(s)
+	return s
+}
+
+// Domain is the XMPP domain sessions' JIDs are in.
+func (s *Service) Domain() string { return s.domain }
+
+// Authenticate checks SASL PLAIN credentials. The username is a loginId or
+// loginName, compared without regard to case as clients lower-case JIDs;
+// the lockout is the same as for REST.
+func (s *Service) Authenticate(username, password string) (*acd.User, error) {
+	u, ok := s.engine.Directory().UserFold(username)
+	if !ok {
+		return nil, acd.ErrBadCredentials
+	}
+	return s.engine.Authenticate(u.ID, password)
+}
+
+// errShuttingDown refuses sessions while the service stops.
+var errShuttingDown = errors.New("xmpp: the service is shutting down")
+
+// Open starts a session for u with resource (a random one when empty) on
+// transport. An existing session with the same full JID is closed with a
+// conflict stream error, as RFC 6120 §7.7.2.2 allows.
+func (s *Service) Open(u *acd.User, resource, transport string) (*Session, error) {
+	if resource == "" {
+		resource = randomID(12)
+	}
+	if !validResource(resource) {
+		return nil, fmt.Errorf("xmpp: bad resource %q", resource)
+	}
+	bare := u.ID + "@" + s.domain
+	sess := &Session{
+		svc: s, user: u, bare: bare, jid: bare + "/" + resource, transport: transport,
+		wake: make(chan struct{}, 1), done: make(chan struct{}), ids: newMsgIDs(),
+	}
+	sess.msgPrefix = fmt.Appendf(nil, "<message from='%s' to='%s' id='", s.pubsub, xmlAttr(sess.jid))
+	s.mu.Lock()
+	if s.stopped {
+		s.mu.Unlock()
+		return nil, errShuttingDown
+	}
+	old := s.sessions[sess.jid]
+	s.sessions[sess.jid] = sess
+	s.mu.Unlock()
+	if old != nil {
+		old.closeWith(&StreamError{Condition: "conflict", Text: "replaced by a new session with the same resource"}, true)
+	}
+	s.metrics.sessions.WithLabelValues(transport).Inc()
+	return sess, nil
+}
+
+// detach forgets a closed session.
+func (s *Service) detach(sess *Session) {
+	s.mu.Lock()
+	if s.sessions[sess.jid] == sess {
+		delete(s.sessions, sess.jid)
+	}
+	s.mu.Unlock()
+	s.metrics.sessions.WithLabelValues(sess.transport).Dec()
+	s.hub.leave(sess)
+}
+
+// Run delivers committed events until ctx is done, then tells every
+// session the service is going away (presence unavailable from finesse)
+// and closes it with a system-shutdown stream error.
+func (s *Service) Run(ctx context.Context) error {
+	err := s.hub.run(ctx)
+	s.mu.Lock()
+	s.stopped = true
+	open := make([]*Session, 0, len(s.sessions))
+	for _, sess := range s.sessions {
+		open = append(open, sess)
+	}
+	s.mu.Unlock()
+	for _, sess := range open {
+		sess.send(s.finessePresence(sess, "unavailable"))
+		sess.closeWith(&StreamError{Condition: "system-shutdown", Text: "the server is shutting down"}, true)
+	}
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// finessePresence is presence from the finesse user, which desktops take
+// as the sign that the Finesse application is up (or, unavailable, down).
+func (s *Service) finessePresence(sess *Session, typ string) []byte {
+	if typ != "" {
+		typ = " type='" + typ + "'"
+	}
+	return fmt.Appendf(nil, "<presence from='finesse@%s' to='%s'%s/>", s.domain, xmlAttr(sess.jid), typ)
+}
+
+// validResource accepts what RFC 7622 resourceparts plausibly are: 1-1023
+// bytes of UTF-8 without control characters.
+func validResource(r string) bool {
+	if len(r) == 0 || len(r) > 1023 || !utf8.ValidString(r) {
+		return false
+	}
+	return !strings.ContainsFunc(r, func(c rune) bool { return c < 0x20 || c == 0x7f })
+}
+
+const idChars = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+// randomID returns n random letters and digits.
+func randomID(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	for i := range b {
+		b[i] = idChars[int(b[i])%len(idChars)]
+	}
+	return string(b)
+}
+
+// logDropped notes events a reconnecting session could not be given.
+func logDropped(user string, from, to acd.EventID, at time.Time) {
+	slog.Warn("replay gap: events trimmed from the log", "user", user, "from", from, "to", to, "at", at)
+}

@@ -1,0 +1,210 @@
+package xmpp
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/finessed/finessed/acd"
+)
+
+// ErrSessionClosed is what Next returns once a session is closed and its
+// queue has been written.
+var ErrSessionClosed = errors.New("xmpp: session closed")
+
+// Session is one negotiated, authenticated and bound stream of a user, on
+// any transport. Its methods are safe for concurrent use: a transport's
+// reader calls Handle, its writer calls Next and Written, and the service's
+// dispatcher queues notifications.
+type Session struct {
+	svc       *Service
+	user      *acd.User
+	bare      string // user@domain
+	jid       string // user@domain/resource
+	transport string
+	msgPrefix []byte // <message from='pubsub.domain' to='jid' id='
+
+	mu        sync.Mutex
+	queue     []outbound
+	wake      chan struct{}
+	closed    bool
+	closeErr  *StreamError
+	joined    bool // available: presence sent, receiving notifications
+	nodes     []string
+	delivered acd.EventID // highest event written to the client
+	ids       msgIDs
+	done      chan struct{}
+}
+
+// outbound is one queued stanza: head then body. Notifications share body
+// (rendered once per event and node) and differ only in head.
+type outbound struct {
+	head, body []byte
+	event      acd.EventID
+	committed  time.Time
+}
+
+// User is the session's authenticated user.
+func (s *Session) User() *acd.User { return s.user }
+
+// JID is the session's full JID.
+func (s *Session) JID() string { return s.jid }
+
+// Transport names the session's transport: tcp, websocket or bosh.
+func (s *Session) Transport() string { return s.transport }
+
+// Done is closed when the session closes.
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// CloseError is the stream error the session was closed with, or nil for a
+// session its client closed.
+func (s *Session) CloseError() *StreamError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closeErr
+}
+
+// push queues one stanza. It reports false when the queue is full: the
+// client is not reading fast enough, and the caller must closeSlow the
+// session (outside the hub's lock) rather than let the queue grow.
+func (s *Session) push(o outbound) bool {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return true
+	}
+	if len(s.queue) >= s.svc.opts.QueueLimit {
+		s.mu.Unlock()
+		return false
+	}
+	s.queue = append(s.queue, o)
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// send queues a reply or other stanza of the session's own.
+func (s *Session) send(stanza []byte) {
+	if !s.push(outbound{head: stanza}) {
+		s.closeSlow()
+	}
+}
+
+// closeSlow closes a session whose queue overflowed, counting what it
+// never received.
+func (s *Session) closeSlow() {
+	s.mu.Lock()
+	dropped, closed := len(s.queue), s.closed
+	s.mu.Unlock()
+	if closed {
+		return
+	}
+	s.svc.metrics.slowClosed.Inc()
+	s.svc.metrics.dropped.Add(float64(dropped + 1))
+	s.closeWith(&StreamError{Condition: "policy-violation", Text: "the client is not reading its notifications fast enough"}, false)
+}
+
+// Batch is a run of queued stanzas for a transport to write, in order.
+type Batch struct {
+	items []outbound
+}
+
+// Len is the number of stanzas in b.
+func (b *Batch) Len() int { return len(b.items) }
+
+// Each calls f with each stanza's parts; a stanza is head followed by body.
+func (b *Batch) Each(f func(head, body []byte)) {
+	for _, o := range b.items {
+		f(o.head, o.body)
+	}
+}
+
+// Buffers returns b's bytes as a vector for one writev.
+func (b *Batch) Buffers() [][]byte {
+	bufs := make([][]byte, 0, 2*len(b.items))
+	for _, o := range b.items {
+		bufs = append(bufs, o.head)
+		if len(o.body) > 0 {
+			bufs = append(bufs, o.body)
+		}
+	}
+	return bufs
+}
+
+// Next waits for queued stanzas and returns them all. After the session
+// closes it returns what is still queued, then ErrSessionClosed.
+func (s *Session) Next(ctx context.Context) (*Batch, error) {
+	for {
+		s.mu.Lock()
+		if len(s.queue) > 0 {
+			b := &Batch{items: s.queue}
+			s.queue = nil
+			s.mu.Unlock()
+			return b, nil
+		}
+		closed := s.closed
+		s.mu.Unlock()
+		if closed {
+			return nil, ErrSessionClosed
+		}
+		select {
+		case <-s.wake:
+		case <-s.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// Written tells the session that b reached the client's connection, so its
+// notifications count as delivered.
+func (s *Session) Written(b *Batch) {
+	now := time.Now()
+	var last acd.EventID
+	n := 0
+	for _, o := range b.items {
+		if o.event == 0 {
+			continue
+		}
+		n++
+		last = max(last, o.event)
+		s.svc.metrics.latency.Observe(now.Sub(o.committed).Seconds())
+	}
+	s.svc.metrics.stanzasOut.WithLabelValues(s.transport).Add(float64(len(b.items)))
+	if n == 0 {
+		return
+	}
+	s.svc.metrics.delivered.Add(float64(n))
+	s.mu.Lock()
+	s.delivered = max(s.delivered, last)
+	s.mu.Unlock()
+}
+
+// Fail ends the session with a stream error for the client, after what is
+// already queued.
+func (s *Session) Fail(err *StreamError) { s.closeWith(err, true) }
+
+// Close ends the session from the transport's side: the client went away
+// or closed its stream.
+func (s *Session) Close() { s.closeWith(nil, false) }
+
+// closeWith ends the session with a stream error (nil for none). With
+// flush, stanzas already queued are still handed to the writer first.
+func (s *Session) closeWith(err *StreamError, flush bool) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed, s.closeErr = true, err
+	if !flush {
+		s.queue = nil
+	}
+	s.mu.Unlock()
+	close(s.done)
+	s.svc.detach(s)
+}
