@@ -22,6 +22,7 @@ import (
 	"github.com/finessed/finessed/rest"
 	"github.com/finessed/finessed/xmpp"
 	"github.com/finessed/finessed/xmpp/c2s"
+	"github.com/finessed/finessed/xmpp/websocket"
 )
 
 // server is one finessed process: the engine, the notification service
@@ -35,6 +36,8 @@ type server struct {
 	listeners []*listener
 	xmppAddr  string // bound address of the TCP XMPP listener, once started
 
+	// ctx ends the notification service and its transports at shutdown.
+	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -68,6 +71,7 @@ func newServer(opts options) (*server, error) {
 		return nil, err
 	}
 	s := &server{opts: opts, engine: engine, registry: prometheus.NewRegistry()}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.notify = xmpp.NewService(engine, xmpp.Options{Registerer: s.registry})
 	if opts.restTLSAddr != "" || opts.boshTLSAddr != "" || opts.xmppAddr != "" {
@@ -103,9 +107,12 @@ func (s *server) addListeners() {
 	}
 	s.add("rest", s.opts.restAddr, false, restHandler)
 	s.add("rest-tls", s.opts.restTLSAddr, true, restHandler)
-	if s.opts.boshAddr != "" || s.opts.boshTLSAddr != "" {
-		slog.Warn("BOSH and WebSocket (-bosh-addr, -bosh-tls-addr) are not served yet (issue #3)")
-	}
+	notify := http.NewServeMux()
+	ws := &websocket.Handler{Service: s.notify, Context: s.ctx}
+	notify.Handle("/ws", ws)
+	notify.Handle("/ws/", ws)
+	s.add("bosh", s.opts.boshAddr, false, notify)
+	s.add("bosh-tls", s.opts.boshTLSAddr, true, notify)
 }
 
 func (s *server) add(name, addr string, useTLS bool, h http.Handler) {
@@ -132,12 +139,10 @@ func (s *server) start() error {
 		}
 		return err
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	s.goRun("notification service", func() error { return s.notify.Run(ctx) })
+	s.goRun("notification service", func() error { return s.notify.Run(s.ctx) })
 	if xmppLn != nil {
 		c2sServer := &c2s.Server{Service: s.notify, TLS: s.tlsConfig()}
-		s.goRun("xmpp listener", func() error { return c2sServer.Serve(ctx, xmppLn) })
+		s.goRun("xmpp listener", func() error { return c2sServer.Serve(s.ctx, xmppLn) })
 		slog.Info("listening", "listener", "xmpp", "addr", s.xmppAddr, "starttls", true)
 	}
 	return nil
@@ -201,9 +206,7 @@ func (s *server) shutdown(ctx context.Context) error {
 			errs = append(errs, l.http.Shutdown(ctx))
 		}
 	}
-	if s.cancel != nil {
-		s.cancel()
-	}
+	s.cancel()
 	s.wg.Wait()
 	s.engine.Close()
 	return errors.Join(errs...)

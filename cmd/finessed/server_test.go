@@ -57,9 +57,18 @@ var insecure = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Con
 
 func call(t *testing.T, method, url, user, body string) (int, string) {
 	t.Helper()
+	return callWith(t, method, url, user, body, "")
+}
+
+// callWith is call with a requestId header (none when empty).
+func callWith(t *testing.T, method, url, user, body, requestID string) (int, string) {
+	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if requestID != "" {
+		req.Header.Set("requestId", requestID)
 	}
 	if user != "" {
 		req.SetBasicAuth(user, "finesse")

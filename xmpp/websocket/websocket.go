@@ -1,0 +1,128 @@
+package websocket
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"log/slog"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	xwebsocket "golang.org/x/net/websocket"
+	mxmpp "mellium.im/xmpp"
+	mwebsocket "mellium.im/xmpp/websocket"
+
+	"github.com/finessed/finessed/xmpp"
+	"github.com/finessed/finessed/xmpp/negotiate"
+)
+
+const nsFraming = "urn:ietf:params:xml:ns:xmpp-framing"
+
+// Handler upgrades HTTP requests to XMPP WebSocket sessions.
+type Handler struct {
+	Service *xmpp.Service
+	// Context ends every session's negotiation when the server shuts down;
+	// established sessions are ended by the Service.
+	Context context.Context
+	// NegotiationTimeout and IdleTimeout as for TCP (30 s and 2 min).
+	NegotiationTimeout time.Duration
+	IdleTimeout        time.Duration
+
+	once sync.Once
+	ws   xwebsocket.Server
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.once.Do(func() {
+		h.ws = xwebsocket.Server{Handshake: handshake, Handler: h.serve}
+	})
+	h.ws.ServeHTTP(w, r)
+}
+
+// errNoXMPPProtocol refuses an upgrade without the xmpp subprotocol.
+var errNoXMPPProtocol = errors.New("websocket: the xmpp subprotocol is required")
+
+// handshake insists on the xmpp subprotocol and accepts any origin, since
+// desktop gadgets are served from elsewhere.
+func handshake(cfg *xwebsocket.Config, r *http.Request) error {
+	if !slices.Contains(cfg.Protocol, mwebsocket.WSProtocol) {
+		return errNoXMPPProtocol
+	}
+	cfg.Protocol = []string{mwebsocket.WSProtocol}
+	return nil
+}
+
+// serve negotiates one WebSocket stream and then serves its session.
+func (h *Handler) serve(ws *xwebsocket.Conn) {
+	ws.PayloadType = xwebsocket.TextFrame
+	conn := &negotiate.LimitConn{Conn: ws}
+	defer conn.Close()
+	ctx := h.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	conn.SetDeadline(time.Now().Add(or(h.NegotiationTimeout, 30*time.Second)))
+	stop := context.AfterFunc(ctx, func() { ws.SetDeadline(time.Now()) })
+	st := negotiate.NewState(h.Service, "websocket")
+	ms, err := mxmpp.ReceiveSession(ctx, conn, 0, mwebsocket.Negotiator(func(*mxmpp.Session, *mxmpp.StreamConfig) mxmpp.StreamConfig {
+		return mxmpp.StreamConfig{Features: st.Features(nil)}
+	}))
+	stop()
+	if err != nil {
+		if st.Session != nil {
+			st.Session.Close()
+		}
+		slog.Debug("websocket negotiation failed", "remote", ws.Request().RemoteAddr, "err", err)
+		f := &framing{ws: ws}
+		f.WriteEnd(&xmpp.StreamError{Condition: "not-authorized", Text: "negotiation failed"})
+		return
+	}
+	conn.SetDeadline(time.Time{})
+	negotiate.Serve(ctx, ms, st.Session, &framing{ws: ws}, or(h.IdleTimeout, 2*time.Minute))
+}
+
+// framing writes RFC 7395 messages: one stanza per WebSocket message.
+type framing struct {
+	ws *xwebsocket.Conn
+}
+
+func (f *framing) WriteBatch(b *xmpp.Batch) error {
+	f.ws.SetWriteDeadline(time.Now().Add(30 * time.Second))
+	var err error
+	b.Each(func(head, body []byte) {
+		if err != nil {
+			return
+		}
+		msg := make([]byte, 0, len(head)+len(body))
+		msg = append(append(msg, head...), body...)
+		_, err = f.ws.Write(msg)
+	})
+	return err
+}
+
+func (f *framing) WriteEnd(serr *xmpp.StreamError) error {
+	f.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	if serr != nil {
+		if _, err := f.ws.Write(serr.Bytes()); err != nil {
+			return err
+		}
+	}
+	_, err := f.ws.Write([]byte("<close xmlns='" + nsFraming + "'/>"))
+	return err
+}
+
+func (f *framing) Close() error { return f.ws.Close() }
+
+func (f *framing) IsClose(name xml.Name) bool {
+	return name == xml.Name{Space: nsFraming, Local: "close"}
+}
+
+func or(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
