@@ -15,6 +15,7 @@ type command struct {
 
 var commands = []command{
 	{"agents", "list every agent with its state, reason code and extension", runAgents},
+	{"load", "drive a server with state changes and measure notification delivery", runLoad},
 }
 
 func main() {

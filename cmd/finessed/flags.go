@@ -16,6 +16,7 @@ type options struct {
 	boshTLSAddr string
 	xmppAddr    string
 	metricsAddr string
+	pprofAddr   string
 	redisURL    string
 	logLevel    slog.Level
 }
@@ -31,6 +32,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.boshTLSAddr, "bosh-tls-addr", ":7443", "BOSH and WebSocket over HTTPS (empty: off)")
 	fs.StringVar(&o.xmppAddr, "xmpp-addr", ":5222", "XMPP client connections over TCP (empty: off)")
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics and /healthz here instead of on the REST listeners")
+	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "serve net/http/pprof here, for profiling (empty: off)")
 	fs.StringVar(&o.redisURL, "redis", "", "shared state in Redis, as redis://host:port/db (empty: in memory)")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "log `level`: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {

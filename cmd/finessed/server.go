@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"sync"
 	"time"
@@ -111,6 +112,7 @@ func (s *server) addListeners() {
 	ws := &websocket.Handler{Service: s.notify, Context: s.ctx}
 	notify.Handle("/ws", ws)
 	notify.Handle("/ws/", ws)
+	s.add("pprof", s.opts.pprofAddr, false, pprofMux())
 	s.add("bosh", s.opts.boshAddr, false, notify)
 	s.add("bosh-tls", s.opts.boshTLSAddr, true, notify)
 }
@@ -229,4 +231,16 @@ func port(addr string) string {
 		return ""
 	}
 	return p
+}
+
+// pprofMux serves the runtime profiles, on a listener of its own so that
+// they are never exposed on the API's ports by accident.
+func pprofMux() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }
