@@ -2,6 +2,7 @@ package xmpp
 
 import (
 	"context"
+	"log/slog"
 	"strconv"
 
 	"github.com/beevik/etree"
@@ -68,9 +69,11 @@ func priority(p *etree.Element) int {
 // session so notifications (and any missed ones) follow.
 func (s *Session) becomeAvailable(ctx context.Context) {
 	s.mu.Lock()
-	joined := s.joined
+	joined, closed := s.joined, s.closed
 	s.mu.Unlock()
-	if joined {
+	if joined || closed {
+		// A closed session's presence (a transport may still hand over
+		// what it read before the service closed it) is no desktop.
 		return
 	}
 	s.send(s.svc.finessePresence(s, ""))
@@ -78,7 +81,13 @@ func (s *Session) becomeAvailable(ctx context.Context) {
 	if err != nil {
 		replayFrom = 0
 	}
-	s.svc.hub.join(ctx, s, replayFrom)
+	if !s.svc.hub.join(ctx, s, replayFrom) && err == nil {
+		// Closed meanwhile, so leave will not report this desktop gone:
+		// take it back, or the agent would never be forced out.
+		if err := s.svc.engine.DesktopDisconnected(context.WithoutCancel(ctx), s.user.ID, replayFrom); err != nil {
+			slog.Error("desktop disconnected", "user", s.user.ID, "err", err)
+		}
+	}
 }
 
 // handleIQ answers one iq: exactly one reply per get or set, never silence.

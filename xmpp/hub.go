@@ -21,6 +21,7 @@ type hub struct {
 	nodes    map[string]map[*Session]struct{} // available sessions by node
 	explicit map[string][]acd.Subscription    // of users with available sessions
 	last     acd.EventID                      // the last event dispatched
+	started  bool                             // last is known: where run starts
 	slow     []*Session                       // overflowed while h.mu was held
 }
 
@@ -34,16 +35,22 @@ func newHub(svc *Service) *hub {
 // dispatchBatch is how many events one log read returns at most.
 const dispatchBatch = 512
 
-// run tails the log from its current end until ctx is done.
+// run tails the log until ctx is done, from where it ended when the
+// service was made (or, if that could not be read, from its current end).
 func (h *hub) run(ctx context.Context) error {
 	log := h.svc.engine.Log()
-	last, err := log.Last(ctx)
-	if err != nil {
-		return err
-	}
 	h.mu.Lock()
-	h.last = last
+	last, started := h.last, h.started
 	h.mu.Unlock()
+	if !started {
+		var err error
+		if last, err = log.Last(ctx); err != nil {
+			return err
+		}
+		h.mu.Lock()
+		h.last, h.started = last, true
+		h.mu.Unlock()
+	}
 	for {
 		events, err := log.Read(ctx, last, dispatchBatch)
 		if err != nil {
@@ -81,20 +88,23 @@ func (h *hub) dispatch(ctx context.Context, ev acd.Event) {
 }
 
 // join makes s available: indexed under its nodes, and first given the
-// events after replayFrom that it missed while its user was away.
-func (h *hub) join(ctx context.Context, s *Session, replayFrom acd.EventID) {
+// events after replayFrom that it missed while its user was away. It
+// reports false when s is closed (or already available) and was left as
+// it was.
+func (h *hub) join(ctx context.Context, s *Session, replayFrom acd.EventID) bool {
 	h.mu.Lock()
-	h.joinLocked(ctx, s, replayFrom)
+	joined := h.joinLocked(ctx, s, replayFrom)
 	slow := h.takeSlow()
 	h.mu.Unlock()
 	closeSlow(slow)
+	return joined
 }
 
-func (h *hub) joinLocked(ctx context.Context, s *Session, replayFrom acd.EventID) {
+func (h *hub) joinLocked(ctx context.Context, s *Session, replayFrom acd.EventID) bool {
 	s.mu.Lock()
 	if s.closed || s.joined {
 		s.mu.Unlock()
-		return
+		return false
 	}
 	s.joined = true
 	s.mu.Unlock()
@@ -109,9 +119,19 @@ func (h *hub) joinLocked(ctx context.Context, s *Session, replayFrom acd.EventID
 	}
 	h.users[id][s] = struct{}{}
 	h.index(s)
+	// Every event up to h.last is accounted for, except those replayed
+	// now: the cursor acd keeps if s goes away must not fall below that,
+	// or a session that is gone before it is given anything would be owed
+	// nothing.
+	given := h.last
 	if replayFrom > 0 && replayFrom < h.last {
+		given = replayFrom
 		h.replay(ctx, s, replayFrom)
 	}
+	s.mu.Lock()
+	s.delivered = max(s.delivered, given)
+	s.mu.Unlock()
+	return true
 }
 
 // replay queues, for s, the events in (from, h.last] on its nodes.

@@ -51,6 +51,12 @@ func NewService(engine *acd.Engine, opts Options) *Service {
 		metrics: newMetrics(opts.Registerer), sessions: map[string]*Session{},
 	}
 	s.hub = newHub(s)
+	// Start delivery from the log's end now, not when Run's goroutine gets
+	// going: sessions may open, and changes commit, before it does, and
+	// those changes must not be skipped.
+	if last, err := engine.Log().Last(context.Background()); err == nil {
+		s.hub.last, s.hub.started = last, true
+	}
 	return s
 }
 

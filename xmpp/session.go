@@ -32,7 +32,7 @@ type Session struct {
 	closeErr  *StreamError
 	joined    bool // available: presence sent, receiving notifications
 	nodes     []string
-	delivered acd.EventID // highest event written to the client
+	delivered acd.EventID // cursor: every event up to it was written or not owed
 	ids       msgIDs
 	done      chan struct{}
 }
