@@ -15,25 +15,22 @@ import (
 // agent, so whichever node sweeps finds it.
 
 // DesktopConnected records that one of user's notification sessions became
-// available. It returns the event to replay from when the user comes back
-// within the grace period after its last session went away, else 0.
-func (e *Engine) DesktopConnected(ctx context.Context, user string) (EventID, error) {
-	var replayFrom EventID
-	err := e.store.Update(ctx, func(tx Tx) error {
+// available. When the user comes back within the grace period after its
+// last session went away, replay is true and from is the last event that
+// session was given: what follows it is owed to the new one.
+func (e *Engine) DesktopConnected(ctx context.Context, user string) (from EventID, replay bool, err error) {
+	err = e.store.Update(ctx, func(tx Tx) error {
 		a, err := tx.Agent(user)
 		if err != nil {
 			return err
 		}
-		replayFrom = 0
-		if a.Desktops == 0 && !a.AwayDeadline.IsZero() && !e.clock.Now().After(a.AwayDeadline) {
-			replayFrom = a.Cursor
-		}
+		from, replay = a.Cursor, a.Desktops == 0 && !a.AwayDeadline.IsZero() && !e.clock.Now().After(a.AwayDeadline)
 		a.Desktops++
 		a.AwayDeadline, a.Cursor = time.Time{}, 0
 		tx.PutAgent(a)
 		return nil
 	})
-	return replayFrom, err
+	return from, replay, err
 }
 
 // DesktopDisconnected records that one of user's sessions went away, having

@@ -12,13 +12,18 @@ import (
 // grace is the default Settings.DesktopGrace of the demo directory.
 const grace = 60 * time.Second
 
-func (f *fixture) connect(user string) acd.EventID {
+// connect reports a desktop of user and returns where its replay starts,
+// or -1 when nothing is owed.
+func (f *fixture) connect(user string) int64 {
 	f.tb.Helper()
-	from, err := f.eng.DesktopConnected(context.Background(), user)
+	from, replay, err := f.eng.DesktopConnected(context.Background(), user)
 	if err != nil {
 		f.tb.Fatalf("DesktopConnected(%s): %v", user, err)
 	}
-	return from
+	if !replay {
+		return -1
+	}
+	return int64(from)
 }
 
 func (f *fixture) disconnect(user string, cursor acd.EventID) {
@@ -122,7 +127,7 @@ func TestDesktopBackWithinGrace(t *testing.T) {
 	}
 	f.disconnect("1001", cursor)
 	f.clock.Advance(grace / 2)
-	if from := f.connect("1001"); from != cursor {
+	if from := f.connect("1001"); from != int64(cursor) {
 		t.Fatalf("DesktopConnected = %d, want the cursor %d to replay from", from, cursor)
 	}
 	before := f.last()
@@ -139,7 +144,7 @@ func TestDesktopBackAfterDeadline(t *testing.T) {
 	f.disconnect("1001", f.last())
 	f.eng.Close()
 	f.clock.Advance(grace + time.Second)
-	if from := f.connect("1001"); from != 0 {
+	if from := f.connect("1001"); from != -1 {
 		t.Fatalf("DesktopConnected after the deadline = %d, want 0", from)
 	}
 }
@@ -277,5 +282,17 @@ func TestExtraDesktopDisconnectKeepsDeadline(t *testing.T) {
 	f.clock.Advance(grace / 2)
 	if u := f.forcedOut(before); u.State != model.StateNotReady {
 		t.Fatalf("1001 is %s, want NOT_READY", u.State)
+	}
+}
+
+// A desktop that left before any event existed was given event 0, and is
+// still owed everything after it when it comes back in time.
+func TestReplayFromTheStartOfTheLog(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	f.connect("1001")
+	f.disconnect("1001", 0)
+	f.signIn("1002", "3002")
+	if from := f.connect("1001"); from != 0 {
+		t.Fatalf("replay from %d, want from event 0", from)
 	}
 }

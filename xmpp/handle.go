@@ -77,11 +77,12 @@ func (s *Session) becomeAvailable(ctx context.Context) {
 		return
 	}
 	s.send(s.svc.finessePresence(s, ""))
-	replayFrom, err := s.svc.engine.DesktopConnected(ctx, s.user.ID)
+	replayFrom, replay, err := s.svc.engine.DesktopConnected(ctx, s.user.ID)
 	if err != nil {
-		replayFrom = 0
+		slog.Error("desktop connected", "user", s.user.ID, "err", err)
+		replay = false
 	}
-	if !s.svc.hub.join(ctx, s, replayFrom) && err == nil {
+	if !s.svc.hub.join(ctx, s, replayFrom, replay) && err == nil {
 		// Closed meanwhile, so leave will not report this desktop gone:
 		// take it back, or the agent would never be forced out.
 		if err := s.svc.engine.DesktopDisconnected(context.WithoutCancel(ctx), s.user.ID, replayFrom); err != nil {

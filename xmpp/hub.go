@@ -91,16 +91,16 @@ func (h *hub) dispatch(ctx context.Context, ev acd.Event) {
 // events after replayFrom that it missed while its user was away. It
 // reports false when s is closed (or already available) and was left as
 // it was.
-func (h *hub) join(ctx context.Context, s *Session, replayFrom acd.EventID) bool {
+func (h *hub) join(ctx context.Context, s *Session, replayFrom acd.EventID, replay bool) bool {
 	h.mu.Lock()
-	joined := h.joinLocked(ctx, s, replayFrom)
+	joined := h.joinLocked(ctx, s, replayFrom, replay)
 	slow := h.takeSlow()
 	h.mu.Unlock()
 	closeSlow(slow)
 	return joined
 }
 
-func (h *hub) joinLocked(ctx context.Context, s *Session, replayFrom acd.EventID) bool {
+func (h *hub) joinLocked(ctx context.Context, s *Session, replayFrom acd.EventID, replay bool) bool {
 	s.mu.Lock()
 	if s.closed || s.joined {
 		s.mu.Unlock()
@@ -124,7 +124,7 @@ func (h *hub) joinLocked(ctx context.Context, s *Session, replayFrom acd.EventID
 	// or a session that is gone before it is given anything would be owed
 	// nothing.
 	given := h.last
-	if replayFrom > 0 && replayFrom < h.last {
+	if replay && replayFrom < h.last {
 		given = replayFrom
 		h.replay(ctx, s, replayFrom)
 	}
