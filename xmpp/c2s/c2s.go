@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"sync"
@@ -63,16 +62,19 @@ func (s *Server) handle(ctx context.Context, raw net.Conn) {
 	conn := &negotiate.LimitConn{Conn: raw}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(or(s.NegotiationTimeout, 30*time.Second)))
-	// Stop a negotiation in progress when the server shuts down.
+	// Stop a negotiation in progress when the server shuts down. mellium
+	// gets a context that is never cancelled: on cancellation it would set
+	// a past deadline and then clear it, racing with this one and leaving
+	// a negotiation that was not blocked in a read without any deadline.
 	stop := context.AfterFunc(ctx, func() { raw.SetDeadline(time.Now()) })
 	defer stop()
 
 	st := negotiate.NewState(s.Service, "tcp")
-	ms, err := mxmpp.ReceiveSession(ctx, conn, 0, mxmpp.NewNegotiator(func(*mxmpp.Session, *mxmpp.StreamConfig) mxmpp.StreamConfig {
+	ms, err := mxmpp.ReceiveSession(context.WithoutCancel(ctx), conn, 0, mxmpp.NewNegotiator(func(*mxmpp.Session, *mxmpp.StreamConfig) mxmpp.StreamConfig {
 		return mxmpp.StreamConfig{Features: st.Features(s.TLS)}
 	}))
 	if err != nil {
-		s.refuse(conn, st, err)
+		s.refuse(ctx, conn, ms, st, err)
 		return
 	}
 	stop()
@@ -81,28 +83,30 @@ func (s *Server) handle(ctx context.Context, raw net.Conn) {
 }
 
 // refuse ends a stream whose negotiation failed, with the stream error the
-// client should see where one applies.
-func (s *Server) refuse(conn net.Conn, st *negotiate.State, err error) {
+// client should see where one applies. It writes on the stream's current
+// connection (TLS after STARTTLS), opening a stream first when the server
+// has not sent its header on it yet (RFC 6120 §4.9.1.2).
+func (s *Server) refuse(ctx context.Context, conn net.Conn, ms *mxmpp.Session, st *negotiate.State, err error) {
 	if st.Session != nil {
 		st.Session.Close()
 	}
-	var se *xmpp.StreamError
-	switch {
-	case errors.Is(err, negotiate.ErrStanzaTooLarge):
-		se = &xmpp.StreamError{Condition: "policy-violation", Text: "stanza larger than the limit"}
-	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed):
-		return
-	default:
-		var syntax *xml.SyntaxError
-		if errors.As(err, &syntax) {
-			se = &xmpp.StreamError{Condition: "not-well-formed", Text: syntax.Msg}
-		} else {
-			se = &xmpp.StreamError{Condition: "not-authorized", Text: "negotiation failed"}
-		}
-	}
 	slog.Debug("c2s negotiation failed", "remote", conn.RemoteAddr(), "err", err)
-	conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
-	conn.Write(append(se.Bytes(), "</stream:stream>"...))
+	se := negotiate.RefusalError(err, ctx.Err() != nil)
+	if se == nil {
+		return
+	}
+	w := net.Conn(conn)
+	var out []byte
+	if ms != nil {
+		w = ms.Conn()
+	}
+	if ms == nil || ms.Out().ID == "" {
+		out = fmt.Appendf(out, "<?xml version='1.0'?><stream:stream xmlns='%s' xmlns:stream='http://etherx.jabber.org/streams' version='1.0' id='%s' from='%s'>",
+			xmpp.NSClient, negotiate.StreamID(), s.Service.Domain())
+	}
+	out = append(append(out, se.Bytes()...), "</stream:stream>"...)
+	w.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	w.Write(out)
 }
 
 // framing writes a TCP stream: stanzas back to back, one writev a batch.

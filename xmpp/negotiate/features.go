@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 
@@ -75,7 +76,7 @@ func startTLS(cfg *tls.Config) mxmpp.StreamFeature {
 			}
 			conn := tls.Server(s.Conn(), cfg)
 			if err := conn.HandshakeContext(ctx); err != nil {
-				return 0, nil, err
+				return 0, nil, fmt.Errorf("%w: %w", ErrTLS, err)
 			}
 			return mxmpp.Secure, conn, nil
 		},

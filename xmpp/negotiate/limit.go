@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"sync/atomic"
+	"time"
 )
 
 // MaxStanza is the largest stanza a client may send (64 KiB); mellium's
@@ -17,13 +18,21 @@ var ErrStanzaTooLarge = errors.New("negotiate: stanza too large")
 // the read that passes MaxStanza. It approximates the stanza size to within
 // the decoder's read-ahead, which is enough to stop a client from making
 // the server buffer without bound.
+//
+// Once Serve sets an idle timeout, every read renews the read deadline, so
+// that any bytes from the client (a whitespace keep-alive, which the XML
+// decoder does not return until the next element starts) count as traffic.
 type LimitConn struct {
 	net.Conn
-	n atomic.Int64
+	n    atomic.Int64
+	idle atomic.Int64 // a time.Duration; 0 before Serve
 }
 
 // Read implements net.Conn.
 func (c *LimitConn) Read(p []byte) (int, error) {
+	if idle := time.Duration(c.idle.Load()); idle > 0 {
+		c.Conn.SetReadDeadline(time.Now().Add(idle))
+	}
 	n, err := c.Conn.Read(p)
 	if c.n.Add(int64(n)) > MaxStanza {
 		return n, ErrStanzaTooLarge
@@ -34,16 +43,23 @@ func (c *LimitConn) Read(p []byte) (int, error) {
 // resetLimit starts counting again after a complete stanza. conn is the
 // session's connection, which may be a TLS connection over a LimitConn.
 func resetLimit(conn net.Conn) {
+	if lc := findLimit(conn); lc != nil {
+		lc.n.Store(0)
+	}
+}
+
+// findLimit is the LimitConn under conn, or nil.
+func findLimit(conn net.Conn) *LimitConn {
 	type netConner interface{ NetConn() net.Conn }
 	for conn != nil {
 		if lc, ok := conn.(*LimitConn); ok {
-			lc.n.Store(0)
-			return
+			return lc
 		}
 		nc, ok := conn.(netConner)
 		if !ok {
-			return
+			return nil
 		}
 		conn = nc.NetConn()
 	}
+	return nil
 }

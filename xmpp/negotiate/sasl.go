@@ -14,8 +14,8 @@ import (
 // saslFailure is a SASL failure condition (RFC 6120 §6.5); "" is success.
 type saslFailure string
 
-// errTooManyAttempts ends a stream that failed SASL too often.
-var errTooManyAttempts = errors.New("negotiate: too many failed authentication attempts")
+// ErrTooManyAttempts ends a stream that failed SASL too often.
+var ErrTooManyAttempts = errors.New("negotiate: too many failed authentication attempts")
 
 // saslPlain offers PLAIN, on cleartext streams too (Finesse's 5222 and 7071
 // are cleartext), and keeps the stream open after a failure so that a
@@ -45,7 +45,7 @@ func (st *State) saslPlain() mxmpp.StreamFeature {
 					return mxmpp.Authn, s.Conn(), writeRaw(s, "<success xmlns='"+nsSASL+"'/>")
 				}
 			}
-			return 0, nil, errTooManyAttempts
+			return 0, nil, ErrTooManyAttempts
 		},
 	}
 }

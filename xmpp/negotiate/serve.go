@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"time"
 
 	mxmpp "mellium.im/xmpp"
@@ -31,6 +32,13 @@ type Framing interface {
 // directions are done. idle bounds the silence between client stanzas
 // (desktops ping every 10 to 20 seconds).
 func Serve(ctx context.Context, ms *mxmpp.Session, sess *xmpp.Session, f Framing, idle time.Duration) {
+	if sess == nil {
+		// Negotiation ended without binding a session (mellium finishes on
+		// a bind stanza error): there is nothing to serve.
+		f.WriteEnd(&xmpp.StreamError{Condition: "not-authorized", Text: "no session was bound"})
+		f.Close()
+		return
+	}
 	written := make(chan struct{})
 	go func() {
 		defer close(written)
@@ -79,8 +87,16 @@ func readLoop(ctx context.Context, ms *mxmpp.Session, sess *xmpp.Session, f Fram
 	r := ms.TokenReader()
 	defer r.Close()
 	conn := ms.Conn()
-	for {
+	lc := findLimit(conn)
+	if lc != nil {
+		// Renewed on every read, whitespace included.
+		lc.idle.Store(int64(idle))
 		conn.SetReadDeadline(time.Now().Add(idle))
+	}
+	for {
+		if lc == nil {
+			conn.SetReadDeadline(time.Now().Add(idle))
+		}
 		tok, err := r.Token()
 		if err != nil {
 			return readError(err)
@@ -108,11 +124,15 @@ func readLoop(ctx context.Context, ms *mxmpp.Session, sess *xmpp.Session, f Fram
 // should see, where there is one.
 func readError(err error) error {
 	var syntax *xml.SyntaxError
+	var netErr net.Error
 	switch {
 	case errors.Is(err, ErrStanzaTooLarge):
 		return &xmpp.StreamError{Condition: "policy-violation", Text: "stanza larger than the limit"}
 	case errors.As(err, &syntax):
 		return &xmpp.StreamError{Condition: "not-well-formed", Text: syntax.Msg}
+	case errors.As(err, &netErr) && netErr.Timeout():
+		// Only the idle deadline times reads out (RFC 6120 §4.9.3.4).
+		return &xmpp.StreamError{Condition: "connection-timeout", Text: "no traffic from the client within the idle timeout"}
 	}
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -65,23 +66,42 @@ func (h *Handler) serve(ws *xwebsocket.Conn) {
 		ctx = context.Background()
 	}
 	conn.SetDeadline(time.Now().Add(or(h.NegotiationTimeout, 30*time.Second)))
+	// As for TCP, mellium gets a context that is never cancelled so that
+	// its own deadline juggling cannot undo this one.
 	stop := context.AfterFunc(ctx, func() { ws.SetDeadline(time.Now()) })
 	st := negotiate.NewState(h.Service, "websocket")
-	ms, err := mxmpp.ReceiveSession(ctx, conn, 0, mwebsocket.Negotiator(func(*mxmpp.Session, *mxmpp.StreamConfig) mxmpp.StreamConfig {
+	ms, err := mxmpp.ReceiveSession(context.WithoutCancel(ctx), conn, 0, mwebsocket.Negotiator(func(*mxmpp.Session, *mxmpp.StreamConfig) mxmpp.StreamConfig {
 		return mxmpp.StreamConfig{Features: st.Features(nil)}
 	}))
 	stop()
 	if err != nil {
-		if st.Session != nil {
-			st.Session.Close()
-		}
-		slog.Debug("websocket negotiation failed", "remote", ws.Request().RemoteAddr, "err", err)
-		f := &framing{ws: ws}
-		f.WriteEnd(&xmpp.StreamError{Condition: "not-authorized", Text: "negotiation failed"})
+		h.refuse(ctx, ws, ms, st, err)
 		return
 	}
 	conn.SetDeadline(time.Time{})
 	negotiate.Serve(ctx, ms, st.Session, &framing{ws: ws}, or(h.IdleTimeout, 2*time.Minute))
+}
+
+// refuse ends a stream whose negotiation failed with the stream error the
+// client should see, opening the stream first if the server has not
+// answered an <open/> yet (RFC 7395 §3.6), then <close/>.
+func (h *Handler) refuse(ctx context.Context, ws *xwebsocket.Conn, ms *mxmpp.Session, st *negotiate.State, err error) {
+	if st.Session != nil {
+		st.Session.Close()
+	}
+	slog.Debug("websocket negotiation failed", "remote", ws.Request().RemoteAddr, "err", err)
+	se := negotiate.RefusalError(err, ctx.Err() != nil)
+	if se == nil {
+		return
+	}
+	if ms == nil || ms.Out().ID == "" {
+		ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
+		open := fmt.Sprintf("<open xmlns='%s' version='1.0' id='%s' from='%s'/>", nsFraming, negotiate.StreamID(), h.Service.Domain())
+		if _, err := ws.Write([]byte(open)); err != nil {
+			return
+		}
+	}
+	(&framing{ws: ws}).WriteEnd(se)
 }
 
 // framing writes RFC 7395 messages: one stanza per WebSocket message.
