@@ -25,7 +25,7 @@ func TestEnvelope(t *testing.T) {
 	s := c.next()
 
 	epoch := regexp.QuoteMeta(e.eng.Log().Epoch())
-	envelope := regexp.MustCompile(`^<message from='pubsub\.localhost' to='1001@localhost/desk' id='[a-z0-9]{8}'>` +
+	envelope := regexp.MustCompile(`^<message xmlns='jabber:client' from='pubsub\.localhost' to='1001@localhost/desk' id='[a-z0-9]{8}'>` +
 		`<event xmlns='http://jabber\.org/protocol/pubsub#event'><items node='/finesse/api/User/1001'>` +
 		`<item id='` + epoch + `[1-9][0-9]*'><notification xmlns='urn:xmpp:push:0'>([^<]+)</notification>` +
 		`</item></items></event></message>$`)
@@ -38,8 +38,8 @@ func TestEnvelope(t *testing.T) {
 	for _, a := range m.Attr {
 		attrs = append(attrs, a.Key)
 	}
-	if !slices.Equal(attrs, []string{"from", "to", "id"}) {
-		t.Errorf("message attributes %v, want from, to, id (and no type)", attrs)
+	if !slices.Equal(attrs, []string{"xmlns", "from", "to", "id"}) {
+		t.Errorf("message attributes %v, want xmlns, from, to, id (and no type)", attrs)
 	}
 	n := m.FindElement("event/items/item/notification")
 	if len(n.Child) != 1 {

@@ -65,8 +65,8 @@ func priority(p *etree.Element) int {
 	return n
 }
 
-// becomeAvailable answers with presence from finesse, then indexes the
-// session so notifications (and any missed ones) follow.
+// becomeAvailable indexes the session and answers with presence from
+// finesse; notifications (the missed ones first) follow that presence.
 func (s *Session) becomeAvailable(ctx context.Context) {
 	s.mu.Lock()
 	joined, closed := s.joined, s.closed
@@ -76,7 +76,6 @@ func (s *Session) becomeAvailable(ctx context.Context) {
 		// what it read before the service closed it) is no desktop.
 		return
 	}
-	s.send(s.svc.finessePresence(s, ""))
 	replayFrom, replay, err := s.svc.engine.DesktopConnected(ctx, s.user.ID)
 	if err != nil {
 		slog.Error("desktop connected", "user", s.user.ID, "err", err)
@@ -166,6 +165,7 @@ func (s *Session) replyError(st *etree.Element, e stanzaError) {
 // answer starts a reply to st, from whom st was sent to.
 func (s *Session) answer(st *etree.Element, typ string) *etree.Element {
 	r := etree.NewElement(st.Tag)
+	r.CreateAttr("xmlns", NSClient)
 	r.CreateAttr("type", typ)
 	if id := st.SelectAttrValue("id", ""); id != "" {
 		r.CreateAttr("id", id)

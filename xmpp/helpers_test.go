@@ -432,7 +432,7 @@ func (c *client) finesse(typ string) {
 	if typ != "" {
 		typ = " type='" + typ + "'"
 	}
-	want := "<presence from='finesse@" + c.e.svc.Domain() + "' to='" + xmlAttr(c.sess.JID()) + "'" + typ + "/>"
+	want := "<presence xmlns='jabber:client' from='finesse@" + c.e.svc.Domain() + "' to='" + xmlAttr(c.sess.JID()) + "'" + typ + "/>"
 	if s := c.next(); s.raw != want {
 		c.tb.Fatalf("%s: got %s, want %s", c.sess.JID(), s.raw, want)
 	}

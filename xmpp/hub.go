@@ -87,8 +87,10 @@ func (h *hub) dispatch(ctx context.Context, ev acd.Event) {
 	}
 }
 
-// join makes s available: indexed under its nodes, and first given the
-// events after replayFrom that it missed while its user was away. It
+// join makes s available: it is sent presence from finesse, indexed under
+// its nodes and given the events after replayFrom that it missed while its
+// user was away, all under the hub's lock, so that no event can fall
+// between the presence a desktop waits for and its first notification. It
 // reports false when s is closed (or already available) and was left as
 // it was.
 func (h *hub) join(ctx context.Context, s *Session, replayFrom acd.EventID, replay bool) bool {
@@ -108,6 +110,7 @@ func (h *hub) joinLocked(ctx context.Context, s *Session, replayFrom acd.EventID
 	}
 	s.joined = true
 	s.mu.Unlock()
+	h.deliver(s, outbound{head: h.svc.finessePresence(s, "")})
 	id := s.user.ID
 	if h.users[id] == nil {
 		h.users[id] = map[*Session]struct{}{}

@@ -92,7 +92,10 @@ func (s *Service) Open(u *acd.User, resource, transport string) (*Session, error
 		svc: s, user: u, bare: bare, jid: bare + "/" + resource, transport: transport,
 		wake: make(chan struct{}, 1), done: make(chan struct{}), ids: newMsgIDs(),
 	}
-	sess.msgPrefix = fmt.Appendf(nil, "<message from='%s' to='%s' id='", s.pubsub, xmlAttr(sess.jid))
+	// Stanzas name jabber:client themselves: on WebSocket each is a
+	// document of its own, and in a BOSH body it would otherwise inherit
+	// the httpbind namespace.
+	sess.msgPrefix = fmt.Appendf(nil, "<message xmlns='%s' from='%s' to='%s' id='", NSClient, s.pubsub, xmlAttr(sess.jid))
 	s.mu.Lock()
 	if s.stopped {
 		s.mu.Unlock()
@@ -147,7 +150,7 @@ func (s *Service) finessePresence(sess *Session, typ string) []byte {
 	if typ != "" {
 		typ = " type='" + typ + "'"
 	}
-	return fmt.Appendf(nil, "<presence from='finesse@%s' to='%s'%s/>", s.domain, xmlAttr(sess.jid), typ)
+	return fmt.Appendf(nil, "<presence xmlns='%s' from='finesse@%s' to='%s'%s/>", NSClient, s.domain, xmlAttr(sess.jid), typ)
 }
 
 // validResource accepts what RFC 7622 resourceparts plausibly are: 1-1023
