@@ -21,6 +21,7 @@ import (
 // loadConfig is what one load run does.
 type loadConfig struct {
 	rest, xmpp, domain  string
+	bosh, transport     string
 	sessions            int
 	subscriber, team    string
 	agents              []string
@@ -59,6 +60,8 @@ func parseLoad(args []string, stderr io.Writer) (loadConfig, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.rest, "rest", "http://127.0.0.1:8082", "the server's REST base `URL`")
 	fs.StringVar(&c.xmpp, "xmpp", "127.0.0.1:5222", "the server's XMPP TCP `address`")
+	fs.StringVar(&c.bosh, "bosh", "http://127.0.0.1:7071/http-bind", "the server's BOSH `URL`")
+	fs.StringVar(&c.transport, "transport", "tcp", "how sessions connect: tcp or bosh")
 	fs.StringVar(&c.domain, "domain", "localhost", "the XMPP domain")
 	fs.IntVar(&c.sessions, "sessions", 1, "subscriber sessions watching the team node")
 	fs.StringVar(&c.subscriber, "subscriber", "2001", "the supervisor whose sessions subscribe (one session per resource)")
@@ -78,15 +81,26 @@ func parseLoad(args []string, stderr io.Writer) (loadConfig, error) {
 	if c.sessions < 1 || c.rate <= 0 || c.duration <= 0 || len(c.agents) == 0 {
 		return c, errors.New("need -sessions >= 1, -rate > 0, -d > 0 and at least one agent")
 	}
+	if c.transport != "tcp" && c.transport != "bosh" {
+		return c, fmt.Errorf("-transport %q: want tcp or bosh", c.transport)
+	}
 	return c, nil
+}
+
+// loadSession is one subscriber session, on whichever transport.
+type loadSession interface {
+	subscribe(domain, node string) error
+	receive(found func(requestID string)) error
+	close()
 }
 
 // loadRun is the state of one run.
 type loadRun struct {
 	cfg      loadConfig
-	sessions []*rawSession
+	sessions []loadSession
 	readers  sync.WaitGroup
 	client   http.Client
+	bosh     *http.Client // long polls: no timeout shorter than BOSH's wait
 
 	mu        sync.Mutex
 	sent      map[string]time.Time // requestId -> when its PUT was sent
@@ -103,13 +117,14 @@ func (r *loadRun) expected() int64 { return r.accepted.Load() * int64(len(r.sess
 // setUp signs the agents in and opens the subscriber sessions.
 func (r *loadRun) setUp(ctx context.Context, stderr io.Writer) error {
 	r.client = http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
+	r.bosh = &http.Client{Timeout: 90 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 2 * r.cfg.sessions}}
 	for i, a := range r.cfg.agents {
 		ext := strconv.Itoa(3001 + i)
 		r.put(ctx, a, "<User><state>LOGIN</state><extension>"+ext+"</extension></User>", "")
 	}
 	node := "/finesse/api/Team/" + r.cfg.team + "/Users"
 	for i := range r.cfg.sessions {
-		s, err := dialRaw(ctx, r.cfg.xmpp, r.cfg.domain, r.cfg.subscriber, r.cfg.password, "load"+strconv.Itoa(i))
+		s, err := r.dial(ctx, "load"+strconv.Itoa(i))
 		if err == nil {
 			err = s.subscribe(r.cfg.domain, node)
 		}
@@ -127,6 +142,14 @@ func (r *loadRun) setUp(ctx context.Context, stderr io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// dial opens one subscriber session on the configured transport.
+func (r *loadRun) dial(ctx context.Context, resource string) (loadSession, error) {
+	if r.cfg.transport == "bosh" {
+		return dialBOSH(ctx, r.bosh, r.cfg.bosh, r.cfg.domain, r.cfg.subscriber, r.cfg.password, resource)
+	}
+	return dialRaw(ctx, r.cfg.xmpp, r.cfg.domain, r.cfg.subscriber, r.cfg.password, resource)
 }
 
 func (r *loadRun) tearDown() {
@@ -236,7 +259,7 @@ func (r *loadRun) report(w io.Writer) {
 	// credited with the drain's deliveries at the driving rate.
 	deliverySecs := max(r.lastReceipt.Sub(r.start).Seconds(), secs)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "sessions\t%d (TCP)\n", len(r.sessions))
+	fmt.Fprintf(tw, "sessions\t%d (%s)\n", len(r.sessions), r.cfg.transport)
 	fmt.Fprintf(tw, "state changes\t%d accepted, %d failed, %.0f/s\n", r.accepted.Load(), r.failed.Load(), float64(r.accepted.Load())/secs)
 	fmt.Fprintf(tw, "notifications\t%d of %d expected, %d lost, %.0f/s over %.1fs\n", r.received.Load(), r.expected(), r.expected()-r.received.Load(), float64(r.received.Load())/deliverySecs, deliverySecs)
 	fmt.Fprintf(tw, "REST PUT\tp50 %v\tp99 %v\tmax %v\n", pct(r.restTimes, 50), pct(r.restTimes, 99), pct(r.restTimes, 100))

@@ -17,19 +17,33 @@ func withNotify() options {
 	return o
 }
 
-// dialers connect a desktop over each transport the test covers.
-func dialers(srv *server) map[string]func(ctx context.Context, user string) (*xmpptest.Client, error) {
-	return map[string]func(context.Context, string) (*xmpptest.Client, error){
-		"tcp": func(ctx context.Context, user string) (*xmpptest.Client, error) {
+// desktopClient is what the tests need of a desktop on any transport.
+type desktopClient interface {
+	Available(ctx context.Context) error
+	Subscribe(ctx context.Context, node string) (string, error)
+	Next(ctx context.Context) (xmpptest.Notification, error)
+	Close() error
+}
+
+type dialer func(ctx context.Context, user string) (desktopClient, error)
+
+// dialers connect a desktop over each transport: mellium's client on TCP
+// and WebSocket, a client written from the XEPs on BOSH.
+func dialers(srv *server) map[string]dialer {
+	return map[string]dialer{
+		"tcp": func(ctx context.Context, user string) (desktopClient, error) {
 			return xmpptest.DialTCP(ctx, srv.xmppAddr, "localhost", user, "finesse")
 		},
-		"websocket": func(ctx context.Context, user string) (*xmpptest.Client, error) {
+		"websocket": func(ctx context.Context, user string) (desktopClient, error) {
 			return xmpptest.DialWebSocket(ctx, "ws"+strings.TrimPrefix(srv.url("bosh"), "http")+"/ws", "localhost", user, "finesse")
+		},
+		"bosh": func(ctx context.Context, user string) (desktopClient, error) {
+			return xmpptest.DialBOSH(ctx, srv.url("bosh")+"/http-bind", "localhost", user, "finesse")
 		},
 	}
 }
 
-func desktop(t *testing.T, ctx context.Context, dial func(context.Context, string) (*xmpptest.Client, error), user string) *xmpptest.Client {
+func desktop(t *testing.T, ctx context.Context, dial dialer, user string) desktopClient {
 	t.Helper()
 	c, err := dial(ctx, user)
 	if err != nil {
@@ -52,7 +66,7 @@ func putState(t *testing.T, base, who, id, body, requestID string) {
 
 // expectUser waits for a User Update on node with the given state and
 // requestId.
-func expectUser(t *testing.T, ctx context.Context, c *xmpptest.Client, node string, state model.AgentState, requestID string) {
+func expectUser(t *testing.T, ctx context.Context, c desktopClient, node string, state model.AgentState, requestID string) {
 	t.Helper()
 	n, err := c.Next(ctx)
 	if err != nil {

@@ -22,6 +22,7 @@ import (
 	"github.com/finessed/finessed/model"
 	"github.com/finessed/finessed/rest"
 	"github.com/finessed/finessed/xmpp"
+	"github.com/finessed/finessed/xmpp/bosh"
 	"github.com/finessed/finessed/xmpp/c2s"
 	"github.com/finessed/finessed/xmpp/websocket"
 )
@@ -32,6 +33,7 @@ type server struct {
 	opts      options
 	engine    *acd.Engine
 	notify    *xmpp.Service
+	bosh      *bosh.Handler
 	registry  *prometheus.Registry
 	cert      tls.Certificate
 	listeners []*listener
@@ -44,10 +46,12 @@ type server struct {
 }
 
 // listener is one HTTP listener; addr is its bound address once started.
+// A notify listener carries BOSH and WebSocket sessions.
 type listener struct {
 	name    string
 	addr    string
 	tls     bool
+	notify  bool
 	handler http.Handler
 	http    *http.Server
 }
@@ -112,6 +116,9 @@ func (s *server) addListeners() {
 	ws := &websocket.Handler{Service: s.notify, Context: s.ctx}
 	notify.Handle("/ws", ws)
 	notify.Handle("/ws/", ws)
+	s.bosh = &bosh.Handler{Service: s.notify}
+	notify.Handle("/http-bind", s.bosh)
+	notify.Handle("/http-bind/", s.bosh)
 	s.add("pprof", s.opts.pprofAddr, false, pprofMux())
 	s.add("bosh", s.opts.boshAddr, false, notify)
 	s.add("bosh-tls", s.opts.boshTLSAddr, true, notify)
@@ -121,7 +128,8 @@ func (s *server) add(name, addr string, useTLS bool, h http.Handler) {
 	if addr == "" {
 		return
 	}
-	s.listeners = append(s.listeners, &listener{name: name, addr: addr, tls: useTLS, handler: h})
+	notify := name == "bosh" || name == "bosh-tls"
+	s.listeners = append(s.listeners, &listener{name: name, addr: addr, tls: useTLS, notify: notify, handler: h})
 }
 
 // start binds every listener, then serves them in the background. It binds
@@ -142,6 +150,7 @@ func (s *server) start() error {
 		return err
 	}
 	s.goRun("notification service", func() error { return s.notify.Run(s.ctx) })
+	s.goRun("bosh", func() error { s.bosh.Run(s.ctx); return nil })
 	if xmppLn != nil {
 		c2sServer := &c2s.Server{Service: s.notify, TLS: s.tlsConfig()}
 		s.goRun("xmpp listener", func() error { return c2sServer.Serve(s.ctx, xmppLn) })
@@ -197,19 +206,25 @@ func (s *server) serve(l *listener, ln net.Listener) {
 	}
 }
 
-// shutdown stops accepting, tells every desktop the service is going away,
-// and waits for in-flight requests and sessions to finish.
+// shutdown stops the REST listeners, then tells every desktop the service
+// is going away, then stops the notification listeners. That order lets
+// held BOSH requests be answered with the terminate instead of making the
+// shutdown wait out BOSH's wait.
 func (s *server) shutdown(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, shutdownGrace)
 	defer cancel()
 	var errs []error
-	for _, l := range s.listeners {
-		if l.http != nil {
-			errs = append(errs, l.http.Shutdown(ctx))
+	stop := func(notify bool) {
+		for _, l := range s.listeners {
+			if l.http != nil && l.notify == notify {
+				errs = append(errs, l.http.Shutdown(ctx))
+			}
 		}
 	}
+	stop(false)
 	s.cancel()
 	s.wg.Wait()
+	stop(true)
 	s.engine.Close()
 	return errors.Join(errs...)
 }
