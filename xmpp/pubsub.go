@@ -69,15 +69,23 @@ func (s *Session) subscriptionJID(op *etree.Element) (string, bool) {
 	return "", false
 }
 
-func (s *Session) subscribe(ctx context.Context, iq, op *etree.Element) {
-	node := op.SelectAttrValue("node", "")
+// subscriptionTarget reads the node and jid of a subscribe or unsubscribe,
+// answering the request itself when either is unusable.
+func (s *Session) subscriptionTarget(iq, op *etree.Element) (node, jid string, ok bool) {
+	node = op.SelectAttrValue("node", "")
 	if node == "" {
 		s.replyError(iq, pubsubError(errBadRequest, "nodeid-required"))
-		return
+		return "", "", false
 	}
-	jid, ok := s.subscriptionJID(op)
-	if !ok {
+	if jid, ok = s.subscriptionJID(op); !ok {
 		s.replyError(iq, pubsubError(errBadRequest, "invalid-jid"))
+	}
+	return node, jid, ok
+}
+
+func (s *Session) subscribe(ctx context.Context, iq, op *etree.Element) {
+	node, jid, ok := s.subscriptionTarget(iq, op)
+	if !ok {
 		return
 	}
 	if err := s.svc.engine.Subscribe(ctx, s.user, node, jid); err != nil {
@@ -88,14 +96,8 @@ func (s *Session) subscribe(ctx context.Context, iq, op *etree.Element) {
 }
 
 func (s *Session) unsubscribe(ctx context.Context, iq, op *etree.Element) {
-	node := op.SelectAttrValue("node", "")
-	if node == "" {
-		s.replyError(iq, pubsubError(errBadRequest, "nodeid-required"))
-		return
-	}
-	jid, ok := s.subscriptionJID(op)
+	node, jid, ok := s.subscriptionTarget(iq, op)
 	if !ok {
-		s.replyError(iq, pubsubError(errBadRequest, "invalid-jid"))
 		return
 	}
 	err := s.svc.engine.Unsubscribe(ctx, s.user, node, jid)

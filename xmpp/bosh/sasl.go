@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/beevik/etree"
-	"mellium.im/sasl"
 
 	"github.com/finessed/finessed/acd"
 )
@@ -59,32 +58,5 @@ func (s *session) authenticate(el *etree.Element) (*acd.User, string) {
 	if err != nil || payload == "=" {
 		return nil, "incorrect-encoding"
 	}
-	return s.h.checkPlain(data)
-}
-
-// checkPlain checks a PLAIN message (authzid NUL authcid NUL passwd) via
-// mellium.im/sasl, whose permission callback receives the credentials. The
-// authcid may carry @domain, which is stripped; an authzid must name the
-// same user.
-func (h *Handler) checkPlain(data []byte) (*acd.User, string) {
-	var user *acd.User
-	failure := "not-authorized"
-	server := sasl.NewServer(sasl.Plain, func(n *sasl.Negotiator) bool {
-		authcid, password, authzid := n.Credentials()
-		name, _, _ := strings.Cut(string(authcid), "@")
-		u, err := h.Service.Authenticate(name, string(password))
-		if err != nil {
-			return false
-		}
-		if z := string(authzid); z != "" && !strings.EqualFold(z, u.ID+"@"+h.Service.Domain()) && !strings.EqualFold(z, name) {
-			failure = "invalid-authzid"
-			return false
-		}
-		user = u
-		return true
-	})
-	if _, _, err := server.Step(data); err != nil || user == nil {
-		return nil, failure
-	}
-	return user, ""
+	return s.h.Service.AuthenticatePlain(data)
 }

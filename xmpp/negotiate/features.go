@@ -7,9 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
-	"mellium.im/sasl"
 	"mellium.im/xmlstream"
 	mxmpp "mellium.im/xmpp"
 	"mellium.im/xmpp/jid"
@@ -100,29 +98,4 @@ func (st *State) bind(_ jid.JID, resource string) (jid.JID, error) {
 		return jid.JID{}, err
 	}
 	return full, nil
-}
-
-// plainCredentials splits a PLAIN message (authzid NUL authcid NUL passwd)
-// via mellium.im/sasl, whose permission callback receives them.
-func (st *State) checkPlain(data []byte) (*acd.User, saslFailure) {
-	var user *acd.User
-	var failure saslFailure = "not-authorized"
-	server := sasl.NewServer(sasl.Plain, func(n *sasl.Negotiator) bool {
-		authcid, password, authzid := n.Credentials()
-		name, _, _ := strings.Cut(string(authcid), "@")
-		u, err := st.svc.Authenticate(name, string(password))
-		if err != nil {
-			return false
-		}
-		if z := string(authzid); z != "" && !strings.EqualFold(z, u.ID+"@"+st.svc.Domain()) && !strings.EqualFold(z, name) {
-			failure = "invalid-authzid"
-			return false
-		}
-		user = u
-		return true
-	})
-	if _, _, err := server.Step(data); err != nil || user == nil {
-		return nil, failure
-	}
-	return user, ""
 }

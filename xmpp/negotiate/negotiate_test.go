@@ -263,12 +263,12 @@ func TestCheckPlain(t *testing.T) {
 		{"agent1finesse", "", "not-authorized"},
 		{"", "", "not-authorized"},
 	} {
-		u, fail := st.checkPlain([]byte(tc.msg))
+		u, fail := st.svc.AuthenticatePlain([]byte(tc.msg))
 		var got string
 		if u != nil {
 			got = u.ID
 		}
-		if got != tc.user || fail != tc.fail {
+		if got != tc.user || saslFailure(fail) != tc.fail {
 			t.Errorf("%q: user %q failure %q, want %q %q", tc.msg, got, fail, tc.user, tc.fail)
 		}
 	}

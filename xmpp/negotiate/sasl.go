@@ -91,9 +91,9 @@ func (st *State) authAttempt(s *mxmpp.Session) (bool, error) {
 	if err != nil || payload == "=" {
 		return false, fail(s, "incorrect-encoding")
 	}
-	user, failure := st.checkPlain(data)
+	user, failure := st.svc.AuthenticatePlain(data)
 	if failure != "" {
-		return false, fail(s, failure)
+		return false, fail(s, saslFailure(failure))
 	}
 	st.user = user
 	return true, nil
