@@ -5,26 +5,30 @@ import (
 	"errors"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 )
 
-// MemoryStore is the embedded Store of a single node. Transactions are
-// optimistic, as on Redis: fn runs without the store's lock, reading
-// versioned values, and the commit re-checks those versions under the lock,
-// running fn again if another transaction changed them meanwhile. Rendering
-// events (the costly part of a change) therefore runs in parallel.
+// MemoryStore is the embedded Store of a single node: one versioned key
+// space (agent:, device:, subs:, call:, dialog:, waiting:, seq: keys), as a
+// Redis store keeps it. Transactions are optimistic, as on Redis: fn runs
+// without the store's lock, reading versioned values, and the commit
+// re-checks those versions under the lock, running fn again if another
+// transaction changed them meanwhile. Rendering events (the costly part of
+// a change) therefore runs in parallel.
 type MemoryStore struct {
 	clock Clock
 	log   *MemoryLog
 
-	mu      sync.RWMutex
-	agents  map[string]versioned[Agent]
-	devices map[string]versioned[string]
-	subs    map[string]versioned[[]Subscription]
+	mu   sync.RWMutex
+	data map[string]versioned
 }
 
-type versioned[T any] struct {
-	value   T
+// versioned is a stored value with the number of times it was written.
+// Values are held by value; slices inside them are cloned on every read,
+// so a transaction never shares memory with what is committed.
+type versioned struct {
+	value   any
 	version uint64
 }
 
@@ -39,13 +43,7 @@ var errTxConflict = errors.New("memory store: transaction conflicted too often")
 // NewMemoryStore returns an empty store whose events go to a MemoryLog that
 // keeps the newest retain events.
 func NewMemoryStore(clock Clock, retain int) *MemoryStore {
-	return &MemoryStore{
-		clock:   clock,
-		log:     NewMemoryLog(retain),
-		agents:  map[string]versioned[Agent]{},
-		devices: map[string]versioned[string]{},
-		subs:    map[string]versioned[[]Subscription]{},
-	}
+	return &MemoryStore{clock: clock, log: NewMemoryLog(retain), data: map[string]versioned{}}
 }
 
 // Log is where the store's committed events go.
@@ -57,7 +55,7 @@ func (s *MemoryStore) Update(ctx context.Context, fn func(Tx) error) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		tx := newMemTx(s)
+		tx := &memTx{s: s, reads: map[string]uint64{}, writes: map[string]any{}}
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -73,125 +71,107 @@ func (s *MemoryStore) Update(ctx context.Context, fn func(Tx) error) error {
 func (s *MemoryStore) commit(tx *memTx) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for id, v := range tx.agentReads {
-		if s.agents[id].version != v {
+	for key, v := range tx.reads {
+		if s.data[key].version != v {
 			return false
 		}
 	}
-	for ext, v := range tx.deviceReads {
-		if s.devices[ext].version != v {
-			return false
-		}
-	}
-	for user, v := range tx.subReads {
-		if s.subs[user].version != v {
-			return false
-		}
-	}
-	for id, a := range tx.agents {
-		s.agents[id] = versioned[Agent]{a, s.agents[id].version + 1}
-	}
-	for ext, holder := range tx.devices {
-		s.devices[ext] = versioned[string]{holder, s.devices[ext].version + 1}
-	}
-	for user, subs := range tx.subs {
-		s.subs[user] = versioned[[]Subscription]{subs, s.subs[user].version + 1}
+	for key, value := range tx.writes {
+		s.data[key] = versioned{value, s.data[key].version + 1}
 	}
 	s.log.append(tx.events, s.clock.Now())
 	return true
 }
 
-// Agent implements Store.
-func (s *MemoryStore) Agent(ctx context.Context, id string) (Agent, error) {
+// read returns the committed value at key, cloned, and its version.
+func (s *MemoryStore) read(key string) (any, uint64) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.agentLocked(id), nil
+	v := s.data[key]
+	return cloneValue(v.value), v.version
 }
 
-func (s *MemoryStore) agentLocked(id string) Agent {
-	if a, ok := s.agents[id]; ok && a.version > 0 {
-		return a.value
+// scan returns every committed value under prefix, cloned, in key order.
+func (s *MemoryStore) scan(prefix string) []any {
+	s.mu.RLock()
+	keys := make([]string, 0)
+	for k := range s.data {
+		if strings.HasPrefix(k, prefix) {
+			keys = append(keys, k)
+		}
 	}
-	return signedOut(id)
+	sort.Strings(keys)
+	out := make([]any, 0, len(keys))
+	for _, k := range keys {
+		if v := s.data[k].value; v != nil {
+			out = append(out, cloneValue(v))
+		}
+	}
+	s.mu.RUnlock()
+	return out
+}
+
+func cloneValue(v any) any {
+	switch t := v.(type) {
+	case Agent:
+		return t.clone()
+	case Call:
+		return t.clone()
+	case Dialog:
+		return t.clone()
+	case []Subscription:
+		return slices.Clone(t)
+	case []string:
+		return slices.Clone(t)
+	}
+	return v
+}
+
+// Agent implements Store.
+func (s *MemoryStore) Agent(ctx context.Context, id string) (Agent, error) {
+	v, _ := s.read("agent:" + id)
+	if a, ok := v.(Agent); ok {
+		return a, nil
+	}
+	return signedOut(id), nil
 }
 
 // Agents implements Store.
 func (s *MemoryStore) Agents(ctx context.Context) ([]Agent, error) {
-	s.mu.RLock()
-	out := make([]Agent, 0, len(s.agents))
-	for _, a := range s.agents {
-		out = append(out, a.value)
-	}
-	s.mu.RUnlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
+	return scanAs[Agent](s, "agent:"), nil
 }
 
 // Subscriptions implements Store.
 func (s *MemoryStore) Subscriptions(ctx context.Context, user string) ([]Subscription, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return slices.Clone(s.subs[user].value), nil
+	v, _ := s.read("subs:" + user)
+	subs, _ := v.([]Subscription)
+	return subs, nil
 }
 
-// memTx records the version of everything it reads and stages its writes;
-// reads see the transaction's own writes.
-type memTx struct {
-	s           *MemoryStore
-	agentReads  map[string]uint64
-	deviceReads map[string]uint64
-	subReads    map[string]uint64
-	agents      map[string]Agent
-	devices     map[string]string
-	subs        map[string][]Subscription
-	events      []Event
+// Call implements Store.
+func (s *MemoryStore) Call(ctx context.Context, id string) (Call, bool, error) {
+	v, _ := s.read("call:" + id)
+	c, ok := v.(Call)
+	return c, ok, nil
 }
 
-func newMemTx(s *MemoryStore) *memTx {
-	return &memTx{
-		s: s, agentReads: map[string]uint64{}, deviceReads: map[string]uint64{}, subReads: map[string]uint64{},
-		agents: map[string]Agent{}, devices: map[string]string{}, subs: map[string][]Subscription{},
+// Calls implements Store.
+func (s *MemoryStore) Calls(ctx context.Context) ([]Call, error) {
+	return scanAs[Call](s, "call:"), nil
+}
+
+// Dialog implements Store.
+func (s *MemoryStore) Dialog(ctx context.Context, id string) (Dialog, bool, error) {
+	v, _ := s.read("dialog:" + id)
+	d, ok := v.(Dialog)
+	return d, ok, nil
+}
+
+func scanAs[T any](s *MemoryStore, prefix string) []T {
+	values := s.scan(prefix)
+	out := make([]T, 0, len(values))
+	for _, v := range values {
+		out = append(out, v.(T))
 	}
+	return out
 }
-
-func (t *memTx) Agent(id string) (Agent, error) {
-	if a, ok := t.agents[id]; ok {
-		return a, nil
-	}
-	t.s.mu.RLock()
-	defer t.s.mu.RUnlock()
-	t.agentReads[id] = t.s.agents[id].version
-	return t.s.agentLocked(id), nil
-}
-
-func (t *memTx) PutAgent(a Agent) { t.agents[a.ID] = a }
-
-func (t *memTx) DeviceHolder(ext string) (string, error) {
-	if id, ok := t.devices[ext]; ok {
-		return id, nil
-	}
-	t.s.mu.RLock()
-	defer t.s.mu.RUnlock()
-	d := t.s.devices[ext]
-	t.deviceReads[ext] = d.version
-	return d.value, nil
-}
-
-func (t *memTx) SetDeviceHolder(ext, agentID string) { t.devices[ext] = agentID }
-
-func (t *memTx) Subscriptions(user string) ([]Subscription, error) {
-	if subs, ok := t.subs[user]; ok {
-		return slices.Clone(subs), nil
-	}
-	t.s.mu.RLock()
-	defer t.s.mu.RUnlock()
-	v := t.s.subs[user]
-	t.subReads[user] = v.version
-	return slices.Clone(v.value), nil
-}
-
-func (t *memTx) PutSubscriptions(user string, subs []Subscription) {
-	t.subs[user] = slices.Clone(subs)
-}
-
-func (t *memTx) Emit(e Event) { t.events = append(t.events, e) }

@@ -2,6 +2,7 @@ package acd
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/finessed/finessed/model"
@@ -25,6 +26,18 @@ type Agent struct {
 	Desktops     int
 	AwayDeadline time.Time
 	Cursor       EventID
+
+	// ReadySince orders READY agents for routing (longest available
+	// first). Dialogs are the agent's live dialogs. WrapUpDeadline ends
+	// WORK or WORK_READY by itself.
+	ReadySince     time.Time
+	Dialogs        []string
+	WrapUpDeadline time.Time
+}
+
+func (a Agent) clone() Agent {
+	a.Dialogs = slices.Clone(a.Dialogs)
+	return a
 }
 
 // signedOut is the state of an agent the Store has never seen.
@@ -44,6 +57,11 @@ type Store interface {
 	Agents(ctx context.Context) ([]Agent, error)
 	// Subscriptions reads a user's explicit pubsub subscriptions.
 	Subscriptions(ctx context.Context, user string) ([]Subscription, error)
+	// Call and Calls read the simulator's customer calls.
+	Call(ctx context.Context, id string) (Call, bool, error)
+	Calls(ctx context.Context) ([]Call, error)
+	// Dialog reads one dialog.
+	Dialog(ctx context.Context, id string) (Dialog, bool, error)
 }
 
 // Tx is one transaction of a Store.
@@ -55,6 +73,15 @@ type Tx interface {
 	SetDeviceHolder(ext, agentID string)
 	Subscriptions(user string) ([]Subscription, error)
 	PutSubscriptions(user string, subs []Subscription)
+	Call(id string) (Call, bool, error)
+	PutCall(c Call)
+	Dialog(id string) (Dialog, bool, error)
+	PutDialog(d Dialog)
+	// Waiting is the queue's calls waiting for an agent, oldest first.
+	Waiting(queue string) ([]string, error)
+	PutWaiting(queue string, calls []string)
+	// NextID returns the next number of a sequence (dialog and call ids).
+	NextID(sequence string) (string, error)
 	// Emit adds an event to commit with the transaction; the Store assigns
 	// its ID and Time.
 	Emit(e Event)
