@@ -2,6 +2,7 @@ package acd
 
 import (
 	"context"
+	"time"
 
 	"github.com/finessed/finessed/model"
 )
@@ -35,12 +36,14 @@ func (e *Engine) ChangeState(ctx context.Context, actor *User, req StateRequest)
 	if err := e.checkStateRequest(target, req, forced); err != nil {
 		return err
 	}
-	return e.store.Update(ctx, func(tx Tx) error {
+	var ready bool
+	err := e.store.Update(ctx, func(tx Tx) error {
 		a, err := tx.Agent(target.ID)
 		if err != nil {
 			return err
 		}
 		next, refusal := e.transition(tx, target, a, req, forced)
+		ready = refusal == nil && next.State == model.StateReady
 		if refusal != nil {
 			tx.Emit(e.userErrorEvent(target, req.RequestID, *refusal))
 			return nil
@@ -52,6 +55,10 @@ func (e *Engine) ChangeState(ctx context.Context, actor *User, req StateRequest)
 		}
 		return nil
 	})
+	if err == nil && ready {
+		e.routeFor(ctx, target)
+	}
+	return err
 }
 
 // transition is the agent state machine: the agent after req, or the
@@ -63,7 +70,7 @@ func (e *Engine) transition(tx Tx, u *User, a Agent, req StateRequest, forced bo
 	case !a.State.SignedIn():
 		return a, &asyncInvalidState
 	case a.State.OnCall():
-		return e.pend(a, req, forced)
+		return e.pend(u, a, req, forced)
 	case forced:
 		return e.force(tx, a, req.State)
 	}
@@ -130,7 +137,7 @@ func (e *Engine) force(tx Tx, a Agent, state model.AgentState) (Agent, *model.AP
 
 // pend records a request made during a call as the pending state, applied
 // when the call ends.
-func (e *Engine) pend(a Agent, req StateRequest, forced bool) (Agent, *model.APIError) {
+func (e *Engine) pend(u *User, a Agent, req StateRequest, forced bool) (Agent, *model.APIError) {
 	reason := reasonOrNone(req.ReasonCodeID)
 	if e.dir.UCCX() && !forced && (req.State == model.StateReady || a.PendingState == model.StateNotReady) {
 		// UCCX takes no pending READY and only one pending NOT_READY a call.
@@ -142,6 +149,8 @@ func (e *Engine) pend(a Agent, req StateRequest, forced bool) (Agent, *model.API
 	case forced && req.State == model.StateLogout:
 		reason = e.forcedLogoutCode()
 	case !forced && req.State == model.StateNotReady:
+	case !forced && (req.State == model.StateWork || req.State == model.StateWorkReady) && e.mayAskWrapUp(u):
+		reason = ""
 	default:
 		return a, &asyncInvalidState
 	}
@@ -152,8 +161,15 @@ func (e *Engine) pend(a Agent, req StateRequest, forced bool) (Agent, *model.API
 // enter moves a to state with reason, stamping the change time when
 // either changes.
 func (e *Engine) enter(a Agent, state model.AgentState, reason string) Agent {
+	now := e.clock.Now()
 	if a.State != state || a.ReasonCodeID != reason {
-		a.StateChangeTime = e.clock.Now()
+		a.StateChangeTime = now
+	}
+	if state == model.StateReady && a.State != model.StateReady {
+		a.ReadySince = now
+	}
+	if state != model.StateWork && state != model.StateWorkReady {
+		a.WrapUpDeadline = time.Time{}
 	}
 	a.State, a.ReasonCodeID = state, reason
 	a.PendingState, a.PendingReasonCodeID = "", ""
@@ -190,4 +206,11 @@ func (e *Engine) forcedLogoutCode() string {
 		return "22"
 	}
 	return "999"
+}
+
+// mayAskWrapUp reports whether u may ask for wrap-up during a call: its
+// team's incoming mode is not NOT_ALLOWED (with OPTIONAL the request is
+// what makes wrap-up follow).
+func (e *Engine) mayAskWrapUp(u *User) bool {
+	return u.Team != nil && u.Team.WrapUpOnIncoming != model.WrapUpNotAllowed
 }

@@ -244,8 +244,12 @@ var stateCases = []stateCase{
 	// Finesse lets an agent sign out only from NOT_READY, and never lets a
 	// user ask for WORK or WORK_READY, so neither waits for the call to end.
 	{name: "LOGOUT during a call", from: model.StateTalking, state: model.StateLogout, reason: "4", async: invalidState},
-	{name: "WORK during a call", from: model.StateTalking, state: model.StateWork, async: invalidState},
-	{name: "WORK_READY during a call", from: model.StateTalking, state: model.StateWorkReady, async: invalidState},
+	// Team 10's incoming wrap-up is OPTIONAL: asking for it during a call
+	// makes it the pending state (NOT_ALLOWED refuses it; see wrap-up tests).
+	{name: "WORK during a call", from: model.StateTalking, state: model.StateWork,
+		want: view{State: model.StateTalking, ReasonCodeID: "-1", PendingState: model.StateWork, Extension: "3001"}},
+	{name: "WORK_READY during a call", from: model.StateTalking, state: model.StateWorkReady,
+		want: view{State: model.StateTalking, ReasonCodeID: "-1", PendingState: model.StateWorkReady, Extension: "3001"}},
 	{name: "supervisor LOGOUT during a call", actor: "2001", from: model.StateTalking, state: model.StateLogout,
 		want: view{State: model.StateTalking, ReasonCodeID: "-1", PendingState: model.StateLogout, Extension: "3001"}},
 	{name: "supervisor READY during a call", actor: "2001", from: model.StateHold, state: model.StateReady,

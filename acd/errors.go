@@ -22,6 +22,7 @@ var (
 	ErrNotAuthorized        = errors.New("not authorized")
 	ErrTooManySubscriptions = errors.New("too many subscriptions")
 	ErrNotSubscribed        = errors.New("not subscribed")
+	ErrNotImplemented       = errors.New("not implemented")
 )
 
 // RequestError is a refused request: Kind is one of the Err values above,

@@ -1,0 +1,187 @@
+package acd
+
+import (
+	"context"
+
+	"github.com/finessed/finessed/model"
+)
+
+// DialogRequest is a PUT on a Dialog: an action on the acting agent's
+// party.
+type DialogRequest struct {
+	DialogID           string
+	Action             string
+	TargetMediaAddress string
+	RequestID          string
+}
+
+// The dialog actions the engine carries out; the others of Finesse's
+// vocabulary are refused as not implemented rather than ignored.
+var dialogActions = map[string]bool{"ANSWER": true, "HOLD": true, "RETRIEVE": true, "DROP": true}
+
+var knownDialogActions = map[string]bool{
+	"ANSWER": true, "HOLD": true, "RETRIEVE": true, "DROP": true, "MAKE_CALL": true, "CONSULT_CALL": true,
+	"TRANSFER": true, "TRANSFER_SST": true, "CONFERENCE": true, "SEND_DTMF": true, "UPDATE_CALL_DATA": true,
+	"SILENT_MONITOR": true, "BARGE_CALL": true, "PARTICIPANT_DROP": true, "START_RECORDING": true,
+	"ACCEPT": true, "CLOSE": true, "REJECT": true, "UPDATE_SCHEDULED_CALLBACK": true,
+	"CANCEL_SCHEDULED_CALLBACK": true, "RECLASSIFY": true,
+}
+
+// asyncGenericError is Finesse's answer to an action the party may not
+// take in its state.
+var asyncGenericError = model.APIError{Type: "Generic Error", Message: "CF_INVALID_PARTY_STATE", Data: "0"}
+
+// Dialog is dialog id as actor may see it: a party to it, or a supervisor
+// of an agent on it.
+func (e *Engine) Dialog(ctx context.Context, actor *User, id string) (model.Dialog, error) {
+	d, found, err := e.store.Dialog(ctx, id)
+	if err != nil {
+		return model.Dialog{}, err
+	}
+	if !found {
+		return model.Dialog{}, refuse(ErrNotFound, id, "Invalid dialogId specified for dialog")
+	}
+	if !e.maySeeDialog(actor, d) {
+		return model.Dialog{}, refuse(ErrNotYourUser, actor.ID, "you are not on this dialog")
+	}
+	return e.dialogView(d), nil
+}
+
+func (e *Engine) maySeeDialog(actor *User, d Dialog) bool {
+	if actor.IsAdmin() {
+		return true
+	}
+	for _, p := range d.Parties {
+		if p.Agent == actor.ID {
+			return true
+		}
+		if u, ok := e.dir.users[p.Agent]; ok && actor.SupervisesAgent(u) {
+			return true
+		}
+	}
+	return false
+}
+
+// UserDialogs lists the live dialogs of user idOrName.
+func (e *Engine) UserDialogs(ctx context.Context, actor *User, idOrName string) ([]model.Dialog, error) {
+	u, ok := e.dir.User(idOrName)
+	if !ok {
+		return nil, refuse(ErrUserNotFound, idOrName, "no such user")
+	}
+	if err := AuthorizeView(actor, u); err != nil {
+		return nil, err
+	}
+	a, err := e.store.Agent(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := []model.Dialog{}
+	for _, id := range a.Dialogs {
+		if d, found, err := e.store.Dialog(ctx, id); err == nil && found {
+			out = append(out, e.dialogView(d))
+		}
+	}
+	return out, nil
+}
+
+// DialogAction carries out req for actor, who must be a party to the
+// dialog. Like state changes, a request that can never be valid is
+// refused at once; one the party's state refuses is answered by an
+// apiErrors event on the agent's Dialogs node.
+func (e *Engine) DialogAction(ctx context.Context, actor *User, req DialogRequest) error {
+	if err := e.checkDialogRequest(ctx, actor, req); err != nil {
+		return err
+	}
+	u := actor
+	return e.store.Update(ctx, func(tx Tx) error {
+		d, _, err := tx.Dialog(req.DialogID)
+		if err != nil {
+			return err
+		}
+		a, err := tx.Agent(u.ID)
+		if err != nil {
+			return err
+		}
+		p, _ := d.party(u.ID)
+		if p == nil || p.Address != req.TargetMediaAddress || !allowed(*p, req.Action) {
+			tx.Emit(e.dialogError(u.ID, d.ID, req.RequestID, asyncGenericError))
+			return nil
+		}
+		return e.act(tx, u, a, d, req)
+	})
+}
+
+func allowed(p Party, action string) bool {
+	for _, a := range partyActions(p) {
+		if a == action {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *Engine) checkDialogRequest(ctx context.Context, actor *User, req DialogRequest) error {
+	switch {
+	case req.Action == "":
+		return refuse(ErrParameterMissing, "requestedAction", "requestedAction is required")
+	case !knownDialogActions[req.Action]:
+		return refuse(ErrInvalidInput, "requestedAction", "unknown action "+req.Action)
+	case !dialogActions[req.Action]:
+		return refuse(ErrNotImplemented, "requestedAction", req.Action+" is not implemented yet")
+	case req.TargetMediaAddress == "":
+		return refuse(ErrParameterMissing, "targetMediaAddress", "targetMediaAddress is required")
+	}
+	d, found, err := e.store.Dialog(ctx, req.DialogID)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return refuse(ErrNotFound, req.DialogID, "Invalid dialogId specified for dialog")
+	}
+	if _, onIt := d.party(actor.ID); !onIt {
+		return refuse(ErrNotYourUser, actor.ID, "you are not on this dialog")
+	}
+	return nil
+}
+
+// act applies an allowed action to the agent's party.
+func (e *Engine) act(tx Tx, u *User, a Agent, d Dialog, req DialogRequest) error {
+	p, _ := d.party(u.ID)
+	now := e.clock.Now()
+	p.Changed = now
+	switch req.Action {
+	case "ANSWER":
+		p.State, d.State = PartyActive, DialogActive
+		a = e.enter(a, model.StateTalking, "")
+		if err := e.connectCall(tx, d); err != nil {
+			return err
+		}
+	case "HOLD":
+		p.State = PartyHeld
+		a = e.enter(a, model.StateHold, "")
+	case "RETRIEVE":
+		p.State = PartyActive
+		a = e.enter(a, model.StateTalking, "")
+	case "DROP":
+		return e.hangUp(tx, d, u.ID, req.RequestID)
+	}
+	tx.PutDialog(d)
+	tx.PutAgent(a)
+	tx.Emit(e.dialogChanged(d, req.RequestID))
+	tx.Emit(e.userEvent(u, a, req.RequestID))
+	return nil
+}
+
+// connectCall marks the dialog's customer call answered.
+func (e *Engine) connectCall(tx Tx, d Dialog) error {
+	if d.CallID == "" {
+		return nil
+	}
+	call, found, err := tx.Call(d.CallID)
+	if err != nil || !found {
+		return err
+	}
+	call.State, call.RingDeadline = CallConnected, zeroTime()
+	tx.PutCall(call)
+	return nil
+}

@@ -1,0 +1,98 @@
+package acd
+
+import (
+	"github.com/finessed/finessed/model"
+)
+
+// dialogView renders acd's dialog as the Dialog resource Finesse reports,
+// with the actions each agent party may take in its state.
+func (e *Engine) dialogView(d Dialog) model.Dialog {
+	md := model.Dialog{
+		ID: d.ID, MediaType: "Voice", FromAddress: d.From, ToAddress: d.To, State: d.State,
+		MediaProperties: model.MediaProperties{
+			MediaID: "1", DialedNumber: d.DialedNumber, CallType: d.CallType, DNIS: d.DNIS,
+			QueueNumber: d.Queue, QueueName: d.QueueName, WrapUpReason: d.WrapUpReason, CallVariables: d.Variables,
+		},
+	}
+	for _, p := range d.Parties {
+		md.Participants = append(md.Participants, model.Participant{
+			Actions: partyActions(p), MediaAddress: p.Address, MediaAddressType: p.AddressType,
+			StartTime: p.Start, State: p.State, StateCause: p.Cause, StateChangeTime: p.Changed,
+		})
+	}
+	return md
+}
+
+// partyActions are the actions an agent's party may take in its state;
+// outside parties take none. Only actions the engine carries out are
+// offered, so a desktop never shows a button that cannot work.
+func partyActions(p Party) []string {
+	if p.Agent == "" {
+		return nil
+	}
+	switch p.State {
+	case PartyAlerting:
+		return []string{"ANSWER"}
+	case PartyActive:
+		return []string{"HOLD", "DROP"}
+	case PartyHeld:
+		return []string{"RETRIEVE", "DROP"}
+	}
+	return nil
+}
+
+// agentsOn lists the agents with a party on d that has not dropped.
+func agentsOn(d Dialog) []string {
+	var out []string
+	for _, p := range d.Parties {
+		if p.Agent != "" && p.State != PartyDropped {
+			out = append(out, p.Agent)
+		}
+	}
+	return out
+}
+
+func dialogsNode(agent string) string { return "/finesse/api/User/" + agent + "/Dialogs" }
+
+// dialogAdded tells agent's desktop that d is now one of its dialogs (a
+// POST on its Dialogs collection).
+func (e *Engine) dialogAdded(agent string, d Dialog, requestID string) Event {
+	return e.dialogsCollectionEvent(model.EventPost, agent, d, requestID)
+}
+
+// dialogRemoved tells agent's desktop that d is no longer its dialog.
+func (e *Engine) dialogRemoved(agent string, d Dialog, requestID string) Event {
+	return e.dialogsCollectionEvent(model.EventDelete, agent, d, requestID)
+}
+
+func (e *Engine) dialogsCollectionEvent(kind, agent string, d Dialog, requestID string) Event {
+	node := dialogsNode(agent)
+	update := model.Update{
+		Event: kind, RequestID: requestID, Source: node,
+		Data: model.DialogsElement("dialogs", []model.Dialog{e.dialogView(d)}),
+	}
+	return Event{Nodes: []string{node}, Payload: model.MarshalIndent(update.Element())}
+}
+
+// dialogChanged tells every agent on d (and those in also, who just left
+// it) that it changed: a PUT with the whole dialog.
+func (e *Engine) dialogChanged(d Dialog, requestID string, also ...string) Event {
+	update := model.Update{
+		Event: model.EventPut, RequestID: requestID, Source: model.DialogURI(d.ID),
+		Data: e.dialogView(d).Element("dialog"),
+	}
+	var nodes []string
+	for _, a := range append(agentsOn(d), also...) {
+		nodes = append(nodes, dialogsNode(a))
+	}
+	return Event{Nodes: nodes, Payload: model.MarshalIndent(update.Element())}
+}
+
+// dialogError reports a refused dialog action on the agent's Dialogs node.
+func (e *Engine) dialogError(agent, dialogID, requestID string, refusal model.APIError) Event {
+	update := model.Update{
+		Event: model.EventPut, RequestID: requestID, Source: model.DialogURI(dialogID),
+		Errors: []model.APIError{refusal},
+	}
+	return Event{Nodes: []string{dialogsNode(agent)}, Payload: model.MarshalIndent(update.Element())}
+}

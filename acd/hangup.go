@@ -1,0 +1,158 @@
+package acd
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/finessed/finessed/model"
+)
+
+func zeroTime() time.Time { return time.Time{} }
+
+// HangUpCall ends customer call id from the customer's side: a call still
+// queued is abandoned, one ringing or connected ends for its agent too.
+func (e *Engine) HangUpCall(ctx context.Context, id string) (Call, error) {
+	var call Call
+	err := e.store.Update(ctx, func(tx Tx) error {
+		c, found, err := tx.Call(id)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return refuse(ErrNotFound, id, "no such call")
+		}
+		call = c
+		switch c.State {
+		case CallEnded:
+			return nil
+		case CallQueued:
+			waiting, err := tx.Waiting(c.Queue)
+			if err != nil {
+				return err
+			}
+			tx.PutWaiting(c.Queue, slices.DeleteFunc(waiting, func(w string) bool { return w == id }))
+			call.State, call.Ended = CallEnded, e.clock.Now()
+			tx.PutCall(call)
+			return nil
+		}
+		d, _, err := tx.Dialog(c.DialogID)
+		if err != nil {
+			return err
+		}
+		return e.hangUp(tx, d, "", "")
+	})
+	if err != nil {
+		return Call{}, err
+	}
+	call, _, err = e.store.Call(ctx, id)
+	return call, err
+}
+
+// hangUp ends a two-party dialog: by the agent who dropped (by != "") or
+// by the customer (by == ""). Every party drops, the customer call ends,
+// and each agent on it goes on to wrap-up or its next state.
+func (e *Engine) hangUp(tx Tx, d Dialog, by, requestID string) error {
+	now := e.clock.Now()
+	agents := agentsOn(d)
+	for i := range d.Parties {
+		d.Parties[i].State, d.Parties[i].Changed = PartyDropped, now
+	}
+	d.State = DialogDropped
+	tx.PutDialog(d)
+	tx.Emit(e.dialogChanged(d, requestID, agents...))
+	if d.CallID != "" {
+		call, found, err := tx.Call(d.CallID)
+		if err != nil {
+			return err
+		}
+		if found {
+			call.State, call.Ended, call.RingDeadline = CallEnded, now, zeroTime()
+			tx.PutCall(call)
+		}
+	}
+	for _, id := range agents {
+		rid := ""
+		if id == by {
+			rid = requestID
+		}
+		if err := e.leaveDialog(tx, id, d, rid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// leaveDialog takes d off agent's desktop and moves the agent on: back to
+// READY after a call it never took, else to wrap-up or its next state.
+func (e *Engine) leaveDialog(tx Tx, agent string, d Dialog, requestID string) error {
+	u, ok := e.dir.users[agent]
+	if !ok {
+		return nil
+	}
+	a, err := tx.Agent(agent)
+	if err != nil {
+		return err
+	}
+	a.Dialogs = slices.DeleteFunc(a.Dialogs, func(id string) bool { return id == d.ID })
+	tx.Emit(e.dialogRemoved(agent, d, requestID))
+	if len(a.Dialogs) > 0 {
+		tx.PutAgent(a)
+		return nil
+	}
+	a = e.afterCall(tx, u, a, a.State == model.StateReserved)
+	tx.PutAgent(a)
+	tx.Emit(e.userEvent(u, a, requestID))
+	if a.State == model.StateLogout {
+		return dropSubscriptions(tx, agent)
+	}
+	return nil
+}
+
+// afterCall is where an agent goes when its last call ends. A call it never
+// answered returns it to READY (or its pending state). Otherwise wrap-up
+// follows when the team's incoming mode requires it, or when the agent
+// asked for it during the call with OPTIONAL: WORK_READY when the agent
+// will be READY afterwards, WORK when NOT_READY (UCCX has no WORK_READY).
+// Without wrap-up the agent goes to its pending state, else READY.
+func (e *Engine) afterCall(tx Tx, u *User, a Agent, neverAnswered bool) Agent {
+	target, reason := model.StateReady, ""
+	if a.PendingState != "" {
+		target, reason = a.PendingState, a.PendingReasonCodeID
+	}
+	if !neverAnswered && e.wrapUpFollows(u, target) && target != model.StateLogout {
+		state := model.StateWorkReady
+		if target == model.StateNotReady || target == model.StateWork || e.dir.UCCX() {
+			state = model.StateWork
+		}
+		pendingReason := reason
+		a = e.enter(a, state, "")
+		if target == model.StateNotReady {
+			a.PendingState, a.PendingReasonCodeID = model.StateNotReady, pendingReason
+		}
+		a.WrapUpDeadline = e.clock.Now().Add(e.dir.Settings.WrapUpTimer)
+		e.timers.after(e.clock, e.dir.Settings.WrapUpTimer, func() { e.Sweep(context.Background()) })
+		return a
+	}
+	switch target {
+	case model.StateNotReady:
+		return e.enter(a, model.StateNotReady, reasonOrNone(reason))
+	case model.StateLogout:
+		return e.signOut(tx, a, reasonOrNone(reason))
+	}
+	return e.enter(a, model.StateReady, "")
+}
+
+// wrapUpFollows applies the team's wrap-up mode for incoming calls.
+func (e *Engine) wrapUpFollows(u *User, target model.AgentState) bool {
+	if u.Team == nil {
+		return false
+	}
+	switch u.Team.WrapUpOnIncoming {
+	case model.WrapUpRequired, model.WrapUpRequiredWithData:
+		return true
+	case model.WrapUpOptional:
+		return target == model.StateWork || target == model.StateWorkReady
+	}
+	return false
+}

@@ -1,0 +1,186 @@
+package acd
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/finessed/finessed/model"
+)
+
+// CallRequest is a customer call the simulator's API brings in.
+type CallRequest struct {
+	Queue     string
+	ANI       string
+	DNIS      string
+	Variables []model.CallVariable
+	Preroute  bool
+}
+
+// maxCallVariable is Finesse's limit for callVariable1..10 values.
+const maxCallVariable = 40
+
+// InjectCall brings a customer call into its queue and routes it at once
+// when an agent of the queue is READY. It returns the call as it stands
+// after routing.
+func (e *Engine) InjectCall(ctx context.Context, req CallRequest) (Call, error) {
+	q, ok := e.dir.queues[req.Queue]
+	if !ok {
+		return Call{}, refuse(ErrNotFound, req.Queue, "no such queue")
+	}
+	if err := checkVariables(req.Variables); err != nil {
+		return Call{}, err
+	}
+	var call Call
+	err := e.store.Update(ctx, func(tx Tx) error {
+		id, err := tx.NextID("call")
+		if err != nil {
+			return err
+		}
+		call = Call{
+			ID: id, Queue: q.ID, ANI: req.ANI, DNIS: req.DNIS, Variables: req.Variables,
+			Preroute: req.Preroute, State: CallQueued, Enqueued: e.clock.Now(),
+		}
+		waiting, err := tx.Waiting(q.ID)
+		if err != nil {
+			return err
+		}
+		tx.PutCall(call)
+		tx.PutWaiting(q.ID, append(waiting, id))
+		return nil
+	})
+	if err != nil {
+		return Call{}, fmt.Errorf("inject call into queue %s: %w", q.ID, err)
+	}
+	e.route(ctx, q)
+	if c, found, err := e.store.Call(ctx, call.ID); err == nil && found {
+		call = c
+	}
+	return call, nil
+}
+
+func checkVariables(vars []model.CallVariable) error {
+	for _, v := range vars {
+		n, isCV := strings.CutPrefix(v.Name, "callVariable")
+		switch {
+		case isCV && n >= "1" && n <= "9" && len(n) == 1, v.Name == "callVariable10":
+			if len(v.Value) > maxCallVariable {
+				return refuse(ErrInvalidInput, v.Name, "call variables hold at most 40 bytes")
+			}
+		case strings.HasPrefix(v.Name, "user.") && len(v.Name) > len("user."):
+		default:
+			return refuse(ErrInvalidInput, v.Name, "call variables are callVariable1..10 or user.* (ECC)")
+		}
+	}
+	return nil
+}
+
+// route offers the queue's waiting calls, oldest first, to its READY
+// agents, longest available first, until one or the other runs out. Each
+// offer is one transaction, so an agent is reserved for one call at most,
+// however many routings run at once.
+func (e *Engine) route(ctx context.Context, q *Queue) {
+	for {
+		offered, err := e.offerNext(ctx, q)
+		if err != nil {
+			slog.Error("route", "queue", q.ID, "err", err)
+			return
+		}
+		if !offered {
+			return
+		}
+		e.timers.after(e.clock, e.dir.Settings.RingNoAnswer, func() { e.Sweep(context.Background()) })
+	}
+}
+
+// offerNext offers the queue's oldest waiting call to its longest
+// available agent, reporting whether it did.
+func (e *Engine) offerNext(ctx context.Context, q *Queue) (bool, error) {
+	var offered bool
+	err := e.store.Update(ctx, func(tx Tx) error {
+		offered = false
+		waiting, err := tx.Waiting(q.ID)
+		if err != nil || len(waiting) == 0 {
+			return err
+		}
+		call, found, err := tx.Call(waiting[0])
+		if err != nil {
+			return err
+		}
+		if !found || call.State != CallQueued {
+			tx.PutWaiting(q.ID, waiting[1:])
+			offered = true // not an offer, but look at the next call
+			return nil
+		}
+		agent, u, err := e.longestAvailable(tx, q)
+		if err != nil || u == nil {
+			return err
+		}
+		tx.PutWaiting(q.ID, waiting[1:])
+		offered = true
+		return e.offer(tx, q, call, u, agent)
+	})
+	return offered, err
+}
+
+// longestAvailable picks the queue's READY agent that has been READY the
+// longest.
+func (e *Engine) longestAvailable(tx Tx, q *Queue) (Agent, *User, error) {
+	var best Agent
+	var bestUser *User
+	for _, u := range q.Agents {
+		a, err := tx.Agent(u.ID)
+		if err != nil {
+			return Agent{}, nil, err
+		}
+		if a.State != model.StateReady || a.Extension == "" {
+			continue
+		}
+		if bestUser == nil || a.ReadySince.Before(best.ReadySince) {
+			best, bestUser = a, u
+		}
+	}
+	return best, bestUser, nil
+}
+
+// offer reserves agent for call: the agent goes RESERVED and its phone
+// rings (a dialog ALERTING on its Dialogs node) until it answers or the
+// ring-no-answer time runs out.
+func (e *Engine) offer(tx Tx, q *Queue, call Call, u *User, a Agent) error {
+	id, err := tx.NextID("dialog")
+	if err != nil {
+		return err
+	}
+	now := e.clock.Now()
+	callType := "ACD_IN"
+	if call.Preroute {
+		callType = "PREROUTE_ACD_IN"
+	}
+	d := Dialog{
+		ID: id, CallID: call.ID, CallType: callType, From: call.ANI, To: a.Extension,
+		DialedNumber: call.DNIS, DNIS: call.DNIS, Queue: q.ID, QueueName: q.Name,
+		Variables: call.Variables, State: DialogAlerting, Created: now,
+		Parties: []Party{
+			{Address: call.ANI, State: PartyActive, Start: call.Enqueued, Changed: now},
+			{Address: a.Extension, AddressType: "AGENT_DEVICE", Agent: u.ID, State: PartyAlerting, Start: now, Changed: now},
+		},
+	}
+	call.State, call.DialogID, call.Agent = CallAlerting, id, u.ID
+	call.RingDeadline = now.Add(e.dir.Settings.RingNoAnswer)
+	a = e.enter(a, model.StateReserved, "")
+	a.Dialogs = append(a.Dialogs, id)
+	tx.PutCall(call)
+	tx.PutDialog(d)
+	tx.PutAgent(a)
+	tx.Emit(e.userEvent(u, a, ""))
+	tx.Emit(e.dialogAdded(u.ID, d, ""))
+	return nil
+}
+
+// routeFor routes every queue of an agent that has just become READY.
+func (e *Engine) routeFor(ctx context.Context, u *User) {
+	for _, q := range u.Queues {
+		e.route(ctx, q)
+	}
+}

@@ -1,0 +1,144 @@
+package acd
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+
+	"github.com/finessed/finessed/model"
+)
+
+// Sweep fires every deadline that has come due: desktops gone for the
+// grace period, calls that rang out (ring-no-answer) and wrap-ups whose
+// timer ran out. Deadlines live with their entities, so any node may
+// sweep, including one that takes over after another died.
+func (e *Engine) Sweep(ctx context.Context) {
+	e.SweepAway(ctx)
+	e.sweepRinging(ctx)
+	e.sweepWrapUps(ctx)
+}
+
+// sweepRinging takes back every offered call whose ring time ran out.
+func (e *Engine) sweepRinging(ctx context.Context) {
+	calls, err := e.store.Calls(ctx)
+	if err != nil {
+		slog.Error("sweep ringing calls", "err", err)
+		return
+	}
+	now := e.clock.Now()
+	for _, c := range calls {
+		if c.State != CallAlerting || c.RingDeadline.IsZero() || now.Before(c.RingDeadline) {
+			continue
+		}
+		if err := e.ringNoAnswer(ctx, c.ID); err != nil {
+			slog.Error("ring no answer", "call", c.ID, "err", err)
+		}
+		if q, ok := e.dir.queues[c.Queue]; ok {
+			e.route(ctx, q)
+		}
+	}
+}
+
+// ringNoAnswer handles an offered call nobody answered: the agent goes
+// NOT_READY with the RONA reason (32767 on UCCE, 32763 on UCCX) so it is
+// offered nothing more, and the call goes back to the head of its queue.
+func (e *Engine) ringNoAnswer(ctx context.Context, id string) error {
+	return e.store.Update(ctx, func(tx Tx) error {
+		c, found, err := tx.Call(id)
+		if err != nil || !found || c.State != CallAlerting || e.clock.Now().Before(c.RingDeadline) {
+			return err
+		}
+		d, _, err := tx.Dialog(c.DialogID)
+		if err != nil {
+			return err
+		}
+		now := e.clock.Now()
+		for i := range d.Parties {
+			if d.Parties[i].Agent != "" {
+				d.Parties[i].State, d.Parties[i].Changed = PartyDropped, now
+			}
+		}
+		d.State = DialogDropped
+		tx.PutDialog(d)
+		tx.Emit(e.dialogChanged(d, "", c.Agent))
+		if err := e.ronaAgent(tx, c.Agent, d); err != nil {
+			return err
+		}
+		waiting, err := tx.Waiting(c.Queue)
+		if err != nil {
+			return err
+		}
+		c.State, c.DialogID, c.Agent, c.RingDeadline = CallQueued, "", "", zeroTime()
+		tx.PutCall(c)
+		tx.PutWaiting(c.Queue, append([]string{c.ID}, waiting...))
+		return nil
+	})
+}
+
+func (e *Engine) ronaAgent(tx Tx, agent string, d Dialog) error {
+	u, ok := e.dir.users[agent]
+	if !ok {
+		return nil
+	}
+	a, err := tx.Agent(agent)
+	if err != nil {
+		return err
+	}
+	a.Dialogs = slices.DeleteFunc(a.Dialogs, func(id string) bool { return id == d.ID })
+	tx.Emit(e.dialogRemoved(agent, d, ""))
+	reason := "32767"
+	if e.dir.UCCX() {
+		reason = "32763"
+	}
+	a = e.enter(a, model.StateNotReady, reason)
+	tx.PutAgent(a)
+	tx.Emit(e.userEvent(u, a, ""))
+	return nil
+}
+
+// sweepWrapUps ends every wrap-up whose timer ran out: WORK goes NOT_READY
+// (with the reason asked for during the call, if any), WORK_READY goes
+// READY and is routed to.
+func (e *Engine) sweepWrapUps(ctx context.Context) {
+	agents, err := e.store.Agents(ctx)
+	if err != nil {
+		slog.Error("sweep wrap-ups", "err", err)
+		return
+	}
+	now := e.clock.Now()
+	for _, a := range agents {
+		if a.WrapUpDeadline.IsZero() || now.Before(a.WrapUpDeadline) {
+			continue
+		}
+		u, ok := e.dir.users[a.ID]
+		if !ok {
+			continue
+		}
+		ready, err := e.endWrapUp(ctx, u)
+		if err != nil {
+			slog.Error("end wrap-up", "agent", a.ID, "err", err)
+		}
+		if ready {
+			e.routeFor(ctx, u)
+		}
+	}
+}
+
+func (e *Engine) endWrapUp(ctx context.Context, u *User) (ready bool, err error) {
+	err = e.store.Update(ctx, func(tx Tx) error {
+		a, err := tx.Agent(u.ID)
+		if err != nil || a.WrapUpDeadline.IsZero() || e.clock.Now().Before(a.WrapUpDeadline) {
+			return err
+		}
+		if a.State == model.StateWorkReady {
+			a = e.enter(a, model.StateReady, "")
+		} else {
+			a = e.enter(a, model.StateNotReady, reasonOrNone(a.PendingReasonCodeID))
+		}
+		ready = a.State == model.StateReady
+		tx.PutAgent(a)
+		tx.Emit(e.userEvent(u, a, ""))
+		return nil
+	})
+	return ready, err
+}
