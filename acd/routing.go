@@ -1,9 +1,11 @@
 package acd
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/finessed/finessed/model"
@@ -183,4 +185,19 @@ func (e *Engine) routeFor(ctx context.Context, u *User) {
 	for _, q := range u.Queues {
 		e.route(ctx, q)
 	}
+}
+
+// Call reads customer call id.
+func (e *Engine) Call(ctx context.Context, id string) (Call, bool, error) {
+	return e.store.Call(ctx, id)
+}
+
+// Calls lists every customer call the simulator knows, ended ones too, in
+// the order they came in.
+func (e *Engine) Calls(ctx context.Context) ([]Call, error) {
+	calls, err := e.store.Calls(ctx)
+	slices.SortFunc(calls, func(a, b Call) int {
+		return cmp.Or(cmp.Compare(len(a.ID), len(b.ID)), strings.Compare(a.ID, b.ID))
+	})
+	return calls, err
 }

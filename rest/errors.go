@@ -49,6 +49,7 @@ var errorKinds = []struct {
 	{errBodyTooLarge, apiErrorKind{http.StatusRequestEntityTooLarge, "Request Entity Too Large"}},
 	{errMediaType, apiErrorKind{http.StatusUnsupportedMediaType, "Unsupported Media Type"}},
 	{errRangeNotAllowed, apiErrorKind{http.StatusRequestedRangeNotSatisfiable, "Range Not Satisfiable"}},
+	{acd.ErrNotImplemented, apiErrorKind{http.StatusNotImplemented, "Not Implemented"}},
 }
 
 // detailedError carries the ErrorData and ErrorMessage of a rest error.

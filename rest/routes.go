@@ -33,4 +33,13 @@ func (s *Server) routes() {
 	get("/TeamResource/{id}/WrapUpReasons", s.getTeamWrapUpReasons)
 	get("/TeamResource/{id}/PhoneBooks", s.getTeamPhoneBooks)
 	get("/SystemInfo", s.getSystemInfo)
+	get("/Dialog/{id}", s.getDialog)
+	s.router.HandleFunc("/finesse/api/Dialog/{id}", s.putDialog).Methods(http.MethodPut)
+	get("/User/{id}/Dialogs", s.getUserDialogs)
+	s.router.HandleFunc("/finesse/api/User/{id}/Dialogs", s.postUserDialog).Methods(http.MethodPost)
+
+	s.router.HandleFunc("/acd/Calls", s.postCall).Methods(http.MethodPost)
+	s.router.HandleFunc("/acd/Calls", s.getCalls).Methods(http.MethodGet, http.MethodHead)
+	s.router.HandleFunc("/acd/Call/{id}", s.getCall).Methods(http.MethodGet, http.MethodHead)
+	s.router.HandleFunc("/acd/Call/{id}", s.deleteCall).Methods(http.MethodDelete)
 }

@@ -44,7 +44,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if id := r.Header.Get("requestId"); id != "" {
 		rec.Header().Set("requestId", id)
 	}
-	if strings.HasPrefix(r.URL.Path, apiPrefix) {
+	if strings.HasPrefix(r.URL.Path, apiPrefix) || strings.HasPrefix(r.URL.Path, simPrefix) {
 		actor, err := s.authenticate(r)
 		if err != nil {
 			writeError(rec, r, err)

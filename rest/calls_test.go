@@ -1,0 +1,110 @@
+package rest_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/finessed/finessed/model"
+)
+
+const callBody = "<Call><queue>100</queue><ani>5551234</ani><dnis>8000</dnis><callvariables>" +
+	"<CallVariable><name>callVariable1</name><value>x</value></CallVariable></callvariables></Call>"
+
+func dialogBody(action, target string) string {
+	return "<Dialog><requestedAction>" + action + "</requestedAction><targetMediaAddress>" + target + "</targetMediaAddress></Dialog>"
+}
+
+// TestCallThroughREST injects a call, answers and drops it over REST, and
+// checks the simulator's view and the agent's Dialogs as it goes.
+func TestCallThroughREST(t *testing.T) {
+	e := newEnv(t)
+	e.signInReady("1001", "3001")
+
+	r := e.do(http.MethodPost, "admin", "/acd/Calls", callBody)
+	wantStatus(t, r, http.StatusCreated)
+	if loc := r.header.Get("Location"); loc != "/acd/Call/1" {
+		t.Fatalf("Location %q", loc)
+	}
+	call, err := model.ParseRoot(r.body, "Call")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if call.SelectElement("state").Text() != "ALERTING" || call.SelectElement("agent").Text() != "1001" {
+		t.Fatalf("call after injection: %s", r.body)
+	}
+	id := call.SelectElement("dialogId").Text()
+
+	dialogs := children(t, parseOK(t, e.get("1001", "/finesse/api/User/1001/Dialogs"), "Dialogs"), model.ParseDialog)
+	if len(dialogs) != 1 || dialogs[0].ID != id || dialogs[0].MediaProperties.CallType != "ACD_IN" {
+		t.Fatalf("user dialogs %+v", dialogs)
+	}
+	wantStatus(t, e.put("1001", "/finesse/api/Dialog/"+id, dialogBody("ANSWER", "3001"), "requestId", "a1"), http.StatusAccepted)
+	d, err := model.ParseDialog(parseOK(t, e.get("1001", "/finesse/api/Dialog/"+id), "Dialog"))
+	if err != nil || d.State != "ACTIVE" {
+		t.Fatalf("dialog after ANSWER: %+v %v", d, err)
+	}
+	if u := e.user("1001", "1001"); u.State != model.StateTalking {
+		t.Fatalf("agent %s after ANSWER", u.State)
+	}
+	wantStatus(t, e.put("1001", "/finesse/api/Dialog/"+id, dialogBody("DROP", "3001")), http.StatusAccepted)
+	if st := parseOK(t, e.get("admin", "/acd/Call/1"), "Call").SelectElement("state").Text(); st != "ENDED" {
+		t.Fatalf("call %s after DROP", st)
+	}
+	if calls := parseOK(t, e.get("admin", "/acd/Calls"), "Calls").SelectElements("Call"); len(calls) != 1 {
+		t.Fatalf("%d calls listed", len(calls))
+	}
+}
+
+func TestCustomerHangsUpThroughREST(t *testing.T) {
+	e := newEnv(t)
+	r := e.do(http.MethodPost, "admin", "/acd/Calls", callBody)
+	wantStatus(t, r, http.StatusCreated)
+	created, err := model.ParseRoot(r.body, "Call")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := created.SelectElement("state").Text(); st != "QUEUED" {
+		t.Fatalf("with nobody READY the call is %s", st)
+	}
+	r = e.do(http.MethodDelete, "admin", "/acd/Call/1", "")
+	wantStatus(t, r, http.StatusOK)
+	if st := parseOK(t, r, "Call").SelectElement("state").Text(); st != "ENDED" {
+		t.Fatalf("abandoned call is %s", st)
+	}
+}
+
+func TestCallAndDialogErrors(t *testing.T) {
+	e := newEnv(t)
+	e.signInReady("1001", "3001")
+	wantStatus(t, e.do(http.MethodPost, "admin", "/acd/Calls", callBody), http.StatusCreated)
+
+	wantAPIError(t, e.do(http.MethodPost, "1001", "/acd/Calls", callBody), http.StatusUnauthorized, "Authorization Failure", "1001")
+	wantAPIError(t, e.do(http.MethodPost, "admin", "/acd/Calls", "<Call><ani>1</ani></Call>"), http.StatusBadRequest, "Parameter Missing", "queue")
+	wantAPIError(t, e.do(http.MethodPost, "admin", "/acd/Calls", "<Call><queue>999</queue></Call>"), http.StatusNotFound, "Not Found", "999")
+	wantAPIError(t, e.do(http.MethodPost, "admin", "/acd/Calls", "<Call><queue>100</queue><callvariables><CallVariable><name>bogus</name><value>1</value></CallVariable></callvariables></Call>"),
+		http.StatusBadRequest, "Invalid Input", "bogus")
+	wantAPIError(t, e.do(http.MethodPost, "admin", "/acd/Calls", "<Call><queue>100"), http.StatusBadRequest, "Bad Request", "Call")
+	wantAPIError(t, e.get("admin", "/acd/Call/99"), http.StatusNotFound, "Not Found", "99")
+
+	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/1", dialogBody("CONSULT_CALL", "3001")), http.StatusNotImplemented, "Not Implemented", "requestedAction")
+	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/1", dialogBody("", "3001")), http.StatusBadRequest, "Parameter Missing", "requestedAction")
+	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/1", dialogBody("JUMP", "3001")), http.StatusBadRequest, "Invalid Input", "requestedAction")
+	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/1", dialogBody("ANSWER", "")), http.StatusBadRequest, "Parameter Missing", "targetMediaAddress")
+	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/77", dialogBody("ANSWER", "3001")), http.StatusNotFound, "Not Found", "77")
+	wantAPIError(t, e.put("1002", "/finesse/api/Dialog/1", dialogBody("ANSWER", "3002")), http.StatusUnauthorized, "Invalid Authorization User Specified", "1002")
+	wantAPIError(t, e.get("1002", "/finesse/api/Dialog/1"), http.StatusUnauthorized, "Invalid Authorization User Specified", "1002")
+	wantAPIError(t, e.do(http.MethodPost, "1001", "/finesse/api/User/1001/Dialogs",
+		"<Dialog><requestedAction>MAKE_CALL</requestedAction><fromAddress>3001</fromAddress><toAddress>3002</toAddress></Dialog>"),
+		http.StatusNotImplemented, "Not Implemented", "requestedAction")
+
+	// HOLD while only ringing is a well-formed request the party's state
+	// refuses: 202, then a Generic Error on the agent's Dialogs node.
+	before := e.lastEvent()
+	wantStatus(t, e.put("1001", "/finesse/api/Dialog/1", dialogBody("HOLD", "3001"), "requestId", "h1"), http.StatusAccepted)
+	ev := e.onlyEventAfter(before)
+	u := parseUpdate(t, ev)
+	if len(ev.Nodes) != 1 || ev.Nodes[0] != "/finesse/api/User/1001/Dialogs" || u.Source != "/finesse/api/Dialog/1" || u.RequestID != "h1" ||
+		len(u.Errors) != 1 || u.Errors[0].Type != "Generic Error" {
+		t.Fatalf("HOLD while ringing: nodes %v, update %+v", ev.Nodes, u)
+	}
+}

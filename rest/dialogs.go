@@ -1,0 +1,77 @@
+package rest
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/model"
+)
+
+func (s *Server) getDialog(w http.ResponseWriter, r *http.Request) {
+	d, err := s.engine.Dialog(r.Context(), actor(r), mux.Vars(r)["id"])
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeXML(w, http.StatusOK, d.Element("Dialog"))
+}
+
+func (s *Server) getUserDialogs(w http.ResponseWriter, r *http.Request) {
+	dialogs, err := s.engine.UserDialogs(r.Context(), actor(r), mux.Vars(r)["id"])
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeXML(w, http.StatusOK, model.DialogsElement("Dialogs", dialogs))
+}
+
+// putDialog carries out an action on the caller's party. It answers 202
+// with an empty body; the outcome is an event on the caller's Dialogs node.
+func (s *Server) putDialog(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(w, r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	req, err := model.ParseDialogRequest(body)
+	if err != nil {
+		writeError(w, r, fail(errMalformed, "Dialog", err.Error()))
+		return
+	}
+	err = s.engine.DialogAction(context.WithoutCancel(r.Context()), actor(r), acd.DialogRequest{
+		DialogID: mux.Vars(r)["id"], Action: req.RequestedAction,
+		TargetMediaAddress: req.TargetMediaAddress, RequestID: r.Header.Get("requestId"),
+	})
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// postUserDialog is how a desktop starts a call (MAKE_CALL) or a monitor
+// (SILENT_MONITOR); neither is carried out yet, so it says so.
+func (s *Server) postUserDialog(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.selfUser(r); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	body, err := readBody(w, r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	req, err := model.ParseDialogRequest(body)
+	if err != nil {
+		writeError(w, r, fail(errMalformed, "Dialog", err.Error()))
+		return
+	}
+	if req.RequestedAction == "" {
+		writeError(w, r, &acd.RequestError{Kind: acd.ErrParameterMissing, Field: "requestedAction", Detail: "requestedAction is required"})
+		return
+	}
+	writeError(w, r, &acd.RequestError{Kind: acd.ErrNotImplemented, Field: "requestedAction", Detail: req.RequestedAction + " is not implemented yet"})
+}
