@@ -35,6 +35,9 @@ type Settings struct {
 	// DesktopGrace is how long a user may be without a notification
 	// session before the engine forces the agent out (reason 255).
 	DesktopGrace time.Duration `yaml:"desktopGrace"`
+	// QueueStatsInterval is how often Queue notifications may go out, and
+	// then only for queues whose statistics changed (Finesse: 10 s).
+	QueueStatsInterval time.Duration `yaml:"queueStatsInterval"`
 	// LogoutOnAgentDisconnect is UCCE's LOAD setting: when off (the
 	// default) a forced-out agent goes NOT_READY (50002); when on, or on
 	// UCCX, it is signed out.

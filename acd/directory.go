@@ -149,6 +149,9 @@ func withDefaults(s Settings) Settings {
 	if s.DesktopGrace == 0 {
 		s.DesktopGrace = 60 * time.Second
 	}
+	if s.QueueStatsInterval == 0 {
+		s.QueueStatsInterval = 10 * time.Second
+	}
 	return s
 }
 

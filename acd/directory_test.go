@@ -145,7 +145,7 @@ func TestDirectoryDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := acd.Settings{DeploymentType: "UCCE", WrapUpTimer: time.Minute, RingNoAnswer: 15 * time.Second,
-		LockoutAttempts: 5, LockoutDuration: 5 * time.Minute, DesktopGrace: time.Minute}
+		LockoutAttempts: 5, LockoutDuration: 5 * time.Minute, DesktopGrace: time.Minute, QueueStatsInterval: 10 * time.Second}
 	if d.Settings != want || d.Domain != "localhost" || d.UCCX() {
 		t.Errorf("defaults: %+v domain %q", d.Settings, d.Domain)
 	}

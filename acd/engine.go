@@ -16,6 +16,7 @@ type Engine struct {
 	auth   *Authenticator
 	nodes  Nodes
 	timers timerSet
+	stats  queueStats
 }
 
 // Nodes describes the Finesse nodes SystemInfo reports.

@@ -6,18 +6,19 @@ import (
 	"github.com/finessed/finessed/model"
 )
 
-// Queue is queue id with statistics computed from its agents' live state.
-// Any signed-in user may read any queue.
+// Queue is queue id with statistics computed from the calls waiting in it
+// and its agents' live state. Any signed-in user may read any queue; it is
+// always live (the notifications are the ones throttled).
 func (e *Engine) Queue(ctx context.Context, id string) (model.Queue, error) {
 	q, ok := e.dir.Queue(id)
 	if !ok {
 		return model.Queue{}, refuse(ErrNotFound, id, "no such queue")
 	}
-	agents, err := e.agentsByID(ctx)
+	views, err := e.queueViews(ctx, []*Queue{q})
 	if err != nil {
 		return model.Queue{}, err
 	}
-	return queueView(q, agents), nil
+	return views[0], nil
 }
 
 // UserQueues lists the queues of user idOrName; for a supervisor also the
@@ -27,17 +28,17 @@ func (e *Engine) UserQueues(ctx context.Context, idOrName string) ([]model.Queue
 	if !ok {
 		return nil, refuse(ErrUserNotFound, idOrName, "no such user")
 	}
-	agents, err := e.agentsByID(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := []model.Queue{}
+	var mine []*Queue
 	for _, q := range e.dir.Queues() {
 		if servesQueue(u, q) {
-			out = append(out, queueView(q, agents))
+			mine = append(mine, q)
 		}
 	}
-	return out, nil
+	out, err := e.queueViews(ctx, mine)
+	if out == nil {
+		out = []model.Queue{}
+	}
+	return out, err
 }
 
 func servesQueue(u *User, q *Queue) bool {
@@ -49,28 +50,97 @@ func servesQueue(u *User, q *Queue) bool {
 	return false
 }
 
-// queueView counts q's agents by state. Until calls carry a direction,
-// agents reserved or on a call count as busy on other work.
-func queueView(q *Queue, agents map[string]Agent) model.Queue {
-	var s model.QueueStatistics
-	for _, u := range q.Agents {
-		state := agentOf(agents, u.ID).State
-		if !state.SignedIn() {
-			continue
+// queueViews computes the statistics of queues from one consistent read of
+// the store.
+func (e *Engine) queueViews(ctx context.Context, queues []*Queue) ([]model.Queue, error) {
+	var out []model.Queue
+	err := e.store.Update(ctx, func(tx Tx) error {
+		out = out[:0]
+		for _, q := range queues {
+			v, err := e.queueView(tx, q)
+			if err != nil {
+				return err
+			}
+			out = append(out, v)
 		}
-		s.AgentsLoggedOn++
-		switch state {
-		case model.StateReady:
-			s.AgentsReady++
-		case model.StateNotReady:
-			s.AgentsNotReady++
-		case model.StateWork:
-			s.AgentsWrapUpNotReady++
-		case model.StateWorkReady:
-			s.AgentsWrapUpReady++
-		default:
-			s.AgentsBusyOther++
+		return nil
+	})
+	return out, err
+}
+
+// queueView counts q's waiting calls and its agents by state. An agent on
+// a call counts as talking inbound when the call came through q, as busy
+// on other work when it came through another queue or while the agent is
+// only reserved.
+func (e *Engine) queueView(tx Tx, q *Queue) (model.Queue, error) {
+	var s model.QueueStatistics
+	waiting, err := tx.Waiting(q.ID)
+	if err != nil {
+		return model.Queue{}, err
+	}
+	for _, id := range waiting {
+		c, found, err := tx.Call(id)
+		if err != nil {
+			return model.Queue{}, err
+		}
+		if found && c.State == CallQueued {
+			s.CallsInQueue++
+			if s.StartTimeOfLongestCallInQueue.IsZero() || c.Enqueued.Before(s.StartTimeOfLongestCallInQueue) {
+				s.StartTimeOfLongestCallInQueue = c.Enqueued
+			}
 		}
 	}
-	return model.Queue{ID: q.ID, Name: q.Name, Statistics: s}
+	for _, u := range q.Agents {
+		a, err := tx.Agent(u.ID)
+		if err != nil {
+			return model.Queue{}, err
+		}
+		if err := e.countAgent(tx, q, a, &s); err != nil {
+			return model.Queue{}, err
+		}
+	}
+	return model.Queue{ID: q.ID, Name: q.Name, Statistics: s}, nil
+}
+
+func (e *Engine) countAgent(tx Tx, q *Queue, a Agent, s *model.QueueStatistics) error {
+	if !a.State.SignedIn() {
+		return nil
+	}
+	s.AgentsLoggedOn++
+	switch a.State {
+	case model.StateReady:
+		s.AgentsReady++
+	case model.StateNotReady:
+		s.AgentsNotReady++
+	case model.StateWork:
+		s.AgentsWrapUpNotReady++
+	case model.StateWorkReady:
+		s.AgentsWrapUpReady++
+	case model.StateTalking, model.StateHold:
+		d, err := e.firstDialog(tx, a)
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.Queue != q.ID:
+			s.AgentsBusyOther++
+		case d.CallType == "ACD_IN" || d.CallType == "PREROUTE_ACD_IN":
+			s.AgentsTalkingInbound++
+		case d.CallType == "OUT":
+			s.AgentsTalkingOutbound++
+		default:
+			s.AgentsTalkingInternal++
+		}
+	default:
+		s.AgentsBusyOther++
+	}
+	return nil
+}
+
+func (e *Engine) firstDialog(tx Tx, a Agent) (Dialog, error) {
+	if len(a.Dialogs) == 0 {
+		return Dialog{}, nil
+	}
+	d, _, err := tx.Dialog(a.Dialogs[0])
+	return d, err
 }
