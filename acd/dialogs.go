@@ -93,7 +93,9 @@ func (e *Engine) DialogAction(ctx context.Context, actor *User, req DialogReques
 		return err
 	}
 	u := actor
-	return e.store.Update(ctx, func(tx Tx) error {
+	var ended []string // the agents a DROP took off the call
+	err := e.store.Update(ctx, func(tx Tx) error {
+		ended = nil
 		d, _, err := tx.Dialog(req.DialogID)
 		if err != nil {
 			return err
@@ -107,8 +109,15 @@ func (e *Engine) DialogAction(ctx context.Context, actor *User, req DialogReques
 			tx.Emit(e.dialogError(u.ID, d.ID, req.RequestID, asyncGenericError))
 			return nil
 		}
+		if req.Action == "DROP" {
+			ended = agentsOn(d)
+		}
 		return e.act(tx, u, a, d, req)
 	})
+	if err == nil {
+		e.routeIfReady(ctx, ended...)
+	}
+	return err
 }
 
 func allowed(p Party, action string) bool {

@@ -14,7 +14,9 @@ func zeroTime() time.Time { return time.Time{} }
 // queued is abandoned, one ringing or connected ends for its agent too.
 func (e *Engine) HangUpCall(ctx context.Context, id string) (Call, error) {
 	var call Call
+	var ended []string // the agents taken off the call
 	err := e.store.Update(ctx, func(tx Tx) error {
+		ended = nil
 		c, found, err := tx.Call(id)
 		if err != nil {
 			return err
@@ -40,11 +42,13 @@ func (e *Engine) HangUpCall(ctx context.Context, id string) (Call, error) {
 		if err != nil {
 			return err
 		}
+		ended = agentsOn(d)
 		return e.hangUp(tx, d, "", "")
 	})
 	if err != nil {
 		return Call{}, err
 	}
+	e.routeIfReady(ctx, ended...)
 	call, _, err = e.store.Call(ctx, id)
 	return call, err
 }

@@ -201,3 +201,19 @@ func (e *Engine) Calls(ctx context.Context) ([]Call, error) {
 	})
 	return calls, err
 }
+
+// routeIfReady routes the queues of each agent that is READY, as an agent
+// is again when a call ends without wrap-up: a call waiting for it is
+// offered at once, as when it becomes READY by request or by its wrap-up
+// timer.
+func (e *Engine) routeIfReady(ctx context.Context, agents ...string) {
+	for _, id := range agents {
+		u, ok := e.dir.users[id]
+		if !ok {
+			continue
+		}
+		if a, err := e.store.Agent(ctx, id); err == nil && a.State == model.StateReady {
+			e.routeFor(ctx, u)
+		}
+	}
+}

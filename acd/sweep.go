@@ -68,11 +68,43 @@ func (e *Engine) ringNoAnswer(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
+		at, err := requeueAt(tx, waiting, c)
+		if err != nil {
+			return err
+		}
 		c.State, c.DialogID, c.Agent, c.RingDeadline = CallQueued, "", "", zeroTime()
 		tx.PutCall(c)
-		tx.PutWaiting(c.Queue, append([]string{c.ID}, waiting...))
+		tx.PutWaiting(c.Queue, slices.Insert(waiting, at, c.ID))
 		return nil
 	})
+}
+
+// requeueAt is where a call taken back goes in its queue's waiting list:
+// before every call that came in after it. That is the head, unless other
+// calls rang out at the same sweep, which then keep their FIFO order.
+func requeueAt(tx Tx, waiting []string, c Call) (int, error) {
+	for i, id := range waiting {
+		w, found, err := tx.Call(id)
+		if err != nil {
+			return 0, err
+		}
+		if found && callBefore(c, w) {
+			return i, nil
+		}
+	}
+	return len(waiting), nil
+}
+
+// callBefore orders calls by the time they came in, then by id (ids are
+// numbers from one sequence, so a shorter id is a smaller number).
+func callBefore(a, b Call) bool {
+	if !a.Enqueued.Equal(b.Enqueued) {
+		return a.Enqueued.Before(b.Enqueued)
+	}
+	if len(a.ID) != len(b.ID) {
+		return len(a.ID) < len(b.ID)
+	}
+	return a.ID < b.ID
 }
 
 func (e *Engine) ronaAgent(tx Tx, agent string, d Dialog) error {
