@@ -34,6 +34,7 @@ type Call struct {
 	Enqueued     time.Time
 	RingDeadline time.Time // an offered call goes back to the queue then
 	Ended        time.Time
+	DTMF         string // digits the agents sent, for scripts to check
 }
 
 func (c Call) clone() Call {

@@ -324,7 +324,7 @@ func TestCallAnswerAndDrop(t *testing.T) {
 	answered := f.clock.Now()
 	rid := f.act("1001", id, "ANSWER")
 	talking := dlg(id, "ACTIVE", "ACD_IN", "5551234", "3001",
-		party("5551234", "ACTIVE"), party("3001", "ACTIVE", "HOLD", "DROP"))
+		party("5551234", "ACTIVE"), party("3001", "ACTIVE", "HOLD", "DROP", "UPDATE_CALL_DATA", "SEND_DTMF"))
 	mark = f.wantEvents(mark,
 		dialogPutEv(id, rid, talking, "1001"),
 		userEv("1001", model.StateTalking, "", "", rid),
@@ -406,9 +406,9 @@ func TestCallHoldAndRetrieve(t *testing.T) {
 	mark := f.last()
 
 	held := dlg(id, "ACTIVE", "ACD_IN", "5551234", "3001",
-		party("5551234", "ACTIVE"), party("3001", "HELD", "RETRIEVE", "DROP"))
+		party("5551234", "ACTIVE"), party("3001", "HELD", "RETRIEVE", "DROP", "UPDATE_CALL_DATA"))
 	active := dlg(id, "ACTIVE", "ACD_IN", "5551234", "3001",
-		party("5551234", "ACTIVE"), party("3001", "ACTIVE", "HOLD", "DROP"))
+		party("5551234", "ACTIVE"), party("3001", "ACTIVE", "HOLD", "DROP", "UPDATE_CALL_DATA", "SEND_DTMF"))
 
 	rid := f.act("1001", id, "HOLD")
 	mark = f.wantEvents(mark,

@@ -13,11 +13,24 @@ type DialogRequest struct {
 	Action             string
 	TargetMediaAddress string
 	RequestID          string
+	// MediaProperties is set for UPDATE_CALL_DATA: call variables to set
+	// and, when WrapUpReason is not nil, the wrap-up reason.
+	MediaProperties *CallData
+	// DTMF is the dtmfString action parameter of SEND_DTMF.
+	DTMF string
+}
+
+// CallData is what UPDATE_CALL_DATA changes on a call.
+type CallData struct {
+	Variables    []model.CallVariable
+	WrapUpReason *string
 }
 
 // The dialog actions the engine carries out; the others of Finesse's
 // vocabulary are refused as not implemented rather than ignored.
-var dialogActions = map[string]bool{"ANSWER": true, "HOLD": true, "RETRIEVE": true, "DROP": true}
+var dialogActions = map[string]bool{
+	"ANSWER": true, "HOLD": true, "RETRIEVE": true, "DROP": true, "UPDATE_CALL_DATA": true, "SEND_DTMF": true,
+}
 
 var knownDialogActions = map[string]bool{
 	"ANSWER": true, "HOLD": true, "RETRIEVE": true, "DROP": true, "MAKE_CALL": true, "CONSULT_CALL": true,
@@ -105,6 +118,9 @@ func (e *Engine) DialogAction(ctx context.Context, actor *User, req DialogReques
 			return err
 		}
 		p, _ := d.party(u.ID)
+		if req.TargetMediaAddress == "" && p != nil {
+			req.TargetMediaAddress = p.Address
+		}
 		if p == nil || p.Address != req.TargetMediaAddress || !allowed(*p, req.Action) {
 			tx.Emit(e.dialogError(u.ID, d.ID, req.RequestID, asyncGenericError))
 			return nil
@@ -137,8 +153,13 @@ func (e *Engine) checkDialogRequest(ctx context.Context, actor *User, req Dialog
 		return refuse(ErrInvalidInput, "requestedAction", "unknown action "+req.Action)
 	case !dialogActions[req.Action]:
 		return refuse(ErrNotImplemented, "requestedAction", req.Action+" is not implemented yet")
-	case req.TargetMediaAddress == "":
+	case req.TargetMediaAddress == "" && req.Action != "UPDATE_CALL_DATA":
+		// The JS library sends no targetMediaAddress with a wrap-up
+		// update, so UPDATE_CALL_DATA takes the caller's own party.
 		return refuse(ErrParameterMissing, "targetMediaAddress", "targetMediaAddress is required")
+	}
+	if err := e.checkActionData(req); err != nil {
+		return err
 	}
 	d, found, err := e.store.Dialog(ctx, req.DialogID)
 	if err != nil {
@@ -173,6 +194,8 @@ func (e *Engine) act(tx Tx, u *User, a Agent, d Dialog, req DialogRequest) error
 		a = e.enter(a, model.StateTalking, "")
 	case "DROP":
 		return e.hangUp(tx, d, u.ID, req.RequestID)
+	case "UPDATE_CALL_DATA", "SEND_DTMF":
+		return e.changeCallData(tx, d, req)
 	}
 	tx.PutDialog(d)
 	tx.PutAgent(a)

@@ -34,9 +34,9 @@ func partyActions(p Party) []string {
 	case PartyAlerting:
 		return []string{"ANSWER"}
 	case PartyActive:
-		return []string{"HOLD", "DROP"}
+		return []string{"HOLD", "DROP", "UPDATE_CALL_DATA", "SEND_DTMF"}
 	case PartyHeld:
-		return []string{"RETRIEVE", "DROP"}
+		return []string{"RETRIEVE", "DROP", "UPDATE_CALL_DATA"}
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ type SimCall struct {
 	State     string // QUEUED, ALERTING, CONNECTED, ENDED
 	DialogID  string
 	Agent     string
+	DTMF      string
 	Variables []CallVariable
 }
 
@@ -37,6 +38,7 @@ func (c SimCall) Element() *etree.Element {
 	}
 	addText(el, "dialogId", c.DialogID)
 	addText(el, "dnis", c.DNIS)
+	addText(el, "dtmf", c.DTMF)
 	addText(el, "id", c.ID)
 	addBool(el, "preroute", c.Preroute)
 	addText(el, "queue", c.Queue)
@@ -110,8 +112,9 @@ func ParseDialogRequest(body []byte) (DialogRequest, error) {
 	}
 	if mp := root.SelectElement("mediaProperties"); mp != nil {
 		r.MediaProperties = &MediaProperties{
-			WrapUpReason:  childText(mp, "wrapUpReason"),
-			CallVariables: parseCallVariables(mp.SelectElement("callvariables")),
+			WrapUpReason:    childText(mp, "wrapUpReason"),
+			HasWrapUpReason: mp.SelectElement("wrapUpReason") != nil,
+			CallVariables:   parseCallVariables(mp.SelectElement("callvariables")),
 		}
 	}
 	return r, nil

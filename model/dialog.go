@@ -36,6 +36,9 @@ type MediaProperties struct {
 	CallKeyPrefix      string
 	WrapUpReason       string
 	CallVariables      []CallVariable
+	// HasWrapUpReason is set by ParseDialogRequest when the request names a
+	// wrap-up reason, so that an empty one can clear it.
+	HasWrapUpReason bool
 }
 
 // CallVariable is one named call variable (callVariable1..10 or ECC user.*).

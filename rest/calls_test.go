@@ -2,6 +2,7 @@ package rest_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/finessed/finessed/model"
@@ -107,4 +108,29 @@ func TestCallAndDialogErrors(t *testing.T) {
 		len(u.Errors) != 1 || u.Errors[0].Type != "Generic Error" {
 		t.Fatalf("HOLD while ringing: nodes %v, update %+v", ev.Nodes, u)
 	}
+}
+
+// TestCallDataThroughREST sends UPDATE_CALL_DATA (without a
+// targetMediaAddress, as the JS library does) and SEND_DTMF bodies.
+func TestCallDataThroughREST(t *testing.T) {
+	e := newEnv(t)
+	e.signInReady("1001", "3001")
+	wantStatus(t, e.do(http.MethodPost, "admin", "/acd/Calls", callBody), http.StatusCreated)
+	wantStatus(t, e.put("1001", "/finesse/api/Dialog/1", dialogBody("ANSWER", "3001")), http.StatusAccepted)
+
+	update := "<Dialog><requestedAction>UPDATE_CALL_DATA</requestedAction><mediaProperties><wrapUpReason>Sale</wrapUpReason>" +
+		"<callvariables><CallVariable><name>callVariable2</name><value>vip</value></CallVariable></callvariables></mediaProperties></Dialog>"
+	wantStatus(t, e.put("1001", "/finesse/api/Dialog/1", update), http.StatusAccepted)
+	d, err := model.ParseDialog(parseOK(t, e.get("1001", "/finesse/api/Dialog/1"), "Dialog"))
+	if err != nil || d.MediaProperties.WrapUpReason != "Sale" || len(d.MediaProperties.CallVariables) != 2 {
+		t.Fatalf("dialog after UPDATE_CALL_DATA: %+v %v", d.MediaProperties, err)
+	}
+
+	dtmf := "<Dialog><requestedAction>SEND_DTMF</requestedAction><targetMediaAddress>3001</targetMediaAddress>" +
+		"<actionParams><ActionParam><name>dtmfString</name><value>777#</value></ActionParam></actionParams></Dialog>"
+	wantStatus(t, e.put("1001", "/finesse/api/Dialog/1", dtmf), http.StatusAccepted)
+	if got := parseOK(t, e.get("admin", "/acd/Call/1"), "Call").SelectElement("dtmf").Text(); got != "777#" {
+		t.Fatalf("call DTMF %q", got)
+	}
+	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/1", strings.Replace(dtmf, "777#", "7Z", 1)), http.StatusBadRequest, "Invalid Input", "dtmfString")
 }

@@ -44,6 +44,7 @@ func (s *Server) putDialog(w http.ResponseWriter, r *http.Request) {
 	err = s.engine.DialogAction(context.WithoutCancel(r.Context()), actor(r), acd.DialogRequest{
 		DialogID: mux.Vars(r)["id"], Action: req.RequestedAction,
 		TargetMediaAddress: req.TargetMediaAddress, RequestID: r.Header.Get("requestId"),
+		MediaProperties: callData(req), DTMF: actionParam(req, "dtmfString"),
 	})
 	if err != nil {
 		writeError(w, r, err)
@@ -74,4 +75,26 @@ func (s *Server) postUserDialog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeError(w, r, &acd.RequestError{Kind: acd.ErrNotImplemented, Field: "requestedAction", Detail: req.RequestedAction + " is not implemented yet"})
+}
+
+// callData is what an UPDATE_CALL_DATA body asks to change.
+func callData(req model.DialogRequest) *acd.CallData {
+	m := req.MediaProperties
+	if m == nil {
+		return nil
+	}
+	data := &acd.CallData{Variables: m.CallVariables}
+	if m.HasWrapUpReason {
+		data.WrapUpReason = &m.WrapUpReason
+	}
+	return data
+}
+
+func actionParam(req model.DialogRequest, name string) string {
+	for _, p := range req.ActionParams {
+		if p.Name == name {
+			return p.Value
+		}
+	}
+	return ""
 }

@@ -18,7 +18,7 @@ const simPrefix = "/acd/"
 func simCall(c acd.Call) model.SimCall {
 	return model.SimCall{
 		ID: c.ID, Queue: c.Queue, ANI: c.ANI, DNIS: c.DNIS, Preroute: c.Preroute,
-		State: string(c.State), DialogID: c.DialogID, Agent: c.Agent, Variables: c.Variables,
+		State: string(c.State), DialogID: c.DialogID, Agent: c.Agent, DTMF: c.DTMF, Variables: c.Variables,
 	}
 }
 
