@@ -49,7 +49,9 @@ func (e *Engine) ChangeState(ctx context.Context, actor *User, req StateRequest)
 			return nil
 		}
 		tx.PutAgent(next)
-		tx.Emit(e.userEvent(target, next, req.RequestID))
+		if err := e.emitUser(tx, target, next, req.RequestID); err != nil {
+			return err
+		}
 		if next.State == model.StateLogout && a.State != model.StateLogout {
 			return dropSubscriptions(tx, target.ID)
 		}

@@ -110,7 +110,9 @@ func (e *Engine) forceOut(ctx context.Context, id string) error {
 		if !was.SignedIn() {
 			return nil
 		}
-		tx.Emit(e.userEvent(u, a, ""))
+		if err := e.emitUser(tx, u, a, ""); err != nil {
+			return err
+		}
 		if a.State == model.StateLogout {
 			return dropSubscriptions(tx, id)
 		}

@@ -200,7 +200,9 @@ func (e *Engine) act(tx Tx, u *User, a Agent, d Dialog, req DialogRequest) error
 	tx.PutDialog(d)
 	tx.PutAgent(a)
 	tx.Emit(e.dialogChanged(d, req.RequestID))
-	tx.Emit(e.userEvent(u, a, req.RequestID))
+	if err := e.emitUser(tx, u, a, req.RequestID); err != nil {
+		return err
+	}
 	return nil
 }
 

@@ -100,13 +100,22 @@ func (e *Engine) leaveDialog(tx Tx, agent string, d Dialog, requestID string) er
 	}
 	a.Dialogs = slices.DeleteFunc(a.Dialogs, func(id string) bool { return id == d.ID })
 	tx.Emit(e.dialogRemoved(agent, d, requestID))
+	disposition := "Handled"
+	if a.State == model.StateReserved {
+		disposition = "Not answered"
+	}
+	if err := e.recordCall(tx, agent, d, disposition); err != nil {
+		return err
+	}
 	if len(a.Dialogs) > 0 {
 		tx.PutAgent(a)
 		return nil
 	}
 	a = e.afterCall(tx, u, a, a.State == model.StateReserved)
 	tx.PutAgent(a)
-	tx.Emit(e.userEvent(u, a, requestID))
+	if err := e.emitUser(tx, u, a, requestID); err != nil {
+		return err
+	}
 	if a.State == model.StateLogout {
 		return dropSubscriptions(tx, agent)
 	}

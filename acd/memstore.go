@@ -10,7 +10,8 @@ import (
 )
 
 // MemoryStore is the embedded Store of a single node: one versioned key
-// space (agent:, device:, subs:, call:, dialog:, waiting:, seq: keys), as a
+// space (agent:, device:, subs:, call:, dialog:, waiting:, seq:, history:
+// keys), as a
 // Redis store keeps it. Transactions are optimistic, as on Redis: fn runs
 // without the store's lock, reading versioned values, and the commit
 // re-checks those versions under the lock, running fn again if another
@@ -118,6 +119,8 @@ func cloneValue(v any) any {
 	case Call:
 		return t.clone()
 	case Dialog:
+		return t.clone()
+	case History:
 		return t.clone()
 	case []Subscription:
 		return slices.Clone(t)

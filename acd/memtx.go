@@ -83,4 +83,11 @@ func (t *memTx) NextID(sequence string) (string, error) {
 	return strconv.FormatInt(n, 10), nil
 }
 
+func (t *memTx) History(agent string) (History, error) {
+	h, _ := t.get("history:" + agent).(History)
+	return h, nil
+}
+
+func (t *memTx) PutHistory(agent string, h History) { t.put("history:"+agent, h) }
+
 func (t *memTx) Emit(e Event) { t.events = append(t.events, e) }

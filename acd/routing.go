@@ -175,7 +175,9 @@ func (e *Engine) offer(tx Tx, q *Queue, call Call, u *User, a Agent) error {
 	tx.PutCall(call)
 	tx.PutDialog(d)
 	tx.PutAgent(a)
-	tx.Emit(e.userEvent(u, a, ""))
+	if err := e.emitUser(tx, u, a, ""); err != nil {
+		return err
+	}
 	tx.Emit(e.dialogAdded(u.ID, d, ""))
 	return nil
 }

@@ -82,6 +82,8 @@ type Tx interface {
 	PutWaiting(queue string, calls []string)
 	// NextID returns the next number of a sequence (dialog and call ids).
 	NextID(sequence string) (string, error)
+	History(agent string) (History, error)
+	PutHistory(agent string, h History)
 	// Emit adds an event to commit with the transaction; the Store assigns
 	// its ID and Time.
 	Emit(e Event)

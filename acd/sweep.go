@@ -118,14 +118,16 @@ func (e *Engine) ronaAgent(tx Tx, agent string, d Dialog) error {
 	}
 	a.Dialogs = slices.DeleteFunc(a.Dialogs, func(id string) bool { return id == d.ID })
 	tx.Emit(e.dialogRemoved(agent, d, ""))
+	if err := e.recordCall(tx, agent, d, "Not answered"); err != nil {
+		return err
+	}
 	reason := "32767"
 	if e.dir.UCCX() {
 		reason = "32763"
 	}
 	a = e.enter(a, model.StateNotReady, reason)
 	tx.PutAgent(a)
-	tx.Emit(e.userEvent(u, a, ""))
-	return nil
+	return e.emitUser(tx, u, a, "")
 }
 
 // sweepWrapUps ends every wrap-up whose timer ran out: WORK goes NOT_READY
@@ -169,8 +171,7 @@ func (e *Engine) endWrapUp(ctx context.Context, u *User) (ready bool, err error)
 		}
 		ready = a.State == model.StateReady
 		tx.PutAgent(a)
-		tx.Emit(e.userEvent(u, a, ""))
-		return nil
+		return e.emitUser(tx, u, a, "")
 	})
 	return ready, err
 }

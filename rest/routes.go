@@ -36,6 +36,7 @@ func (s *Server) routes() {
 	get("/Dialog/{id}", s.getDialog)
 	s.router.HandleFunc("/finesse/api/Dialog/{id}", s.putDialog).Methods(http.MethodPut)
 	get("/User/{id}/Dialogs", s.getUserDialogs)
+	get("/User/{id}/History", s.getUserHistory)
 	s.router.HandleFunc("/finesse/api/User/{id}/Dialogs", s.postUserDialog).Methods(http.MethodPost)
 
 	s.router.HandleFunc("/acd/Calls", s.postCall).Methods(http.MethodPost)

@@ -107,3 +107,14 @@ func (s *Server) selfUser(r *http.Request) (*acd.User, error) {
 	}
 	return u, nil
 }
+
+// getUserHistory is the agent's My History since it signed in: its states
+// and its calls.
+func (s *Server) getUserHistory(w http.ResponseWriter, r *http.Request) {
+	h, err := s.engine.UserHistory(r.Context(), actor(r), mux.Vars(r)["id"])
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeXML(w, http.StatusOK, h.Element())
+}
