@@ -59,6 +59,8 @@ type Dialog struct {
 	State        string
 	Parties      []Party
 	Created      time.Time
+	// AnswerDeadline is when an outside number that answers picks up.
+	AnswerDeadline time.Time
 }
 
 // Party is one participant of a dialog: an agent's device or an outside
@@ -91,15 +93,18 @@ func (d *Dialog) party(agent string) (*Party, bool) {
 
 // The participant states Finesse reports.
 const (
-	PartyAlerting = "ALERTING"
-	PartyActive   = "ACTIVE"
-	PartyHeld     = "HELD"
-	PartyDropped  = "DROPPED"
-	PartyWrapUp   = "WRAP_UP"
+	PartyInitiated = "INITIATED"
+	PartyFailed    = "FAILED"
+	PartyAlerting  = "ALERTING"
+	PartyActive    = "ACTIVE"
+	PartyHeld      = "HELD"
+	PartyDropped   = "DROPPED"
+	PartyWrapUp    = "WRAP_UP"
 )
 
 // The dialog states.
 const (
+	DialogFailed   = "FAILED"
 	DialogAlerting = "ALERTING"
 	DialogActive   = "ACTIVE"
 	DialogDropped  = "DROPPED"

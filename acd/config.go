@@ -18,6 +18,19 @@ type Config struct {
 	Reasons    []ReasonConfig `yaml:"reasonCodes"`
 	WrapUps    []WrapUpConfig `yaml:"wrapUpReasons"`
 	PhoneBooks []BookConfig   `yaml:"phoneBooks"`
+	DialPlan   []DialRule     `yaml:"dialPlan"`
+}
+
+// DialRule says how the outside numbers matching Pattern behave when an
+// agent calls them. Pattern is a number, or a prefix ending in "*" ("*"
+// alone matches every number). Rules are tried in order; a number no rule
+// matches answers after two seconds.
+type DialRule struct {
+	Pattern string `yaml:"pattern"`
+	// Behaviour is answer (after AnswerAfter), ring (forever), busy or
+	// invalid.
+	Behaviour   string        `yaml:"behaviour"`
+	AnswerAfter time.Duration `yaml:"answerAfter"`
 }
 
 // Settings are the deployment-wide behaviour switches and timers.

@@ -181,9 +181,17 @@ func (e *Engine) act(tx Tx, u *User, a Agent, d Dialog, req DialogRequest) error
 	p.Changed = now
 	switch req.Action {
 	case "ANSWER":
-		p.State, d.State = PartyActive, DialogActive
+		if a.State != model.StateReserved {
+			// A call between agents: afterwards, back to where it was.
+			a.ReturnState, a.ReturnReasonCodeID = a.State, a.ReasonCodeID
+		}
+		p.State = PartyActive
 		a = e.enter(a, model.StateTalking, "")
 		if err := e.connectCall(tx, d); err != nil {
+			return err
+		}
+		tx.PutAgent(a)
+		if err := e.connectParties(tx, &d, req.RequestID); err != nil {
 			return err
 		}
 	case "HOLD":

@@ -33,6 +33,10 @@ func partyActions(p Party) []string {
 	switch p.State {
 	case PartyAlerting:
 		return []string{"ANSWER"}
+	case PartyInitiated:
+		return []string{"DROP", "UPDATE_CALL_DATA"}
+	case PartyFailed:
+		return []string{"DROP"}
 	case PartyActive:
 		return []string{"HOLD", "DROP", "UPDATE_CALL_DATA", "SEND_DTMF"}
 	case PartyHeld:

@@ -26,6 +26,7 @@ type Directory struct {
 	reasonTeams map[string][]string
 	wrapUps     []wrapUp
 	books       []phoneBook
+	dialPlan    []DialRule
 
 	userOrder, teamOrder, queueOrder, reasonOrder []string
 }
@@ -120,7 +121,7 @@ func NewDirectory(cfg Config) (*Directory, error) {
 		return nil, err
 	}
 	steps := []func(Config) error{
-		d.addTeams, d.addUsers, d.addQueues, d.addDevices, d.addReasons, d.addWrapUps, d.addBooks,
+		d.addTeams, d.addUsers, d.addQueues, d.addDevices, d.addReasons, d.addWrapUps, d.addBooks, d.addDialPlan,
 	}
 	for _, step := range steps {
 		if err := step(cfg); err != nil {

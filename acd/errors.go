@@ -23,6 +23,7 @@ var (
 	ErrTooManySubscriptions = errors.New("too many subscriptions")
 	ErrNotSubscribed        = errors.New("not subscribed")
 	ErrNotImplemented       = errors.New("not implemented")
+	ErrInvalidDestination   = errors.New("invalid destination")
 )
 
 // RequestError is a refused request: Kind is one of the Err values above,

@@ -59,6 +59,11 @@ func (e *Engine) HangUpCall(ctx context.Context, id string) (Call, error) {
 func (e *Engine) hangUp(tx Tx, d Dialog, by, requestID string) error {
 	now := e.clock.Now()
 	agents := agentsOn(d)
+	connected := d.State == DialogActive
+	ringing := map[string]bool{}
+	for _, p := range d.Parties {
+		ringing[p.Agent] = p.State == PartyAlerting
+	}
 	for i := range d.Parties {
 		d.Parties[i].State, d.Parties[i].Changed = PartyDropped, now
 	}
@@ -80,16 +85,22 @@ func (e *Engine) hangUp(tx Tx, d Dialog, by, requestID string) error {
 		if id == by {
 			rid = requestID
 		}
-		if err := e.leaveDialog(tx, id, d, rid); err != nil {
+		if err := e.leaveDialog(tx, id, d, rid, leaving{ringing: ringing[id], connected: connected}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// leaving says how an agent left a dialog: whether its own phone was only
+// ringing, and whether the call had ever connected.
+type leaving struct{ ringing, connected bool }
+
 // leaveDialog takes d off agent's desktop and moves the agent on: back to
-// READY after a call it never took, else to wrap-up or its next state.
-func (e *Engine) leaveDialog(tx Tx, agent string, d Dialog, requestID string) error {
+// READY after a routed call it never took, else to wrap-up or its next
+// state. An agent whose phone was only ringing with a call between agents
+// keeps its state.
+func (e *Engine) leaveDialog(tx Tx, agent string, d Dialog, requestID string, how leaving) error {
 	u, ok := e.dir.users[agent]
 	if !ok {
 		return nil
@@ -101,17 +112,17 @@ func (e *Engine) leaveDialog(tx Tx, agent string, d Dialog, requestID string) er
 	a.Dialogs = slices.DeleteFunc(a.Dialogs, func(id string) bool { return id == d.ID })
 	tx.Emit(e.dialogRemoved(agent, d, requestID))
 	disposition := "Handled"
-	if a.State == model.StateReserved {
+	if how.ringing {
 		disposition = "Not answered"
 	}
 	if err := e.recordCall(tx, agent, d, disposition); err != nil {
 		return err
 	}
-	if len(a.Dialogs) > 0 {
+	if len(a.Dialogs) > 0 || (how.ringing && a.State != model.StateReserved) {
 		tx.PutAgent(a)
 		return nil
 	}
-	a = e.afterCall(tx, u, a, a.State == model.StateReserved)
+	a = e.afterCall(tx, u, a, d, !how.connected || a.State == model.StateReserved)
 	tx.PutAgent(a)
 	if err := e.emitUser(tx, u, a, requestID); err != nil {
 		return err
@@ -127,13 +138,18 @@ func (e *Engine) leaveDialog(tx Tx, agent string, d Dialog, requestID string) er
 // follows when the team's incoming mode requires it, or when the agent
 // asked for it during the call with OPTIONAL: WORK_READY when the agent
 // will be READY afterwards, WORK when NOT_READY (UCCX has no WORK_READY).
-// Without wrap-up the agent goes to its pending state, else READY.
-func (e *Engine) afterCall(tx Tx, u *User, a Agent, neverAnswered bool) Agent {
+// Without wrap-up the agent goes to its pending state, else back to where
+// it was before a call it placed itself, else READY.
+func (e *Engine) afterCall(tx Tx, u *User, a Agent, d Dialog, neverAnswered bool) Agent {
 	target, reason := model.StateReady, ""
+	if a.ReturnState != "" {
+		target, reason = a.ReturnState, a.ReturnReasonCodeID
+	}
+	a.ReturnState, a.ReturnReasonCodeID = "", ""
 	if a.PendingState != "" {
 		target, reason = a.PendingState, a.PendingReasonCodeID
 	}
-	if !neverAnswered && e.wrapUpFollows(u, target) && target != model.StateLogout {
+	if !neverAnswered && e.wrapUpFollows(u, d, target) && target != model.StateLogout {
 		state := model.StateWorkReady
 		if target == model.StateNotReady || target == model.StateWork || e.dir.UCCX() {
 			state = model.StateWork
@@ -156,12 +172,21 @@ func (e *Engine) afterCall(tx Tx, u *User, a Agent, neverAnswered bool) Agent {
 	return e.enter(a, model.StateReady, "")
 }
 
-// wrapUpFollows applies the team's wrap-up mode for incoming calls.
-func (e *Engine) wrapUpFollows(u *User, target model.AgentState) bool {
+// wrapUpFollows applies the team's wrap-up mode for the call's direction:
+// incoming for calls routed to the agent, outgoing for calls it placed to
+// outside numbers; calls between agents have none.
+func (e *Engine) wrapUpFollows(u *User, d Dialog, target model.AgentState) bool {
 	if u.Team == nil {
 		return false
 	}
-	switch u.Team.WrapUpOnIncoming {
+	mode := u.Team.WrapUpOnIncoming
+	switch d.CallType {
+	case "OUT":
+		mode = u.Team.WrapUpOnOutgoing
+	case "AGENT_INSIDE":
+		return false
+	}
+	switch mode {
 	case model.WrapUpRequired, model.WrapUpRequiredWithData:
 		return true
 	case model.WrapUpOptional:

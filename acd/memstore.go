@@ -170,6 +170,11 @@ func (s *MemoryStore) Dialog(ctx context.Context, id string) (Dialog, bool, erro
 	return d, ok, nil
 }
 
+// Dialogs implements Store.
+func (s *MemoryStore) Dialogs(ctx context.Context) ([]Dialog, error) {
+	return scanAs[Dialog](s, "dialog:"), nil
+}
+
 func scanAs[T any](s *MemoryStore, prefix string) []T {
 	values := s.scan(prefix)
 	out := make([]T, 0, len(values))

@@ -136,7 +136,7 @@ func (e *Engine) longestAvailable(tx Tx, q *Queue) (Agent, *User, error) {
 		if err != nil {
 			return Agent{}, nil, err
 		}
-		if a.State != model.StateReady || a.Extension == "" {
+		if a.State != model.StateReady || a.Extension == "" || len(a.Dialogs) > 0 {
 			continue
 		}
 		if bestUser == nil || a.ReadySince.Before(best.ReadySince) {

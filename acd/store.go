@@ -33,6 +33,11 @@ type Agent struct {
 	ReadySince     time.Time
 	Dialogs        []string
 	WrapUpDeadline time.Time
+	// ReturnState is where an agent goes after a call it placed itself:
+	// the NOT_READY it was in, or NOT_READY 50006 if it placed the call
+	// from READY.
+	ReturnState        model.AgentState
+	ReturnReasonCodeID string
 }
 
 func (a Agent) clone() Agent {
@@ -60,8 +65,9 @@ type Store interface {
 	// Call and Calls read the simulator's customer calls.
 	Call(ctx context.Context, id string) (Call, bool, error)
 	Calls(ctx context.Context) ([]Call, error)
-	// Dialog reads one dialog.
+	// Dialog and Dialogs read the dialogs.
 	Dialog(ctx context.Context, id string) (Dialog, bool, error)
+	Dialogs(ctx context.Context) ([]Dialog, error)
 }
 
 // Tx is one transaction of a Store.

@@ -15,6 +15,7 @@ import (
 func (e *Engine) Sweep(ctx context.Context) {
 	e.SweepAway(ctx)
 	e.sweepRinging(ctx)
+	e.sweepAnswers(ctx)
 	e.sweepWrapUps(ctx)
 }
 

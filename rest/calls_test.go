@@ -94,9 +94,15 @@ func TestCallAndDialogErrors(t *testing.T) {
 	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/77", dialogBody("ANSWER", "3001")), http.StatusNotFound, "Not Found", "77")
 	wantAPIError(t, e.put("1002", "/finesse/api/Dialog/1", dialogBody("ANSWER", "3002")), http.StatusUnauthorized, "Invalid Authorization User Specified", "1002")
 	wantAPIError(t, e.get("1002", "/finesse/api/Dialog/1"), http.StatusUnauthorized, "Invalid Authorization User Specified", "1002")
-	wantAPIError(t, e.do(http.MethodPost, "1001", "/finesse/api/User/1001/Dialogs",
-		"<Dialog><requestedAction>MAKE_CALL</requestedAction><fromAddress>3001</fromAddress><toAddress>3002</toAddress></Dialog>"),
+	wantAPIError(t, e.do(http.MethodPost, "2001", "/finesse/api/User/2001/Dialogs",
+		"<Dialog><requestedAction>SILENT_MONITOR</requestedAction><fromAddress>3020</fromAddress><toAddress>3001</toAddress></Dialog>"),
 		http.StatusNotImplemented, "Not Implemented", "requestedAction")
+	wantAPIError(t, e.do(http.MethodPost, "1001", "/finesse/api/User/1001/Dialogs",
+		"<Dialog><requestedAction>MAKE_CALL</requestedAction><fromAddress>3001</fromAddress><toAddress>3001</toAddress></Dialog>"),
+		http.StatusBadRequest, "Invalid Destination", "toAddress")
+	wantAPIError(t, e.do(http.MethodPost, "1002", "/finesse/api/User/1001/Dialogs",
+		"<Dialog><requestedAction>MAKE_CALL</requestedAction><toAddress>5550100</toAddress></Dialog>"),
+		http.StatusUnauthorized, "Invalid Authorization User Specified", "1002")
 
 	// HOLD while only ringing is a well-formed request the party's state
 	// refuses: 202, then a Generic Error on the agent's Dialogs node.
@@ -133,4 +139,30 @@ func TestCallDataThroughREST(t *testing.T) {
 		t.Fatalf("call DTMF %q", got)
 	}
 	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/1", strings.Replace(dtmf, "777#", "7Z", 1)), http.StatusBadRequest, "Invalid Input", "dtmfString")
+}
+
+// TestMakeCallThroughREST: agent 1002 calls agent 1003's extension; 1003
+// answers; both talk; 1002 drops and both return to where they were.
+func TestMakeCallThroughREST(t *testing.T) {
+	e := newEnv(t)
+	e.signInReady("1002", "3002")
+	e.signInReady("1003", "3003")
+	wantStatus(t, e.do(http.MethodPost, "1002", "/finesse/api/User/1002/Dialogs",
+		"<Dialog><requestedAction>MAKE_CALL</requestedAction><fromAddress>3002</fromAddress><toAddress>3003</toAddress></Dialog>"), http.StatusAccepted)
+	if u := e.user("1002", "1002"); u.State != model.StateNotReady || u.ReasonCodeID != "50006" {
+		t.Fatalf("caller placing a call from READY: %s %s", u.State, u.ReasonCodeID)
+	}
+	dialogs := children(t, parseOK(t, e.get("1003", "/finesse/api/User/1003/Dialogs"), "Dialogs"), model.ParseDialog)
+	if len(dialogs) != 1 || dialogs[0].MediaProperties.CallType != "AGENT_INSIDE" {
+		t.Fatalf("callee dialogs %+v", dialogs)
+	}
+	id := dialogs[0].ID
+	wantStatus(t, e.put("1003", "/finesse/api/Dialog/"+id, dialogBody("ANSWER", "3003")), http.StatusAccepted)
+	if a, b := e.user("1002", "1002"), e.user("1003", "1003"); a.State != model.StateTalking || b.State != model.StateTalking {
+		t.Fatalf("after ANSWER: %s %s", a.State, b.State)
+	}
+	wantStatus(t, e.put("1002", "/finesse/api/Dialog/"+id, dialogBody("DROP", "3002")), http.StatusAccepted)
+	if a, b := e.user("1002", "1002"), e.user("1003", "1003"); a.State != model.StateNotReady || a.ReasonCodeID != "50006" || b.State != model.StateReady {
+		t.Fatalf("after DROP: caller %s %s, callee %s", a.State, a.ReasonCodeID, b.State)
+	}
 }

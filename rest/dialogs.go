@@ -53,13 +53,10 @@ func (s *Server) putDialog(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusAccepted)
 }
 
-// postUserDialog is how a desktop starts a call (MAKE_CALL) or a monitor
-// (SILENT_MONITOR); neither is carried out yet, so it says so.
+// postUserDialog starts a call from the user's phone (MAKE_CALL). It
+// answers 202; the dialog arrives as an event on the user's Dialogs node.
+// Monitoring (SILENT_MONITOR) is not built yet and says so.
 func (s *Server) postUserDialog(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.selfUser(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	body, err := readBody(w, r)
 	if err != nil {
 		writeError(w, r, err)
@@ -70,11 +67,26 @@ func (s *Server) postUserDialog(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, fail(errMalformed, "Dialog", err.Error()))
 		return
 	}
-	if req.RequestedAction == "" {
-		writeError(w, r, &acd.RequestError{Kind: acd.ErrParameterMissing, Field: "requestedAction", Detail: "requestedAction is required"})
+	switch req.RequestedAction {
+	case "MAKE_CALL":
+		var vars []model.CallVariable
+		if req.MediaProperties != nil {
+			vars = req.MediaProperties.CallVariables
+		}
+		err = s.engine.MakeCall(context.WithoutCancel(r.Context()), actor(r), acd.MakeCallRequest{
+			AgentID: mux.Vars(r)["id"], From: req.FromAddress, To: req.ToAddress,
+			Variables: vars, RequestID: r.Header.Get("requestId"),
+		})
+	case "":
+		err = &acd.RequestError{Kind: acd.ErrParameterMissing, Field: "requestedAction", Detail: "requestedAction is required"}
+	default:
+		err = &acd.RequestError{Kind: acd.ErrNotImplemented, Field: "requestedAction", Detail: req.RequestedAction + " is not implemented yet"}
+	}
+	if err != nil {
+		writeError(w, r, err)
 		return
 	}
-	writeError(w, r, &acd.RequestError{Kind: acd.ErrNotImplemented, Field: "requestedAction", Detail: req.RequestedAction + " is not implemented yet"})
+	w.WriteHeader(http.StatusAccepted)
 }
 
 // callData is what an UPDATE_CALL_DATA body asks to change.

@@ -50,6 +50,7 @@ var errorKinds = []struct {
 	{errMediaType, apiErrorKind{http.StatusUnsupportedMediaType, "Unsupported Media Type"}},
 	{errRangeNotAllowed, apiErrorKind{http.StatusRequestedRangeNotSatisfiable, "Range Not Satisfiable"}},
 	{acd.ErrNotImplemented, apiErrorKind{http.StatusNotImplemented, "Not Implemented"}},
+	{acd.ErrInvalidDestination, apiErrorKind{http.StatusBadRequest, "Invalid Destination"}},
 }
 
 // detailedError carries the ErrorData and ErrorMessage of a rest error.
