@@ -61,6 +61,7 @@ type Dialog struct {
 	Created      time.Time
 	// AnswerDeadline is when an outside number that answers picks up.
 	AnswerDeadline time.Time
+	Ended          time.Time
 }
 
 // Party is one participant of a dialog: an agent's device or an outside

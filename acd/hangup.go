@@ -67,7 +67,7 @@ func (e *Engine) hangUp(tx Tx, d Dialog, by, requestID string) error {
 	for i := range d.Parties {
 		d.Parties[i].State, d.Parties[i].Changed = PartyDropped, now
 	}
-	d.State = DialogDropped
+	d.State, d.Ended = DialogDropped, now
 	tx.PutDialog(d)
 	tx.Emit(e.dialogChanged(d, requestID, agents...))
 	if d.CallID != "" {

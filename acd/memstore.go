@@ -78,6 +78,12 @@ func (s *MemoryStore) commit(tx *memTx) bool {
 		}
 	}
 	for key, value := range tx.writes {
+		if value == nil {
+			// A deleted key goes, version and all: a transaction that read
+			// it before it existed sees the same absence now.
+			delete(s.data, key)
+			continue
+		}
 		s.data[key] = versioned{value, s.data[key].version + 1}
 	}
 	s.log.append(tx.events, s.clock.Now())

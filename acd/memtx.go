@@ -90,4 +90,8 @@ func (t *memTx) History(agent string) (History, error) {
 
 func (t *memTx) PutHistory(agent string, h History) { t.put("history:"+agent, h) }
 
+func (t *memTx) DeleteCall(id string) { t.writes["call:"+id] = nil }
+
+func (t *memTx) DeleteDialog(id string) { t.writes["dialog:"+id] = nil }
+
 func (t *memTx) Emit(e Event) { t.events = append(t.events, e) }

@@ -81,8 +81,10 @@ type Tx interface {
 	PutSubscriptions(user string, subs []Subscription)
 	Call(id string) (Call, bool, error)
 	PutCall(c Call)
+	DeleteCall(id string)
 	Dialog(id string) (Dialog, bool, error)
 	PutDialog(d Dialog)
+	DeleteDialog(id string)
 	// Waiting is the queue's calls waiting for an agent, oldest first.
 	Waiting(queue string) ([]string, error)
 	PutWaiting(queue string, calls []string)

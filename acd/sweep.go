@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"time"
 
 	"github.com/finessed/finessed/model"
 )
@@ -17,6 +18,66 @@ func (e *Engine) Sweep(ctx context.Context) {
 	e.sweepRinging(ctx)
 	e.sweepAnswers(ctx)
 	e.sweepWrapUps(ctx)
+	e.sweepEnded(ctx)
+}
+
+// endedRetention is how long an ended call or dialog stays readable (GET
+// /acd/Call/{id}, GET /finesse/api/Dialog/{id}) before it is removed, so
+// that the store and every sweep do not grow with the server's lifetime.
+const endedRetention = 10 * time.Minute
+
+// sweepEnded removes the calls and dialogs that ended longer ago than
+// endedRetention.
+func (e *Engine) sweepEnded(ctx context.Context) {
+	cutoff := e.clock.Now().Add(-endedRetention)
+	calls, err := e.store.Calls(ctx)
+	if err != nil {
+		return
+	}
+	var callGone []string
+	for _, c := range calls {
+		if c.State == CallEnded && c.Ended.Before(cutoff) {
+			callGone = append(callGone, c.ID)
+		}
+	}
+	dialogs, err := e.store.Dialogs(ctx)
+	if err != nil {
+		return
+	}
+	var dialogGone []string
+	for _, d := range dialogs {
+		if !d.Ended.IsZero() && d.Ended.Before(cutoff) {
+			dialogGone = append(dialogGone, d.ID)
+		}
+	}
+	if len(callGone)+len(dialogGone) == 0 {
+		return
+	}
+	err = e.store.Update(ctx, func(tx Tx) error {
+		for _, id := range callGone {
+			tx.DeleteCall(id)
+		}
+		for _, id := range dialogGone {
+			tx.DeleteDialog(id)
+		}
+		return nil
+	})
+	if err != nil {
+		slog.Error("remove ended calls and dialogs", "err", err)
+	}
+}
+
+// sweepInterval is how often StartSweeper sweeps whether or not a timer
+// was armed: after a restart or a failover no timer is armed on this node
+// for the deadlines stored before.
+const sweepInterval = 5 * time.Second
+
+// StartSweeper sweeps every sweepInterval until Close.
+func (e *Engine) StartSweeper() {
+	e.timers.after(e.clock, sweepInterval, func() {
+		e.Sweep(context.Background())
+		e.StartSweeper()
+	})
 }
 
 // sweepRinging takes back every offered call whose ring time ran out.
@@ -59,7 +120,7 @@ func (e *Engine) ringNoAnswer(ctx context.Context, id string) error {
 				d.Parties[i].State, d.Parties[i].Changed = PartyDropped, now
 			}
 		}
-		d.State = DialogDropped
+		d.State, d.Ended = DialogDropped, now
 		tx.PutDialog(d)
 		tx.Emit(e.dialogChanged(d, "", c.Agent))
 		if err := e.ronaAgent(tx, c.Agent, d); err != nil {

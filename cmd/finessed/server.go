@@ -150,6 +150,7 @@ func (s *server) start() error {
 		return err
 	}
 	s.engine.StartQueueStats()
+	s.engine.StartSweeper()
 	s.goRun("notification service", func() error { return s.notify.Run(s.ctx) })
 	s.goRun("bosh", func() error { s.bosh.Run(s.ctx); return nil })
 	if xmppLn != nil {
