@@ -16,6 +16,13 @@ const maxWrapUpReason = 39
 // the deployment's phones cannot send (UCCE 0-9 * # A-D, UCCX 0-9 * #).
 func (e *Engine) checkActionData(req DialogRequest) error {
 	switch req.Action {
+	case "CONSULT_CALL", "TRANSFER_SST":
+		if req.ToAddress == "" {
+			return refuse(ErrParameterMissing, "toAddress", req.Action+" needs a toAddress")
+		}
+		if req.ToAddress == req.TargetMediaAddress {
+			return refuse(ErrInvalidDestination, "toAddress", "a call to yourself")
+		}
 	case "UPDATE_CALL_DATA":
 		m := req.MediaProperties
 		if m == nil {

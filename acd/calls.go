@@ -62,6 +62,10 @@ type Dialog struct {
 	// AnswerDeadline is when an outside number that answers picks up.
 	AnswerDeadline time.Time
 	Ended          time.Time
+	// Associated is, for a consult, the dialog it was started from;
+	// Secondary, after a transfer, the consult it replaced.
+	Associated string
+	Secondary  string
 }
 
 // Party is one participant of a dialog: an agent's device or an outside
@@ -74,6 +78,9 @@ type Party struct {
 	Cause       string // for FAILED
 	Start       time.Time
 	Changed     time.Time
+	// Consult is the consult dialog this party's agent started while this
+	// call is on hold: what makes TRANSFER and CONFERENCE possible.
+	Consult string
 }
 
 func (d Dialog) clone() Dialog {

@@ -324,7 +324,7 @@ func TestCallAnswerAndDrop(t *testing.T) {
 	answered := f.clock.Now()
 	rid := f.act("1001", id, "ANSWER")
 	talking := dlg(id, "ACTIVE", "ACD_IN", "5551234", "3001",
-		party("5551234", "ACTIVE"), party("3001", "ACTIVE", "HOLD", "DROP", "UPDATE_CALL_DATA", "SEND_DTMF"))
+		party("5551234", "ACTIVE"), party("3001", "ACTIVE", "HOLD", "DROP", "UPDATE_CALL_DATA", "SEND_DTMF", "CONSULT_CALL", "TRANSFER_SST"))
 	mark = f.wantEvents(mark,
 		dialogPutEv(id, rid, talking, "1001"),
 		userEv("1001", model.StateTalking, "", "", rid),
@@ -408,7 +408,7 @@ func TestCallHoldAndRetrieve(t *testing.T) {
 	held := dlg(id, "ACTIVE", "ACD_IN", "5551234", "3001",
 		party("5551234", "ACTIVE"), party("3001", "HELD", "RETRIEVE", "DROP", "UPDATE_CALL_DATA"))
 	active := dlg(id, "ACTIVE", "ACD_IN", "5551234", "3001",
-		party("5551234", "ACTIVE"), party("3001", "ACTIVE", "HOLD", "DROP", "UPDATE_CALL_DATA", "SEND_DTMF"))
+		party("5551234", "ACTIVE"), party("3001", "ACTIVE", "HOLD", "DROP", "UPDATE_CALL_DATA", "SEND_DTMF", "CONSULT_CALL", "TRANSFER_SST"))
 
 	rid := f.act("1001", id, "HOLD")
 	mark = f.wantEvents(mark,
@@ -616,8 +616,9 @@ func TestDialogActionRefusals(t *testing.T) {
 		{"no action", "1001", acd.DialogRequest{DialogID: id, TargetMediaAddress: "3001"}, acd.ErrParameterMissing, "requestedAction"},
 		{"unknown action", "1001", acd.DialogRequest{DialogID: id, Action: "PICK_UP", TargetMediaAddress: "3001"}, acd.ErrInvalidInput, "requestedAction"},
 		{"lower-case action", "1001", acd.DialogRequest{DialogID: id, Action: "answer", TargetMediaAddress: "3001"}, acd.ErrInvalidInput, "requestedAction"},
-		{"consult", "1001", acd.DialogRequest{DialogID: id, Action: "CONSULT_CALL", TargetMediaAddress: "3001"}, acd.ErrNotImplemented, "requestedAction"},
-		{"transfer", "1001", acd.DialogRequest{DialogID: id, Action: "TRANSFER", TargetMediaAddress: "3001"}, acd.ErrNotImplemented, "requestedAction"},
+		{"consult without destination", "1001", acd.DialogRequest{DialogID: id, Action: "CONSULT_CALL", TargetMediaAddress: "3001"}, acd.ErrParameterMissing, "toAddress"},
+		{"consult to itself", "1001", acd.DialogRequest{DialogID: id, Action: "CONSULT_CALL", TargetMediaAddress: "3001", ToAddress: "3001"}, acd.ErrInvalidDestination, "toAddress"},
+		{"participant drop", "1001", acd.DialogRequest{DialogID: id, Action: "PARTICIPANT_DROP", TargetMediaAddress: "3001"}, acd.ErrNotImplemented, "requestedAction"},
 		{"unknown dialog", "1001", acd.DialogRequest{DialogID: "999", Action: "ANSWER", TargetMediaAddress: "3001"}, acd.ErrNotFound, "999"},
 		{"not on the dialog", "1002", acd.DialogRequest{DialogID: id, Action: "ANSWER", TargetMediaAddress: "3002"}, acd.ErrNotYourUser, "1002"},
 		{"no target", "1001", acd.DialogRequest{DialogID: id, Action: "ANSWER"}, acd.ErrParameterMissing, "targetMediaAddress"},

@@ -18,6 +18,8 @@ type DialogRequest struct {
 	MediaProperties *CallData
 	// DTMF is the dtmfString action parameter of SEND_DTMF.
 	DTMF string
+	// ToAddress is where CONSULT_CALL and TRANSFER_SST call.
+	ToAddress string
 }
 
 // CallData is what UPDATE_CALL_DATA changes on a call.
@@ -30,6 +32,7 @@ type CallData struct {
 // vocabulary are refused as not implemented rather than ignored.
 var dialogActions = map[string]bool{
 	"ANSWER": true, "HOLD": true, "RETRIEVE": true, "DROP": true, "UPDATE_CALL_DATA": true, "SEND_DTMF": true,
+	"CONSULT_CALL": true, "TRANSFER": true, "CONFERENCE": true, "TRANSFER_SST": true,
 }
 
 var knownDialogActions = map[string]bool{
@@ -204,6 +207,12 @@ func (e *Engine) act(tx Tx, u *User, a Agent, d Dialog, req DialogRequest) error
 		return e.hangUp(tx, d, u.ID, req.RequestID)
 	case "UPDATE_CALL_DATA", "SEND_DTMF":
 		return e.changeCallData(tx, d, req)
+	case "CONSULT_CALL":
+		return e.consult(tx, u, a, d, req)
+	case "TRANSFER", "CONFERENCE":
+		return e.complete(tx, u, d, req)
+	case "TRANSFER_SST":
+		return e.singleStepTransfer(tx, u, d, req)
 	}
 	tx.PutDialog(d)
 	tx.PutAgent(a)

@@ -8,11 +8,14 @@ import (
 // with the actions each agent party may take in its state.
 func (e *Engine) dialogView(d Dialog) model.Dialog {
 	md := model.Dialog{
-		ID: d.ID, MediaType: "Voice", FromAddress: d.From, ToAddress: d.To, State: d.State,
+		ID: d.ID, MediaType: "Voice", FromAddress: d.From, ToAddress: d.To, State: d.State, SecondaryID: d.Secondary,
 		MediaProperties: model.MediaProperties{
 			MediaID: "1", DialedNumber: d.DialedNumber, CallType: d.CallType, DNIS: d.DNIS,
 			QueueNumber: d.Queue, QueueName: d.QueueName, WrapUpReason: d.WrapUpReason, CallVariables: d.Variables,
 		},
+	}
+	if d.Associated != "" {
+		md.AssociatedDialogURI = model.DialogURI(d.Associated)
 	}
 	for _, p := range d.Parties {
 		md.Participants = append(md.Participants, model.Participant{
@@ -38,8 +41,11 @@ func partyActions(p Party) []string {
 	case PartyFailed:
 		return []string{"DROP"}
 	case PartyActive:
-		return []string{"HOLD", "DROP", "UPDATE_CALL_DATA", "SEND_DTMF"}
+		return []string{"HOLD", "DROP", "UPDATE_CALL_DATA", "SEND_DTMF", "CONSULT_CALL", "TRANSFER_SST"}
 	case PartyHeld:
+		if p.Consult != "" {
+			return []string{"RETRIEVE", "DROP", "UPDATE_CALL_DATA", "TRANSFER", "CONFERENCE"}
+		}
 		return []string{"RETRIEVE", "DROP", "UPDATE_CALL_DATA"}
 	}
 	return nil

@@ -58,6 +58,9 @@ func (e *Engine) HangUpCall(ctx context.Context, id string) (Call, error) {
 // and each agent on it goes on to wrap-up or its next state.
 func (e *Engine) hangUp(tx Tx, d Dialog, by, requestID string) error {
 	now := e.clock.Now()
+	if by != "" && liveParties(d) > 2 {
+		return e.leaveConference(tx, d, by, requestID)
+	}
 	agents := agentsOn(d)
 	connected := d.State == DialogActive
 	ringing := map[string]bool{}
@@ -89,7 +92,31 @@ func (e *Engine) hangUp(tx Tx, d Dialog, by, requestID string) error {
 			return err
 		}
 	}
+	if d.Associated != "" {
+		return e.endConsult(tx, d, requestID)
+	}
 	return nil
+}
+
+// liveParties counts the parties of d that have not dropped.
+func liveParties(d Dialog) int {
+	n := 0
+	for _, p := range d.Parties {
+		if p.State != PartyDropped {
+			n++
+		}
+	}
+	return n
+}
+
+// leaveConference drops one agent from a call of three or more: the
+// others stay on it.
+func (e *Engine) leaveConference(tx Tx, d Dialog, agent, requestID string) error {
+	p, _ := d.party(agent)
+	p.State, p.Changed = PartyDropped, e.clock.Now()
+	tx.PutDialog(d)
+	tx.Emit(e.dialogChanged(d, requestID, agent))
+	return e.leaveDialog(tx, agent, d, requestID, leaving{connected: true})
 }
 
 // leaving says how an agent left a dialog: whether its own phone was only

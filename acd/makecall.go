@@ -87,9 +87,7 @@ func (e *Engine) placeCall(tx Tx, u *User, a Agent, req MakeCallRequest) error {
 	if far.Agent != "" {
 		return e.ringAgent(tx, far.Agent, d)
 	}
-	if !d.AnswerDeadline.IsZero() {
-		e.timers.after(e.clock, d.AnswerDeadline.Sub(now), func() { e.Sweep(context.Background()) })
-	}
+	e.armAnswer(d)
 	return nil
 }
 

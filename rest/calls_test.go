@@ -87,7 +87,8 @@ func TestCallAndDialogErrors(t *testing.T) {
 	wantAPIError(t, e.do(http.MethodPost, "admin", "/acd/Calls", "<Call><queue>100"), http.StatusBadRequest, "Bad Request", "Call")
 	wantAPIError(t, e.get("admin", "/acd/Call/99"), http.StatusNotFound, "Not Found", "99")
 
-	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/1", dialogBody("CONSULT_CALL", "3001")), http.StatusNotImplemented, "Not Implemented", "requestedAction")
+	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/1", dialogBody("PARTICIPANT_DROP", "3001")), http.StatusNotImplemented, "Not Implemented", "requestedAction")
+	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/1", dialogBody("CONSULT_CALL", "3001")), http.StatusBadRequest, "Parameter Missing", "toAddress")
 	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/1", dialogBody("", "3001")), http.StatusBadRequest, "Parameter Missing", "requestedAction")
 	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/1", dialogBody("JUMP", "3001")), http.StatusBadRequest, "Invalid Input", "requestedAction")
 	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/1", dialogBody("ANSWER", "")), http.StatusBadRequest, "Parameter Missing", "targetMediaAddress")

@@ -44,7 +44,7 @@ func (s *Server) putDialog(w http.ResponseWriter, r *http.Request) {
 	err = s.engine.DialogAction(context.WithoutCancel(r.Context()), actor(r), acd.DialogRequest{
 		DialogID: mux.Vars(r)["id"], Action: req.RequestedAction,
 		TargetMediaAddress: req.TargetMediaAddress, RequestID: r.Header.Get("requestId"),
-		MediaProperties: callData(req), DTMF: actionParam(req, "dtmfString"),
+		MediaProperties: callData(req), DTMF: actionParam(req, "dtmfString"), ToAddress: req.ToAddress,
 	})
 	if err != nil {
 		writeError(w, r, err)
