@@ -80,11 +80,13 @@ type TeamConfig struct {
 	WrapUpOnOutgoing model.WrapUpMode `yaml:"wrapUpOnOutgoing"`
 }
 
-// QueueConfig is one queue (skill group) and its agents.
+// QueueConfig is one queue (skill group), its agents and how it picks
+// among them (longest-available, round-robin or fewest-calls).
 type QueueConfig struct {
-	ID     string   `yaml:"id"`
-	Name   string   `yaml:"name"`
-	Agents []string `yaml:"agents"`
+	ID       string   `yaml:"id"`
+	Name     string   `yaml:"name"`
+	Agents   []string `yaml:"agents"`
+	Strategy string   `yaml:"strategy"`
 }
 
 // ReasonConfig is one configured NOT_READY or LOGOUT reason code.

@@ -56,9 +56,10 @@ type Team struct {
 
 // Queue is a configured queue (skill group).
 type Queue struct {
-	ID     string
-	Name   string
-	Agents []*User
+	ID       string
+	Name     string
+	Agents   []*User
+	Strategy string
 }
 
 type wrapUp struct {

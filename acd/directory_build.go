@@ -114,7 +114,10 @@ func (d *Directory) addQueues(cfg Config) error {
 		if qc.ID == "" || d.queues[qc.ID] != nil {
 			return fmt.Errorf("queue %q: id missing or repeated", qc.ID)
 		}
-		q := &Queue{ID: qc.ID, Name: qc.Name}
+		if err := checkStrategy(qc.Strategy); err != nil {
+			return fmt.Errorf("queue %s: %w", qc.ID, err)
+		}
+		q := &Queue{ID: qc.ID, Name: qc.Name, Strategy: qc.Strategy}
 		for _, id := range qc.Agents {
 			u, ok := d.users[id]
 			if !ok {

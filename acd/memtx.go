@@ -94,4 +94,11 @@ func (t *memTx) DeleteCall(id string) { t.writes["call:"+id] = nil }
 
 func (t *memTx) DeleteDialog(id string) { t.writes["dialog:"+id] = nil }
 
+func (t *memTx) RoutingMark(queue string) (string, error) {
+	mark, _ := t.get("mark:" + queue).(string)
+	return mark, nil
+}
+
+func (t *memTx) PutRoutingMark(queue, mark string) { t.put("mark:"+queue, mark) }
+
 func (t *memTx) Emit(e Event) { t.events = append(t.events, e) }

@@ -115,7 +115,7 @@ func (e *Engine) offerNext(ctx context.Context, q *Queue) (bool, error) {
 			offered = true // not an offer, but look at the next call
 			return nil
 		}
-		agent, u, err := e.longestAvailable(tx, q)
+		agent, u, err := e.pickAgent(tx, q)
 		if err != nil || u == nil {
 			return err
 		}
@@ -124,26 +124,6 @@ func (e *Engine) offerNext(ctx context.Context, q *Queue) (bool, error) {
 		return e.offer(tx, q, call, u, agent)
 	})
 	return offered, err
-}
-
-// longestAvailable picks the queue's READY agent that has been READY the
-// longest.
-func (e *Engine) longestAvailable(tx Tx, q *Queue) (Agent, *User, error) {
-	var best Agent
-	var bestUser *User
-	for _, u := range q.Agents {
-		a, err := tx.Agent(u.ID)
-		if err != nil {
-			return Agent{}, nil, err
-		}
-		if a.State != model.StateReady || a.Extension == "" || len(a.Dialogs) > 0 {
-			continue
-		}
-		if bestUser == nil || a.ReadySince.Before(best.ReadySince) {
-			best, bestUser = a, u
-		}
-	}
-	return best, bestUser, nil
 }
 
 // offer reserves agent for call: the agent goes RESERVED and its phone

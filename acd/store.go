@@ -92,6 +92,10 @@ type Tx interface {
 	NextID(sequence string) (string, error)
 	History(agent string) (History, error)
 	PutHistory(agent string, h History)
+	// RoutingMark is what a queue's strategy remembers between offers
+	// (round-robin: the agent offered the last call).
+	RoutingMark(queue string) (string, error)
+	PutRoutingMark(queue, mark string)
 	// Emit adds an event to commit with the transaction; the Store assigns
 	// its ID and Time.
 	Emit(e Event)

@@ -1,0 +1,129 @@
+package acd
+
+import (
+	"fmt"
+
+	"github.com/finessed/finessed/model"
+)
+
+// The routing strategies a queue may use to pick among its READY agents.
+const (
+	// LongestAvailable offers the call to the agent READY the longest, as
+	// UCCE does by default.
+	LongestAvailable = "longest-available"
+	// RoundRobin offers calls to the queue's agents in turn, in config
+	// order, starting after the agent offered the last call.
+	RoundRobin = "round-robin"
+	// FewestCalls offers the call to the agent that has handled the fewest
+	// calls since it signed in (ties: longest available).
+	FewestCalls = "fewest-calls"
+)
+
+func checkStrategy(s string) error {
+	switch s {
+	case "", LongestAvailable, RoundRobin, FewestCalls:
+		return nil
+	case "ring-all":
+		return fmt.Errorf("strategy ring-all is not available yet (issue #4)")
+	}
+	return fmt.Errorf("strategy %q is none of %s, %s, %s", s, LongestAvailable, RoundRobin, FewestCalls)
+}
+
+// candidate is a READY agent that can be offered a call.
+type candidate struct {
+	user  *User
+	agent Agent
+}
+
+// available lists q's agents that can take a call now: READY, on a phone,
+// and not already ringing with another call.
+func (e *Engine) available(tx Tx, q *Queue) ([]candidate, error) {
+	var out []candidate
+	for _, u := range q.Agents {
+		a, err := tx.Agent(u.ID)
+		if err != nil {
+			return nil, err
+		}
+		if a.State == model.StateReady && a.Extension != "" && len(a.Dialogs) == 0 {
+			out = append(out, candidate{u, a})
+		}
+	}
+	return out, nil
+}
+
+// pickAgent chooses, by the queue's strategy, the agent to offer its next
+// call to, or none.
+func (e *Engine) pickAgent(tx Tx, q *Queue) (Agent, *User, error) {
+	cands, err := e.available(tx, q)
+	if err != nil || len(cands) == 0 {
+		return Agent{}, nil, err
+	}
+	var best candidate
+	switch q.Strategy {
+	case RoundRobin:
+		best, err = e.nextInTurn(tx, q, cands)
+	case FewestCalls:
+		best, err = e.fewestCalls(tx, cands)
+	default:
+		best = longestAvailable(cands)
+	}
+	return best.agent, best.user, err
+}
+
+func longestAvailable(cands []candidate) candidate {
+	best := cands[0]
+	for _, c := range cands[1:] {
+		if c.agent.ReadySince.Before(best.agent.ReadySince) {
+			best = c
+		}
+	}
+	return best
+}
+
+// nextInTurn is the first candidate after the agent the queue offered its
+// last call to, in the queue's order, and remembers the choice.
+func (e *Engine) nextInTurn(tx Tx, q *Queue, cands []candidate) (candidate, error) {
+	last, err := tx.RoutingMark(q.ID)
+	if err != nil {
+		return candidate{}, err
+	}
+	start := 0
+	for i, u := range q.Agents {
+		if u.ID == last {
+			start = i + 1
+		}
+	}
+	ready := map[string]candidate{}
+	for _, c := range cands {
+		ready[c.user.ID] = c
+	}
+	for i := range q.Agents {
+		if c, ok := ready[q.Agents[(start+i)%len(q.Agents)].ID]; ok {
+			tx.PutRoutingMark(q.ID, c.user.ID)
+			return c, nil
+		}
+	}
+	return cands[0], nil
+}
+
+// fewestCalls is the candidate with the fewest handled calls in its
+// history since sign-in.
+func (e *Engine) fewestCalls(tx Tx, cands []candidate) (candidate, error) {
+	best, bestCalls := candidate{}, -1
+	for _, c := range cands {
+		h, err := tx.History(c.user.ID)
+		if err != nil {
+			return candidate{}, err
+		}
+		n := 0
+		for _, call := range h.Calls {
+			if call.Disposition == "Handled" {
+				n++
+			}
+		}
+		if bestCalls < 0 || n < bestCalls || (n == bestCalls && c.agent.ReadySince.Before(best.agent.ReadySince)) {
+			best, bestCalls = c, n
+		}
+	}
+	return best, nil
+}
