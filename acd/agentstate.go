@@ -160,6 +160,16 @@ func (e *Engine) pend(u *User, a Agent, req StateRequest, forced bool) (Agent, *
 	return a, nil
 }
 
+// enterOnCall moves an agent on a call between call states (TALKING,
+// HOLD) keeping the pending state it asked for, which applies when the
+// call ends.
+func (e *Engine) enterOnCall(a Agent, state model.AgentState) Agent {
+	ps, pr := a.PendingState, a.PendingReasonCodeID
+	a = e.enter(a, state, "")
+	a.PendingState, a.PendingReasonCodeID = ps, pr
+	return a
+}
+
 // enter moves a to state with reason, stamping the change time when
 // either changes.
 func (e *Engine) enter(a Agent, state model.AgentState, reason string) Agent {

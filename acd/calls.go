@@ -79,8 +79,10 @@ type Party struct {
 	Start       time.Time
 	Changed     time.Time
 	// Consult is the consult dialog this party's agent started while this
-	// call is on hold: what makes TRANSFER and CONFERENCE possible.
-	Consult string
+	// call is on hold; once it is answered (ConsultReady) TRANSFER and
+	// CONFERENCE are offered.
+	Consult      string
+	ConsultReady bool
 }
 
 func (d Dialog) clone() Dialog {

@@ -63,7 +63,7 @@ func (e *Engine) complete(tx Tx, u *User, d Dialog, req DialogRequest) error {
 			joining = append(joining, q)
 		}
 	}
-	e.dropDialog(tx, &c, req.RequestID)
+	e.dropDialog(tx, &c, req.RequestID, u.ID)
 	transfer := req.Action == "TRANSFER"
 	if transfer {
 		i := slices.IndexFunc(d.Parties, func(q Party) bool { return q.Agent == u.ID })
@@ -73,7 +73,7 @@ func (e *Engine) complete(tx Tx, u *User, d Dialog, req DialogRequest) error {
 			d.To = joining[0].Address
 		}
 	} else {
-		p.Consult, p.State, p.Changed = "", PartyActive, now
+		p.Consult, p.ConsultReady, p.State, p.Changed = "", false, PartyActive, now
 		d.CallType = "CONFERENCE"
 	}
 	d.Parties = append(d.Parties, joining...)
@@ -94,7 +94,7 @@ func (e *Engine) complete(tx Tx, u *User, d Dialog, req DialogRequest) error {
 		}
 		return e.leaveDialog(tx, u.ID, d, req.RequestID, leaving{connected: true})
 	}
-	a = e.enter(a, model.StateTalking, "")
+	a = e.enterOnCall(a, model.StateTalking)
 	tx.PutAgent(a)
 	tx.Emit(e.dialogChanged(d, req.RequestID))
 	return e.emitUser(tx, u, a, req.RequestID)
@@ -102,7 +102,7 @@ func (e *Engine) complete(tx Tx, u *User, d Dialog, req DialogRequest) error {
 
 // dropDialog ends a dialog that is being merged away: every party drops,
 // and each agent's desktop is told.
-func (e *Engine) dropDialog(tx Tx, c *Dialog, requestID string) {
+func (e *Engine) dropDialog(tx Tx, c *Dialog, requestID, by string) {
 	now := e.clock.Now()
 	agents := agentsOn(*c)
 	for i := range c.Parties {
@@ -112,7 +112,11 @@ func (e *Engine) dropDialog(tx Tx, c *Dialog, requestID string) {
 	tx.PutDialog(*c)
 	tx.Emit(e.dialogChanged(*c, requestID, agents...))
 	for _, a := range agents {
-		tx.Emit(e.dialogRemoved(a, *c, requestID))
+		rid := ""
+		if a == by {
+			rid = requestID
+		}
+		tx.Emit(e.dialogRemoved(a, *c, rid))
 	}
 }
 
@@ -130,7 +134,7 @@ func (e *Engine) moveAgents(tx Tx, joining []Party, from, to Dialog, requestID s
 		b.Dialogs = slices.DeleteFunc(b.Dialogs, func(id string) bool { return id == from.ID })
 		b.Dialogs = append(b.Dialogs, to.ID)
 		tx.PutAgent(b)
-		tx.Emit(e.dialogAdded(q.Agent, to, requestID))
+		tx.Emit(e.dialogAdded(q.Agent, to, ""))
 	}
 	return nil
 }
@@ -169,7 +173,6 @@ func (e *Engine) singleStepTransfer(tx Tx, u *User, d Dialog, req DialogRequest)
 	d.Parties = append(d.Parties, far)
 	d.To, d.AnswerDeadline = req.ToAddress, probe.AnswerDeadline
 	tx.PutDialog(d)
-	tx.Emit(e.dialogChanged(d, req.RequestID, u.ID))
 	if far.Agent != "" {
 		if err := e.ringAgent(tx, far.Agent, d); err != nil {
 			return err
@@ -178,6 +181,7 @@ func (e *Engine) singleStepTransfer(tx Tx, u *User, d Dialog, req DialogRequest)
 			return err
 		}
 	}
+	tx.Emit(e.dialogChanged(d, req.RequestID, u.ID))
 	e.armAnswer(d)
 	return e.leaveDialog(tx, u.ID, d, req.RequestID, leaving{connected: true})
 }
@@ -208,7 +212,7 @@ func (e *Engine) endConsult(tx Tx, c Dialog, requestID string) error {
 		if p.Consult != c.ID {
 			continue
 		}
-		p.Consult = ""
+		p.Consult, p.ConsultReady = "", false
 		u, ok := e.dir.users[p.Agent]
 		if !ok {
 			continue
@@ -217,7 +221,7 @@ func (e *Engine) endConsult(tx Tx, c Dialog, requestID string) error {
 		if err != nil {
 			return err
 		}
-		a = e.enter(a, model.StateHold, "")
+		a = e.enterOnCall(a, model.StateHold)
 		tx.PutAgent(a)
 		if err := e.emitUser(tx, u, a, requestID); err != nil {
 			return err

@@ -171,8 +171,14 @@ func (e *Engine) checkDialogRequest(ctx context.Context, actor *User, req Dialog
 	if !found {
 		return refuse(ErrNotFound, req.DialogID, "Invalid dialogId specified for dialog")
 	}
-	if _, onIt := d.party(actor.ID); !onIt {
+	p, onIt := d.party(actor.ID)
+	if !onIt {
 		return refuse(ErrNotYourUser, actor.ID, "you are not on this dialog")
+	}
+	if req.Action == "SEND_DTMF" && p.State == PartyHeld {
+		// The reference answers DTMF on a held party with Invalid State
+		// at once, rather than as an asynchronous Generic Error.
+		return refuse(ErrInvalidState, "dtmfString", "a held party cannot send DTMF")
 	}
 	return nil
 }
@@ -189,7 +195,7 @@ func (e *Engine) act(tx Tx, u *User, a Agent, d Dialog, req DialogRequest) error
 			a.ReturnState, a.ReturnReasonCodeID = a.State, a.ReasonCodeID
 		}
 		p.State = PartyActive
-		a = e.enter(a, model.StateTalking, "")
+		a = e.enterOnCall(a, model.StateTalking)
 		if err := e.connectCall(tx, d); err != nil {
 			return err
 		}
@@ -199,10 +205,10 @@ func (e *Engine) act(tx Tx, u *User, a Agent, d Dialog, req DialogRequest) error
 		}
 	case "HOLD":
 		p.State = PartyHeld
-		a = e.enter(a, model.StateHold, "")
+		a = e.enterOnCall(a, model.StateHold)
 	case "RETRIEVE":
 		p.State = PartyActive
-		a = e.enter(a, model.StateTalking, "")
+		a = e.enterOnCall(a, model.StateTalking)
 	case "DROP":
 		return e.hangUp(tx, d, u.ID, req.RequestID)
 	case "UPDATE_CALL_DATA", "SEND_DTMF":
@@ -220,6 +226,29 @@ func (e *Engine) act(tx Tx, u *User, a Agent, d Dialog, req DialogRequest) error
 	if err := e.emitUser(tx, u, a, req.RequestID); err != nil {
 		return err
 	}
+	if req.Action == "ANSWER" {
+		return e.consultAnswered(tx, d, req.RequestID)
+	}
+	return nil
+}
+
+// consultAnswered tells the original call of an answered consult that
+// TRANSFER and CONFERENCE are now possible.
+func (e *Engine) consultAnswered(tx Tx, c Dialog, rid string) error {
+	if c.Associated == "" {
+		return nil
+	}
+	d, found, err := tx.Dialog(c.Associated)
+	if err != nil || !found {
+		return err
+	}
+	for i := range d.Parties {
+		if d.Parties[i].Consult == c.ID {
+			d.Parties[i].ConsultReady = true
+		}
+	}
+	tx.PutDialog(d)
+	tx.Emit(e.dialogChanged(d, rid))
 	return nil
 }
 

@@ -43,7 +43,7 @@ func partyActions(p Party) []string {
 	case PartyActive:
 		return []string{"HOLD", "DROP", "UPDATE_CALL_DATA", "SEND_DTMF", "CONSULT_CALL", "TRANSFER_SST"}
 	case PartyHeld:
-		if p.Consult != "" {
+		if p.Consult != "" && p.ConsultReady {
 			return []string{"RETRIEVE", "DROP", "UPDATE_CALL_DATA", "TRANSFER", "CONFERENCE"}
 		}
 		return []string{"RETRIEVE", "DROP", "UPDATE_CALL_DATA"}

@@ -68,11 +68,13 @@ func (e *Engine) hangUp(tx Tx, d Dialog, by, requestID string) error {
 		ringing[p.Agent] = p.State == PartyAlerting
 	}
 	for i := range d.Parties {
-		d.Parties[i].State, d.Parties[i].Changed = PartyDropped, now
+		d.Parties[i].State, d.Parties[i].Changed, d.Parties[i].Cause = PartyDropped, now, ""
 	}
 	d.State, d.Ended = DialogDropped, now
 	tx.PutDialog(d)
-	tx.Emit(e.dialogChanged(d, requestID, agents...))
+	if len(agents) > 0 {
+		tx.Emit(e.dialogChanged(d, requestID, agents...))
+	}
 	if d.CallID != "" {
 		call, found, err := tx.Call(d.CallID)
 		if err != nil {
@@ -116,6 +118,14 @@ func (e *Engine) leaveConference(tx Tx, d Dialog, agent, requestID string) error
 	p.State, p.Changed = PartyDropped, e.clock.Now()
 	tx.PutDialog(d)
 	tx.Emit(e.dialogChanged(d, requestID, agent))
+	if d.CallID != "" {
+		if call, found, err := tx.Call(d.CallID); err == nil && found && call.Agent == agent {
+			if rest := agentsOn(d); len(rest) > 0 {
+				call.Agent = rest[0]
+				tx.PutCall(call)
+			}
+		}
+	}
 	return e.leaveDialog(tx, agent, d, requestID, leaving{connected: true})
 }
 

@@ -168,9 +168,9 @@ func (e *Engine) connectParties(tx Tx, d *Dialog, requestID string) error {
 		if err != nil {
 			return err
 		}
-		a = e.enter(a, model.StateTalking, "")
+		a = e.enterOnCall(a, model.StateTalking)
 		tx.PutAgent(a)
-		if err := e.emitUser(tx, u, a, requestID); err != nil {
+		if err := e.emitUser(tx, u, a, ""); err != nil {
 			return err
 		}
 	}
@@ -204,7 +204,7 @@ func (e *Engine) sweepAnswers(ctx context.Context) {
 			}
 			tx.PutDialog(d)
 			tx.Emit(e.dialogChanged(d, ""))
-			return nil
+			return e.consultAnswered(tx, d, "")
 		})
 	}
 }
