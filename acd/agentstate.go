@@ -71,7 +71,9 @@ func (e *Engine) transition(tx Tx, u *User, a Agent, req StateRequest, forced bo
 		return e.signIn(tx, u, a, req.Extension)
 	case !a.State.SignedIn():
 		return a, &asyncInvalidState
-	case a.State.OnCall():
+	case a.State.OnCall() || len(a.Dialogs) > 0:
+		// An agent with a live dialog (a call it is placing, say, while
+		// still NOT_READY 50006) is on a call: requests wait for its end.
 		return e.pend(u, a, req, forced)
 	case forced:
 		return e.force(tx, a, req.State)

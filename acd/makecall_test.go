@@ -412,3 +412,22 @@ func TestDialPlanValidation(t *testing.T) {
 		}
 	}
 }
+
+// While its own call is still ringing (the agent NOT_READY 50006), a state
+// request waits as the pending state; it applies when the call ends.
+func TestStateRequestWhilePlacingACall(t *testing.T) {
+	f := newFixture(t, withDialPlan(t))
+	f.ready("1001", "3001")
+	if err := f.makeCall("1001", "5550100"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.mustChange("1001", "1001", model.StateReady, "", ""); got.State != model.StateNotReady || got.PendingState != model.StateReady {
+		t.Fatalf("READY while placing a call: state %s pending %s", got.State, got.PendingState)
+	}
+	f.clock.Advance(time.Second)
+	if got := f.get("1001"); got.State != model.StateTalking || got.PendingState != model.StateReady {
+		t.Fatalf("call answered: state %s pending %s", got.State, got.PendingState)
+	}
+	f.act("1001", f.dialogOf("1001").ID, "DROP")
+	f.wantState("1001", model.StateReady, "")
+}
