@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"github.com/finessed/finessed/acd"
-	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/xmpp"
 	"github.com/finessed/finessed/xmpp/c2s"
 	"github.com/finessed/finessed/xmpp/xmpptest"
@@ -61,52 +60,31 @@ type harness struct {
 
 func start(t testing.TB, o options) *harness {
 	t.Helper()
-	f, err := config.Demo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if o.config != nil {
-		o.config(&f.Config)
-	}
-	dir, err := acd.NewDirectory(f.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := acd.NewEngine(acd.Options{Directory: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := xmpp.NewService(eng, xmpp.Options{})
-	ctx, cancel := context.WithCancel(context.Background())
-	ran := make(chan error, 1)
-	go func() { ran <- svc.Run(ctx) }()
+	run := xmpptest.StartService(t, o.config)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		cancel()
+		run.Stop()
 		t.Fatal(err)
 	}
-	srv := &c2s.Server{Service: svc, NegotiationTimeout: o.negotiation, IdleTimeout: o.idle}
+	srv := &c2s.Server{Service: run.Service, NegotiationTimeout: o.negotiation, IdleTimeout: o.idle}
 	if !o.noTLS {
 		srv.TLS = serverTLS(t)
 	}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-	h := &harness{t: t, eng: eng, dir: dir, svc: svc, addr: ln.Addr().String()}
+	go func() { served <- srv.Serve(run.Context, ln) }()
+	h := &harness{t: t, eng: run.Engine, dir: run.Dir, svc: run.Service, addr: ln.Addr().String()}
 	var once sync.Once
 	h.stop = func() {
 		once.Do(func() {
-			cancel()
-			for name, c := range map[string]chan error{"Serve": served, "Run": ran} {
-				select {
-				case err := <-c:
-					if err != nil {
-						t.Errorf("%s: %v", name, err)
-					}
-				case <-time.After(wait):
-					t.Errorf("%s did not return after its context was cancelled", name)
+			run.Stop()
+			select {
+			case err := <-served:
+				if err != nil {
+					t.Errorf("Serve: %v", err)
 				}
+			case <-time.After(wait):
+				t.Errorf("Serve did not return after its context was cancelled")
 			}
-			eng.Close()
 		})
 	}
 	t.Cleanup(h.stop)

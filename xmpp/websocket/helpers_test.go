@@ -17,7 +17,6 @@ import (
 	xwebsocket "golang.org/x/net/websocket"
 
 	"github.com/finessed/finessed/acd"
-	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/xmpp"
 	"github.com/finessed/finessed/xmpp/websocket"
 	"github.com/finessed/finessed/xmpp/xmpptest"
@@ -53,45 +52,18 @@ type harness struct {
 
 func start(t testing.TB, o options) *harness {
 	t.Helper()
-	f, err := config.Demo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if o.config != nil {
-		o.config(&f.Config)
-	}
-	dir, err := acd.NewDirectory(f.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := acd.NewEngine(acd.Options{Directory: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := xmpp.NewService(eng, xmpp.Options{})
-	ctx, cancel := context.WithCancel(context.Background())
-	ran := make(chan error, 1)
-	go func() { ran <- svc.Run(ctx) }()
-	h := &websocket.Handler{Service: svc, Context: ctx, NegotiationTimeout: o.negotiation, IdleTimeout: o.idle}
+	run := xmpptest.StartService(t, o.config)
+	h := &websocket.Handler{Service: run.Service, Context: run.Context, NegotiationTimeout: o.negotiation, IdleTimeout: o.idle}
 	mux := http.NewServeMux()
 	mux.Handle("/ws", h)
 	mux.Handle("/ws/", h)
 	srv := httptest.NewServer(mux)
-	hs := &harness{t: t, eng: eng, dir: dir, svc: svc, url: "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"}
+	hs := &harness{t: t, eng: run.Engine, dir: run.Dir, svc: run.Service, url: "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"}
 	var once sync.Once
 	hs.stop = func() {
 		once.Do(func() {
-			cancel()
-			select {
-			case err := <-ran:
-				if err != nil {
-					t.Errorf("Run: %v", err)
-				}
-			case <-time.After(wait):
-				t.Errorf("Run did not return after its context was cancelled")
-			}
+			run.Stop()
 			srv.Close()
-			eng.Close()
 		})
 	}
 	t.Cleanup(hs.stop)
