@@ -77,6 +77,8 @@ func (e *Engine) transition(tx Tx, u *User, a Agent, req StateRequest, forced bo
 		return e.pend(u, a, req, forced)
 	case forced:
 		return e.force(tx, a, req.State)
+	case a.WrapUpNeedsData && a.State.WrappingUp() && req.State != model.StateLogout:
+		return a, &asyncWrapUpDataRequired
 	}
 	return e.request(tx, a, req)
 }

@@ -71,6 +71,9 @@ func (e *Engine) changeCallData(tx Tx, d Dialog, req DialogRequest) error {
 		tx.PutCall(call)
 	}
 	tx.Emit(e.dialogChanged(d, req.RequestID))
+	if m := req.MediaProperties; m != nil && m.WrapUpReason != nil {
+		return e.wrapUpDataApplied(tx, d)
+	}
 	return nil
 }
 

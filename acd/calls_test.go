@@ -586,7 +586,7 @@ func TestAbandonWhileConnected(t *testing.T) {
 	dropped := dlg(id, "DROPPED", "ACD_IN", "5551234", "3006", party("5551234", "DROPPED"), party("3006", "DROPPED"))
 	f.wantEvents(mark,
 		dialogPutEv(id, "", dropped, "1006"),
-		dialogsEv("DELETE", "1006", "", dropped),
+		dialogPutEv(id, "", wrappingDialog(id, "5551234", "3006"), "1006"),
 		userEv("1006", model.StateWorkReady, "", "", ""),
 	)
 	f.wantCall(call.ID, acd.CallEnded, "1006")

@@ -81,12 +81,15 @@ type TeamConfig struct {
 }
 
 // QueueConfig is one queue (skill group), its agents and how it picks
-// among them (longest-available, round-robin or fewest-calls).
+// among them (longest-available, round-robin, fewest-calls or ring-all).
 type QueueConfig struct {
 	ID       string   `yaml:"id"`
 	Name     string   `yaml:"name"`
 	Agents   []string `yaml:"agents"`
 	Strategy string   `yaml:"strategy"`
+	// Priority orders an agent's queues when it becomes READY: calls of
+	// higher-priority queues first, then the longest-waiting call.
+	Priority int `yaml:"priority"`
 }
 
 // ReasonConfig is one configured NOT_READY or LOGOUT reason code.

@@ -105,9 +105,7 @@ func (e *Engine) complete(tx Tx, u *User, d Dialog, req DialogRequest) error {
 func (e *Engine) dropDialog(tx Tx, c *Dialog, requestID, by string) {
 	now := e.clock.Now()
 	agents := agentsOn(*c)
-	for i := range c.Parties {
-		c.Parties[i].State, c.Parties[i].Changed = PartyDropped, now
-	}
+	dropParties(c, now)
 	c.State, c.Ended = DialogDropped, now
 	tx.PutDialog(*c)
 	tx.Emit(e.dialogChanged(*c, requestID, agents...))

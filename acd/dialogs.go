@@ -2,6 +2,7 @@ package acd
 
 import (
 	"context"
+	"slices"
 
 	"github.com/finessed/finessed/model"
 )
@@ -92,7 +93,11 @@ func (e *Engine) UserDialogs(ctx context.Context, actor *User, idOrName string) 
 		return nil, err
 	}
 	out := []model.Dialog{}
-	for _, id := range a.Dialogs {
+	ids := a.Dialogs
+	if a.WrapUpDialog != "" && a.State.WrappingUp() {
+		ids = append(slices.Clone(ids), a.WrapUpDialog)
+	}
+	for _, id := range ids {
 		if d, found, err := e.store.Dialog(ctx, id); err == nil && found {
 			out = append(out, e.dialogView(d))
 		}
@@ -128,7 +133,9 @@ func (e *Engine) DialogAction(ctx context.Context, actor *User, req DialogReques
 			tx.Emit(e.dialogError(u.ID, d.ID, req.RequestID, asyncGenericError))
 			return nil
 		}
-		if req.Action == "DROP" {
+		if req.Action == "DROP" || req.Action == "ANSWER" {
+			// Those a DROP ends, or an ANSWER of a ring-all offer
+			// releases, may take the next call.
 			ended = agentsOn(d)
 		}
 		return e.act(tx, u, a, d, req)
@@ -196,7 +203,10 @@ func (e *Engine) act(tx Tx, u *User, a Agent, d Dialog, req DialogRequest) error
 		}
 		p.State = PartyActive
 		a = e.enterOnCall(a, model.StateTalking)
-		if err := e.connectCall(tx, d); err != nil {
+		if err := e.claimOffer(tx, &d, u.ID); err != nil {
+			return err
+		}
+		if err := e.connectCall(tx, d, u.ID); err != nil {
 			return err
 		}
 		tx.PutAgent(a)
@@ -252,8 +262,8 @@ func (e *Engine) consultAnswered(tx Tx, c Dialog, rid string) error {
 	return nil
 }
 
-// connectCall marks the dialog's customer call answered.
-func (e *Engine) connectCall(tx Tx, d Dialog) error {
+// connectCall marks the dialog's customer call answered by agent.
+func (e *Engine) connectCall(tx Tx, d Dialog, agent string) error {
 	if d.CallID == "" {
 		return nil
 	}
@@ -261,7 +271,41 @@ func (e *Engine) connectCall(tx Tx, d Dialog) error {
 	if err != nil || !found {
 		return err
 	}
-	call.State, call.RingDeadline = CallConnected, zeroTime()
+	call.State, call.RingDeadline, call.Agent = CallConnected, zeroTime(), agent
 	tx.PutCall(call)
+	return nil
+}
+
+// claimOffer gives a call offered to several agents at once (ring-all) to
+// the one who answered: the others' phones stop ringing, the dialog leaves
+// their desktops and they go back to READY.
+func (e *Engine) claimOffer(tx Tx, d *Dialog, agent string) error {
+	var released []Party
+	kept := make([]Party, 0, len(d.Parties))
+	for _, q := range d.Parties {
+		if d.CallID != "" && q.Agent != "" && q.Agent != agent && q.State == PartyAlerting {
+			released = append(released, q)
+		} else {
+			kept = append(kept, q)
+		}
+	}
+	if len(released) == 0 {
+		return nil
+	}
+	d.Parties = kept
+	if p, ok := d.party(agent); ok {
+		d.To = p.Address
+	}
+	for _, q := range released {
+		// The dialog as it leaves this agent's desktop: the caller, and
+		// its own phone no longer ringing.
+		gone := d.clone()
+		gone.Parties = slices.DeleteFunc(gone.Parties, func(o Party) bool { return o.Agent != "" })
+		q.State, q.Changed = PartyDropped, e.clock.Now()
+		gone.Parties = append(gone.Parties, q)
+		if err := e.leaveDialog(tx, q.Agent, gone, "", leaving{ringing: true}); err != nil {
+			return err
+		}
+	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package acd
 
 import (
+	"slices"
+
 	"github.com/finessed/finessed/model"
 )
 
@@ -42,6 +44,8 @@ func partyActions(p Party) []string {
 		return []string{"DROP"}
 	case PartyActive:
 		return []string{"HOLD", "DROP", "UPDATE_CALL_DATA", "SEND_DTMF", "CONSULT_CALL", "TRANSFER_SST"}
+	case PartyWrapUp:
+		return []string{"UPDATE_CALL_DATA"}
 	case PartyHeld:
 		if p.Consult != "" && p.ConsultReady {
 			return []string{"RETRIEVE", "DROP", "UPDATE_CALL_DATA", "TRANSFER", "CONFERENCE"}
@@ -51,8 +55,20 @@ func partyActions(p Party) []string {
 	return nil
 }
 
-// agentsOn lists the agents with a party on d that has not dropped.
+// agentsOn lists the agents with a party still on the call d.
 func agentsOn(d Dialog) []string {
+	var out []string
+	for _, p := range d.Parties {
+		if p.Agent != "" && p.State != PartyDropped && p.State != PartyWrapUp {
+			out = append(out, p.Agent)
+		}
+	}
+	return out
+}
+
+// watchers lists the agents whose desktops show d: those on the call and
+// those wrapping it up, who see every change to it as Finesse 9.1 does.
+func watchers(d Dialog) []string {
 	var out []string
 	for _, p := range d.Parties {
 		if p.Agent != "" && p.State != PartyDropped {
@@ -84,16 +100,21 @@ func (e *Engine) dialogsCollectionEvent(kind, agent string, d Dialog, requestID 
 	return Event{Nodes: []string{node}, Payload: model.MarshalIndent(update.Element())}
 }
 
-// dialogChanged tells every agent on d (and those in also, who just left
-// it) that it changed: a PUT with the whole dialog.
+// dialogChanged tells every agent watching d (and those in also, who just
+// left it) that it changed: a PUT with the whole dialog.
 func (e *Engine) dialogChanged(d Dialog, requestID string, also ...string) Event {
 	update := model.Update{
 		Event: model.EventPut, RequestID: requestID, Source: model.DialogURI(d.ID),
 		Data: e.dialogView(d).Element("dialog"),
 	}
 	var nodes []string
-	for _, a := range append(agentsOn(d), also...) {
+	for _, a := range watchers(d) {
 		nodes = append(nodes, dialogsNode(a))
+	}
+	for _, a := range also {
+		if !slices.Contains(watchers(d), a) {
+			nodes = append(nodes, dialogsNode(a))
+		}
 	}
 	return Event{Nodes: nodes, Payload: model.MarshalIndent(update.Element())}
 }

@@ -60,6 +60,7 @@ type Queue struct {
 	Name     string
 	Agents   []*User
 	Strategy string
+	Priority int
 }
 
 type wrapUp struct {

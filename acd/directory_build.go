@@ -117,7 +117,7 @@ func (d *Directory) addQueues(cfg Config) error {
 		if err := checkStrategy(qc.Strategy); err != nil {
 			return fmt.Errorf("queue %s: %w", qc.ID, err)
 		}
-		q := &Queue{ID: qc.ID, Name: qc.Name, Strategy: qc.Strategy}
+		q := &Queue{ID: qc.ID, Name: qc.Name, Strategy: qc.Strategy, Priority: qc.Priority}
 		for _, id := range qc.Agents {
 			u, ok := d.users[id]
 			if !ok {

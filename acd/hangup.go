@@ -67,9 +67,7 @@ func (e *Engine) hangUp(tx Tx, d Dialog, by, requestID string) error {
 	for _, p := range d.Parties {
 		ringing[p.Agent] = p.State == PartyAlerting
 	}
-	for i := range d.Parties {
-		d.Parties[i].State, d.Parties[i].Changed, d.Parties[i].Cause = PartyDropped, now, ""
-	}
+	dropParties(&d, now)
 	d.State, d.Ended = DialogDropped, now
 	tx.PutDialog(d)
 	if len(agents) > 0 {
@@ -100,11 +98,21 @@ func (e *Engine) hangUp(tx Tx, d Dialog, by, requestID string) error {
 	return nil
 }
 
-// liveParties counts the parties of d that have not dropped.
+// dropParties drops every party of d still on the call; those wrapping
+// it up stay so until their wrap-up ends.
+func dropParties(d *Dialog, now time.Time) {
+	for i := range d.Parties {
+		if p := &d.Parties[i]; p.State != PartyWrapUp {
+			p.State, p.Changed, p.Cause = PartyDropped, now, ""
+		}
+	}
+}
+
+// liveParties counts the parties of d still on the call.
 func liveParties(d Dialog) int {
 	n := 0
 	for _, p := range d.Parties {
-		if p.State != PartyDropped {
+		if p.State != PartyDropped && p.State != PartyWrapUp {
 			n++
 		}
 	}
@@ -134,9 +142,9 @@ func (e *Engine) leaveConference(tx Tx, d Dialog, agent, requestID string) error
 type leaving struct{ ringing, connected bool }
 
 // leaveDialog takes d off agent's desktop and moves the agent on: back to
-// READY after a routed call it never took, else to wrap-up or its next
-// state. An agent whose phone was only ringing with a call between agents
-// keeps its state.
+// READY after a routed call it never took, else to wrap-up (keeping d on
+// the desktop while it lasts) or its next state. An agent whose phone was
+// only ringing with a call between agents keeps its state.
 func (e *Engine) leaveDialog(tx Tx, agent string, d Dialog, requestID string, how leaving) error {
 	u, ok := e.dir.users[agent]
 	if !ok {
@@ -147,7 +155,6 @@ func (e *Engine) leaveDialog(tx Tx, agent string, d Dialog, requestID string, ho
 		return err
 	}
 	a.Dialogs = slices.DeleteFunc(a.Dialogs, func(id string) bool { return id == d.ID })
-	tx.Emit(e.dialogRemoved(agent, d, requestID))
 	disposition := "Handled"
 	if how.ringing {
 		disposition = "Not answered"
@@ -156,10 +163,20 @@ func (e *Engine) leaveDialog(tx Tx, agent string, d Dialog, requestID string, ho
 		return err
 	}
 	if len(a.Dialogs) > 0 || (how.ringing && a.State != model.StateReserved) {
+		tx.Emit(e.dialogRemoved(agent, d, requestID))
 		tx.PutAgent(a)
 		return nil
 	}
 	a = e.afterCall(tx, u, a, d, !how.connected || a.State == model.StateReserved)
+	kept := false
+	if a.State.WrappingUp() {
+		if kept, err = e.startWrapUp(tx, u, &a, d, requestID); err != nil {
+			return err
+		}
+	}
+	if !kept {
+		tx.Emit(e.dialogRemoved(agent, d, requestID))
+	}
 	tx.PutAgent(a)
 	if err := e.emitUser(tx, u, a, requestID); err != nil {
 		return err
@@ -186,7 +203,7 @@ func (e *Engine) afterCall(tx Tx, u *User, a Agent, d Dialog, neverAnswered bool
 	if a.PendingState != "" {
 		target, reason = a.PendingState, a.PendingReasonCodeID
 	}
-	if !neverAnswered && e.wrapUpFollows(u, d, target) && target != model.StateLogout {
+	if !neverAnswered && wrapUpFollows(u, d, target) && target != model.StateLogout {
 		state := model.StateWorkReady
 		if target == model.StateNotReady || target == model.StateWork || e.dir.UCCX() {
 			state = model.StateWork
@@ -196,8 +213,6 @@ func (e *Engine) afterCall(tx Tx, u *User, a Agent, d Dialog, neverAnswered bool
 		if target == model.StateNotReady {
 			a.PendingState, a.PendingReasonCodeID = model.StateNotReady, pendingReason
 		}
-		a.WrapUpDeadline = e.clock.Now().Add(e.dir.Settings.WrapUpTimer)
-		e.timers.after(e.clock, e.dir.Settings.WrapUpTimer, func() { e.Sweep(context.Background()) })
 		return a
 	}
 	switch target {
@@ -207,27 +222,4 @@ func (e *Engine) afterCall(tx Tx, u *User, a Agent, d Dialog, neverAnswered bool
 		return e.signOut(tx, a, reasonOrNone(reason))
 	}
 	return e.enter(a, model.StateReady, "")
-}
-
-// wrapUpFollows applies the team's wrap-up mode for the call's direction:
-// incoming for calls routed to the agent, outgoing for calls it placed to
-// outside numbers; calls between agents have none.
-func (e *Engine) wrapUpFollows(u *User, d Dialog, target model.AgentState) bool {
-	if u.Team == nil {
-		return false
-	}
-	mode := u.Team.WrapUpOnIncoming
-	switch d.CallType {
-	case "OUT":
-		mode = u.Team.WrapUpOnOutgoing
-	case "AGENT_INSIDE":
-		return false
-	}
-	switch mode {
-	case model.WrapUpRequired, model.WrapUpRequiredWithData:
-		return true
-	case model.WrapUpOptional:
-		return target == model.StateWork || target == model.StateWorkReady
-	}
-	return false
 }

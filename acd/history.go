@@ -24,6 +24,7 @@ type StateRecord struct {
 
 // CallRecord is one call that ended for the agent.
 type CallRecord struct {
+	Dialog       string
 	Type         string // the dialog's callType
 	Number       string // the other party
 	Disposition  string // Handled, Not answered, Abandoned
@@ -45,7 +46,11 @@ func (h History) clone() History {
 // emitUser commits the User event for a's state and, when the state or
 // reason changed, records it in the agent's history. Every state change
 // goes through here, so the history misses none.
+// An agent that has just left wrap-up loses its wrap-up dialog first.
 func (e *Engine) emitUser(tx Tx, u *User, a Agent, requestID string) error {
+	if err := e.settleWrapUp(tx, a, requestID); err != nil {
+		return err
+	}
 	tx.Emit(e.userEvent(u, a, requestID))
 	h, err := tx.History(u.ID)
 	if err != nil {
@@ -74,10 +79,27 @@ func (e *Engine) recordCall(tx Tx, agent string, d Dialog, disposition string) e
 		number = d.To
 	}
 	h.Calls = appendBounded(h.Calls, CallRecord{
-		Type: d.CallType, Number: number, Disposition: disposition, WrapUpReason: d.WrapUpReason,
+		Dialog: d.ID, Type: d.CallType, Number: number, Disposition: disposition, WrapUpReason: d.WrapUpReason,
 		Queue: d.Queue, Start: d.Created, End: e.clock.Now(),
 	})
 	tx.PutHistory(agent, h)
+	return nil
+}
+
+// recordWrapUpReason puts the wrap-up reason applied to d after it ended
+// for agent into the agent's record of that call.
+func (e *Engine) recordWrapUpReason(tx Tx, agent string, d Dialog) error {
+	h, err := tx.History(agent)
+	if err != nil {
+		return err
+	}
+	for i := len(h.Calls) - 1; i >= 0; i-- {
+		if h.Calls[i].Dialog == d.ID {
+			h.Calls[i].WrapUpReason = d.WrapUpReason
+			tx.PutHistory(agent, h)
+			return nil
+		}
+	}
 	return nil
 }
 

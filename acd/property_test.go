@@ -441,8 +441,12 @@ func (w *callWorld) check() {
 		if w.state[id] != a.State {
 			w.fail("agent %s is %s, its events say %s", id, a.State, w.state[id])
 		}
-		if !slices.Equal(w.dialogs[id], a.Dialogs) {
-			w.fail("agent %s has dialogs %v, its events say %v", id, a.Dialogs, w.dialogs[id])
+		shown := a.Dialogs
+		if wrapUp && a.WrapUpDialog != "" {
+			shown = append(slices.Clone(shown), a.WrapUpDialog)
+		}
+		if !slices.Equal(w.dialogs[id], shown) {
+			w.fail("agent %s shows dialogs %v, its events say %v", id, shown, w.dialogs[id])
 		}
 	}
 

@@ -214,6 +214,7 @@ func TestRingNoAnswerBackToHeadAtOnce(t *testing.T) {
 		dialogPutEv(a.DialogID, "", ronaDialog(a.DialogID, "5550001", "3001"), "1001"),
 		dialogsEv("DELETE", "1001", "", ronaDialog(a.DialogID, "5550001", "3001")),
 		userEv("1001", model.StateNotReady, "32767", "", ""),
+		dialogsEv("DELETE", "1002", "", droppedDialog(x.DialogID, "5550000", "3002")),
 		userEv("1002", model.StateReady, "", "", ""),
 		userEv("1002", model.StateReserved, "", "", ""),
 		dialogsEv("POST", "1002", "", ringingDialog(ca.DialogID, "5550001", "3002")),

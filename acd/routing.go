@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/finessed/finessed/model"
 )
@@ -115,21 +116,21 @@ func (e *Engine) offerNext(ctx context.Context, q *Queue) (bool, error) {
 			offered = true // not an offer, but look at the next call
 			return nil
 		}
-		agent, u, err := e.pickAgent(tx, q)
-		if err != nil || u == nil {
+		agents, err := e.pickAgents(tx, q)
+		if err != nil || len(agents) == 0 {
 			return err
 		}
 		tx.PutWaiting(q.ID, waiting[1:])
 		offered = true
-		return e.offer(tx, q, call, u, agent)
+		return e.offer(tx, q, call, agents)
 	})
 	return offered, err
 }
 
-// offer reserves agent for call: the agent goes RESERVED and its phone
-// rings (a dialog ALERTING on its Dialogs node) until it answers or the
-// ring-no-answer time runs out.
-func (e *Engine) offer(tx Tx, q *Queue, call Call, u *User, a Agent) error {
+// offer reserves agents for call: each goes RESERVED and its phone rings
+// (the dialog ALERTING on its Dialogs node) until one answers or the
+// ring-no-answer time runs out. Only ring-all offers to more than one.
+func (e *Engine) offer(tx Tx, q *Queue, call Call, agents []candidate) error {
 	id, err := tx.NextID("dialog")
 	if err != nil {
 		return err
@@ -140,33 +141,83 @@ func (e *Engine) offer(tx Tx, q *Queue, call Call, u *User, a Agent) error {
 		callType = "PREROUTE_ACD_IN"
 	}
 	d := Dialog{
-		ID: id, CallID: call.ID, CallType: callType, From: call.ANI, To: a.Extension,
+		ID: id, CallID: call.ID, CallType: callType, From: call.ANI, To: agents[0].agent.Extension,
 		DialedNumber: call.DNIS, DNIS: call.DNIS, Queue: q.ID, QueueName: q.Name,
 		Variables: call.Variables, State: DialogAlerting, Created: now,
-		Parties: []Party{
-			{Address: call.ANI, State: PartyActive, Start: call.Enqueued, Changed: now},
-			{Address: a.Extension, AddressType: "AGENT_DEVICE", Agent: u.ID, State: PartyAlerting, Start: now, Changed: now},
-		},
+		Parties: []Party{{Address: call.ANI, State: PartyActive, Start: call.Enqueued, Changed: now}},
 	}
-	call.State, call.DialogID, call.Agent = CallAlerting, id, u.ID
+	for _, c := range agents {
+		d.Parties = append(d.Parties, Party{
+			Address: c.agent.Extension, AddressType: "AGENT_DEVICE", Agent: c.user.ID, State: PartyAlerting, Start: now, Changed: now,
+		})
+	}
+	call.State, call.DialogID, call.Agent = CallAlerting, id, ""
+	if len(agents) == 1 {
+		call.Agent = agents[0].user.ID
+	}
 	call.RingDeadline = now.Add(e.dir.Settings.RingNoAnswer)
-	a = e.enter(a, model.StateReserved, "")
-	a.Dialogs = append(a.Dialogs, id)
 	tx.PutCall(call)
 	tx.PutDialog(d)
-	tx.PutAgent(a)
-	if err := e.emitUser(tx, u, a, ""); err != nil {
-		return err
+	for _, c := range agents {
+		a := e.enter(c.agent, model.StateReserved, "")
+		a.Dialogs = append(a.Dialogs, id)
+		tx.PutAgent(a)
+		if err := e.emitUser(tx, c.user, a, ""); err != nil {
+			return err
+		}
+		tx.Emit(e.dialogAdded(c.user.ID, d, ""))
 	}
-	tx.Emit(e.dialogAdded(u.ID, d, ""))
 	return nil
 }
 
-// routeFor routes every queue of an agent that has just become READY.
+// routeFor routes every queue of an agent that has just become READY,
+// in the order its next call should come from: highest queue priority
+// first, then the queue whose oldest call has waited longest.
 func (e *Engine) routeFor(ctx context.Context, u *User) {
-	for _, q := range u.Queues {
+	queues := u.Queues
+	if len(queues) > 1 {
+		queues = e.byPriority(ctx, queues)
+	}
+	for _, q := range queues {
 		e.route(ctx, q)
 	}
+}
+
+// byPriority sorts queues by priority, then by how long their oldest
+// call has waited; queues with no call come last.
+func (e *Engine) byPriority(ctx context.Context, queues []*Queue) []*Queue {
+	oldest := map[string]time.Time{}
+	err := e.store.Update(ctx, func(tx Tx) error {
+		for _, q := range queues {
+			waiting, err := tx.Waiting(q.ID)
+			if err != nil || len(waiting) == 0 {
+				continue
+			}
+			if c, found, err := tx.Call(waiting[0]); err == nil && found {
+				oldest[q.ID] = c.Enqueued
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return queues
+	}
+	sorted := slices.Clone(queues)
+	slices.SortStableFunc(sorted, func(a, b *Queue) int {
+		ta, aw := oldest[a.ID]
+		tb, bw := oldest[b.ID]
+		switch {
+		case aw != bw:
+			if aw {
+				return -1
+			}
+			return 1
+		case a.Priority != b.Priority:
+			return cmp.Compare(b.Priority, a.Priority)
+		}
+		return ta.Compare(tb)
+	})
+	return sorted
 }
 
 // Call reads customer call id.

@@ -33,6 +33,12 @@ type Agent struct {
 	ReadySince     time.Time
 	Dialogs        []string
 	WrapUpDeadline time.Time
+	// WrapUpDialog is the ended call the agent is wrapping up: it stays on
+	// the desktop, its party WRAP_UP, so a wrap-up reason can still be
+	// applied. WrapUpNeedsData holds the agent in wrap-up until one is
+	// (REQUIRED_WITH_WRAP_UP_DATA); the timer still ends it.
+	WrapUpDialog    string
+	WrapUpNeedsData bool
 	// ReturnState is where an agent goes after a call it placed itself:
 	// the NOT_READY it was in, or NOT_READY 50006 if it placed the call
 	// from READY.

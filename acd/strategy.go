@@ -2,6 +2,7 @@ package acd
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/finessed/finessed/model"
 )
@@ -17,16 +18,17 @@ const (
 	// FewestCalls offers the call to the agent that has handled the fewest
 	// calls since it signed in (ties: longest available).
 	FewestCalls = "fewest-calls"
+	// RingAll rings every READY agent of the queue at once; the first to
+	// answer takes the call and the others go back to READY.
+	RingAll = "ring-all"
 )
 
 func checkStrategy(s string) error {
 	switch s {
-	case "", LongestAvailable, RoundRobin, FewestCalls:
+	case "", LongestAvailable, RoundRobin, FewestCalls, RingAll:
 		return nil
-	case "ring-all":
-		return fmt.Errorf("strategy ring-all is not available yet (issue #4)")
 	}
-	return fmt.Errorf("strategy %q is none of %s, %s, %s", s, LongestAvailable, RoundRobin, FewestCalls)
+	return fmt.Errorf("strategy %q is none of %s, %s, %s, %s", s, LongestAvailable, RoundRobin, FewestCalls, RingAll)
 }
 
 // candidate is a READY agent that can be offered a call.
@@ -51,15 +53,18 @@ func (e *Engine) available(tx Tx, q *Queue) ([]candidate, error) {
 	return out, nil
 }
 
-// pickAgent chooses, by the queue's strategy, the agent to offer its next
-// call to, or none.
-func (e *Engine) pickAgent(tx Tx, q *Queue) (Agent, *User, error) {
+// pickAgents chooses, by the queue's strategy, the agents to offer its
+// next call to: one, or every READY agent for ring-all, or none.
+func (e *Engine) pickAgents(tx Tx, q *Queue) ([]candidate, error) {
 	cands, err := e.available(tx, q)
 	if err != nil || len(cands) == 0 {
-		return Agent{}, nil, err
+		return nil, err
 	}
 	var best candidate
 	switch q.Strategy {
+	case RingAll:
+		slices.SortStableFunc(cands, func(a, b candidate) int { return a.agent.ReadySince.Compare(b.agent.ReadySince) })
+		return cands, nil
 	case RoundRobin:
 		best, err = e.nextInTurn(tx, q, cands)
 	case FewestCalls:
@@ -67,7 +72,7 @@ func (e *Engine) pickAgent(tx Tx, q *Queue) (Agent, *User, error) {
 	default:
 		best = longestAvailable(cands)
 	}
-	return best.agent, best.user, err
+	return []candidate{best}, err
 }
 
 func longestAvailable(cands []candidate) candidate {

@@ -65,12 +65,12 @@ func TestFewestCalls(t *testing.T) {
 }
 
 func TestStrategyValidation(t *testing.T) {
-	for _, s := range []string{"ring-all", "random"} {
+	for _, s := range []string{"ringall", "random"} {
 		if _, err := acd.NewDirectory(withStrategy(t, s)); err == nil {
 			t.Errorf("strategy %q accepted", s)
 		}
 	}
-	for _, s := range []string{"", acd.LongestAvailable, acd.RoundRobin, acd.FewestCalls} {
+	for _, s := range []string{"", acd.LongestAvailable, acd.RoundRobin, acd.FewestCalls, acd.RingAll} {
 		if _, err := acd.NewDirectory(withStrategy(t, s)); err != nil {
 			t.Errorf("strategy %q refused: %v", s, err)
 		}

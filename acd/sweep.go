@@ -46,7 +46,7 @@ func (e *Engine) sweepEnded(ctx context.Context) {
 	}
 	var dialogGone []string
 	for _, d := range dialogs {
-		if !d.Ended.IsZero() && d.Ended.Before(cutoff) {
+		if !d.Ended.IsZero() && d.Ended.Before(cutoff) && len(watchers(d)) == 0 {
 			dialogGone = append(dialogGone, d.ID)
 		}
 	}
@@ -115,6 +115,7 @@ func (e *Engine) ringNoAnswer(ctx context.Context, id string) error {
 			return err
 		}
 		now := e.clock.Now()
+		rung := agentsOn(d)
 		for i := range d.Parties {
 			if d.Parties[i].Agent != "" {
 				d.Parties[i].State, d.Parties[i].Changed = PartyDropped, now
@@ -122,9 +123,11 @@ func (e *Engine) ringNoAnswer(ctx context.Context, id string) error {
 		}
 		d.State, d.Ended = DialogDropped, now
 		tx.PutDialog(d)
-		tx.Emit(e.dialogChanged(d, "", c.Agent))
-		if err := e.ronaAgent(tx, c.Agent, d); err != nil {
-			return err
+		tx.Emit(e.dialogChanged(d, "", rung...))
+		for _, agent := range rung {
+			if err := e.ronaAgent(tx, agent, d); err != nil {
+				return err
+			}
 		}
 		waiting, err := tx.Waiting(c.Queue)
 		if err != nil {

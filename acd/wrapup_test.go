@@ -1,6 +1,7 @@
 package acd_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -25,6 +26,12 @@ func droppedDialog(id, ani, ext string) string {
 	return dlg(id, "DROPPED", "ACD_IN", ani, ext, party(ani, "DROPPED"), party(ext, "DROPPED"))
 }
 
+// wrappingDialog is an ended call whose agent is wrapping it up: it stays
+// on the desktop, where a wrap-up reason can still be applied.
+func wrappingDialog(id, ani, ext string) string {
+	return dlg(id, "DROPPED", "ACD_IN", ani, ext, party(ani, "DROPPED"), party(ext, "WRAP_UP", "UPDATE_CALL_DATA"))
+}
+
 // Scenario 3: on a REQUIRED team the agent goes to WORK_READY when the
 // call ends and to READY when the wrap-up timer runs out, not a second
 // earlier.
@@ -35,7 +42,7 @@ func TestWrapUpRequiredTimesOut(t *testing.T) {
 	dropped := droppedDialog(call.DialogID, "5551234", "3006")
 	mark = f.wantEvents(mark,
 		dialogPutEv(call.DialogID, rid, dropped, "1006"),
-		dialogsEv("DELETE", "1006", rid, dropped),
+		dialogPutEv(call.DialogID, rid, wrappingDialog(call.DialogID, "5551234", "3006"), "1006"),
 		userEv("1006", model.StateWorkReady, "", "", rid),
 	)
 	if u := f.get("1006"); u.WrapUpTimer != 60 || u.Settings.WrapUpOnIncoming != model.WrapUpRequired {
@@ -45,7 +52,10 @@ func TestWrapUpRequiredTimesOut(t *testing.T) {
 	f.clock.Advance(59 * time.Second)
 	mark = f.wantEvents(mark)
 	f.clock.Advance(time.Second)
-	mark = f.wantEvents(mark, userEv("1006", model.StateReady, "", "", ""))
+	mark = f.wantEvents(mark,
+		dialogsEv("DELETE", "1006", "", dropped),
+		userEv("1006", model.StateReady, "", "", ""),
+	)
 	if a := f.agent("1006"); !a.WrapUpDeadline.IsZero() {
 		t.Fatalf("deadline %v kept after wrap-up", a.WrapUpDeadline)
 	}
@@ -70,6 +80,7 @@ func TestWrapUpEndRoutesWaitingCall(t *testing.T) {
 	f.clock.Advance(60 * time.Second)
 	c := f.wantCall(second.ID, acd.CallAlerting, "1006")
 	f.wantEvents(mark,
+		dialogsEv("DELETE", "1006", "", droppedDialog(call.DialogID, "5551234", "3006")),
 		userEv("1006", model.StateReady, "", "", ""),
 		userEv("1006", model.StateReserved, "", "", ""),
 		dialogsEv("POST", "1006", "", dlg(c.DialogID, "ALERTING", "ACD_IN", "5550002", "3006",
@@ -98,7 +109,10 @@ func TestWrapUpEndedEarly(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			mark = f.wantEvents(mark, userEv("1006", c.state, c.reason, "", rid))
+			mark = f.wantEvents(mark,
+				dialogsEv("DELETE", "1006", rid, droppedDialog(call.DialogID, "5551234", "3006")),
+				userEv("1006", c.state, c.reason, "", rid),
+			)
 			f.clock.Advance(2 * time.Minute)
 			f.wantEvents(mark)
 			f.wantState("1006", c.state, c.reason)
@@ -120,11 +134,14 @@ func TestWrapUpRequiredWithPendingNotReady(t *testing.T) {
 	dropped := droppedDialog(call.DialogID, "5551234", "3006")
 	mark = f.wantEvents(mark,
 		dialogPutEv(call.DialogID, rid, dropped, "1006"),
-		dialogsEv("DELETE", "1006", rid, dropped),
+		dialogPutEv(call.DialogID, rid, wrappingDialog(call.DialogID, "5551234", "3006"), "1006"),
 		userEv("1006", model.StateWork, "", model.StateNotReady, rid),
 	)
 	f.clock.Advance(60 * time.Second)
-	f.wantEvents(mark, userEv("1006", model.StateNotReady, "2", "", ""))
+	f.wantEvents(mark,
+		dialogsEv("DELETE", "1006", "", dropped),
+		userEv("1006", model.StateNotReady, "2", "", ""),
+	)
 }
 
 // Scenario 4: on an OPTIONAL team wrap-up follows only when the agent
@@ -166,13 +183,16 @@ func TestWrapUpOptional(t *testing.T) {
 	dropped = droppedDialog(call.DialogID, "5550002", "3001")
 	mark = f.wantEvents(mark,
 		dialogPutEv(call.DialogID, rid, dropped, "1001"),
-		dialogsEv("DELETE", "1001", rid, dropped),
+		dialogPutEv(call.DialogID, rid, wrappingDialog(call.DialogID, "5550002", "3001"), "1001"),
 		userEv("1001", model.StateWork, "", "", rid),
 	)
 	f.clock.Advance(59 * time.Second)
 	mark = f.wantEvents(mark)
 	f.clock.Advance(time.Second)
-	mark = f.wantEvents(mark, userEv("1001", model.StateNotReady, "-1", "", ""))
+	mark = f.wantEvents(mark,
+		dialogsEv("DELETE", "1001", "", dropped),
+		userEv("1001", model.StateNotReady, "-1", "", ""),
+	)
 
 	// WORK_READY asked during the call: WORK_READY, then READY.
 	f.mustChange("1001", "1001", model.StateReady, "", "")
@@ -188,11 +208,14 @@ func TestWrapUpOptional(t *testing.T) {
 	dropped = droppedDialog(call.DialogID, "5550003", "3001")
 	mark = f.wantEvents(mark,
 		dialogPutEv(call.DialogID, rid, dropped, "1001"),
-		dialogsEv("DELETE", "1001", rid, dropped),
+		dialogPutEv(call.DialogID, rid, wrappingDialog(call.DialogID, "5550003", "3001"), "1001"),
 		userEv("1001", model.StateWorkReady, "", "", rid),
 	)
 	f.clock.Advance(60 * time.Second)
-	f.wantEvents(mark, userEv("1001", model.StateReady, "", "", ""))
+	f.wantEvents(mark,
+		dialogsEv("DELETE", "1001", "", dropped),
+		userEv("1001", model.StateReady, "", "", ""),
+	)
 }
 
 // A later request during the call replaces the earlier pending one.
@@ -250,4 +273,135 @@ func TestWrapUpNotRequestableWhenIdle(t *testing.T) {
 	}
 	f.wantEvents(mark, errEv("User/1001", "User/1001", rid, "Invalid State", "CF_INVALID_OBJECT_STATE"))
 	f.wantState("1001", model.StateReady, "")
+}
+
+// withDataRequired is the demo directory with Support (team 20, agents
+// 1006-1010) in REQUIRED_WITH_WRAP_UP_DATA.
+func withDataRequired(t *testing.T) *fixture {
+	cfg := demoConfig(t)
+	for i := range cfg.Teams {
+		if cfg.Teams[i].ID == "20" {
+			cfg.Teams[i].WrapUpOnIncoming = model.WrapUpRequiredWithData
+		}
+	}
+	return newFixture(t, cfg)
+}
+
+func (f *fixture) applyWrapUp(agent, dialogID, reason, rid string) error {
+	f.tb.Helper()
+	return f.eng.DialogAction(context.Background(), f.user(agent), acd.DialogRequest{
+		DialogID: dialogID, Action: "UPDATE_CALL_DATA", RequestID: rid,
+		MediaProperties: &acd.CallData{WrapUpReason: &reason},
+	})
+}
+
+// REQUIRED_WITH_WRAP_UP_DATA: the ended call stays on the desktop in
+// WRAP_UP; the agent cannot leave wrap-up until it applies a reason, which
+// every desktop on the call sees and My History keeps; then it may.
+func TestWrapUpRequiredWithData(t *testing.T) {
+	f := withDataRequired(t)
+	call, _ := f.answered("1006", "3006", "200", "5551234")
+	f.act("1006", call.DialogID, "DROP")
+	f.wantState("1006", model.StateWorkReady, "")
+	if ds := f.userDialogs("1006"); len(ds) != 1 || ds[0].ID != call.DialogID || partyState(ds[0], "3006") != "WRAP_UP" {
+		t.Fatalf("dialogs during wrap-up: %+v", ds)
+	}
+
+	mark := f.last()
+	rid, err := f.change("1006", "1006", model.StateReady, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mark = f.wantEvents(mark, errEv("User/1006", "User/1006", rid, "Invalid State", "CF_WRAP_UP_DATA_REQUIRED"))
+	f.wantState("1006", model.StateWorkReady, "")
+
+	if err := f.applyWrapUp("1006", call.DialogID, "Sale", "w1"); err != nil {
+		t.Fatal(err)
+	}
+	before := mark
+	mark = f.wantEvents(mark, dialogPutEv(call.DialogID, "w1", wrappingDialog(call.DialogID, "5551234", "3006"), "1006"))
+	if d := f.eventDialog(before, 0); d.MediaProperties.WrapUpReason != "Sale" {
+		t.Fatalf("wrap-up reason on the event: %q", d.MediaProperties.WrapUpReason)
+	}
+
+	rid, err = f.change("1006", "1006", model.StateReady, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.wantEvents(mark,
+		dialogsEv("DELETE", "1006", rid, droppedDialog(call.DialogID, "5551234", "3006")),
+		userEv("1006", model.StateReady, "", "", rid),
+	)
+	if ds := f.userDialogs("1006"); len(ds) != 0 {
+		t.Fatalf("dialogs after wrap-up: %+v", ds)
+	}
+	if h := f.history("1006", "1006"); len(h.Calls) != 1 || h.Calls[0].WrapUpReason != "Sale" {
+		t.Fatalf("history calls %+v", h.Calls)
+	}
+}
+
+// Without a reason the wrap-up timer still ends wrap-up, as the guides
+// say; a supervisor may still force the agent out of it.
+func TestWrapUpRequiredWithDataTimesOut(t *testing.T) {
+	f := withDataRequired(t)
+	call, _ := f.answered("1006", "3006", "200", "5551234")
+	f.act("1006", call.DialogID, "DROP")
+	mark := f.last()
+	f.clock.Advance(time.Minute)
+	mark = f.wantEvents(mark,
+		dialogsEv("DELETE", "1006", "", droppedDialog(call.DialogID, "5551234", "3006")),
+		userEv("1006", model.StateReady, "", "", ""),
+	)
+
+	call = f.inject("200", "5551235")
+	f.act("1006", call.DialogID, "ANSWER")
+	f.act("1006", call.DialogID, "DROP")
+	mark = f.last()
+	rid, err := f.change("2001", "1006", model.StateNotReady, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.wantEvents(mark,
+		dialogsEv("DELETE", "1006", rid, droppedDialog(call.DialogID, "5551235", "3006")),
+		userEv("1006", model.StateNotReady, "999", "", rid),
+	)
+}
+
+// An agent who leaves a conference into wrap-up keeps the call on its
+// desktop, party WRAP_UP, and sees the rest of it (Finesse 9.1 sends every
+// participant the dialog's changes); the end of the call leaves its party
+// WRAP_UP until its own wrap-up ends.
+func TestWrapUpAfterLeavingConference(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	s := consulting(t, f)
+	f.act("1001", s.orig, "CONFERENCE")
+	f.mustChange("1001", "1001", model.StateWork, "", "")
+	mark := f.last()
+
+	rid := f.act("1001", s.orig, "DROP")
+	left := dlg(s.orig, "ACTIVE", "CONFERENCE", "5551234", "3001", party("5551234", "ACTIVE"),
+		party("3001", "DROPPED"), party("3002", "ACTIVE", actsActive...))
+	wrapping := dlg(s.orig, "ACTIVE", "CONFERENCE", "5551234", "3001", party("5551234", "ACTIVE"),
+		party("3001", "WRAP_UP", "UPDATE_CALL_DATA"), party("3002", "ACTIVE", actsActive...))
+	mark = f.wantEvents(mark,
+		dialogPutEv(s.orig, rid, left, "1002", "1001"),
+		dialogPutEv(s.orig, rid, wrapping, "1001", "1002"),
+		userEv("1001", model.StateWork, "", "", rid),
+	)
+
+	rid = f.act("1002", s.orig, "DROP")
+	ended := dlg(s.orig, "DROPPED", "CONFERENCE", "5551234", "3001", party("5551234", "DROPPED"),
+		party("3001", "WRAP_UP", "UPDATE_CALL_DATA"), party("3002", "DROPPED"))
+	mark = f.wantEvents(mark,
+		dialogPutEv(s.orig, rid, ended, "1001", "1002"),
+		dialogsEv("DELETE", "1002", rid, ended),
+		userEv("1002", model.StateNotReady, "1", "", rid),
+	)
+	f.clock.Advance(time.Minute)
+	gone := dlg(s.orig, "DROPPED", "CONFERENCE", "5551234", "3001", party("5551234", "DROPPED"),
+		party("3001", "DROPPED"), party("3002", "DROPPED"))
+	f.wantEvents(mark,
+		dialogsEv("DELETE", "1001", "", gone),
+		userEv("1001", model.StateNotReady, "-1", "", ""),
+	)
 }

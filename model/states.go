@@ -38,6 +38,9 @@ func (s AgentState) OnCall() bool {
 	return false
 }
 
+// WrappingUp reports whether an agent in s is in wrap-up after a call.
+func (s AgentState) WrappingUp() bool { return s == StateWork || s == StateWorkReady }
+
 // SignedIn reports whether an agent in s is signed in.
 func (s AgentState) SignedIn() bool { return s != StateLogout && s != "" }
 
