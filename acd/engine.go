@@ -3,6 +3,9 @@ package acd
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"sync/atomic"
+	"time"
 
 	"github.com/finessed/finessed/model"
 )
@@ -17,6 +20,8 @@ type Engine struct {
 	nodes  Nodes
 	timers timerSet
 	stats  queueStats
+	lease  Lease       // nil: a single node, always the leader
+	leader atomic.Bool // whether this node held the lease when last asked
 }
 
 // Nodes describes the Finesse nodes SystemInfo reports.
@@ -34,6 +39,10 @@ type Options struct {
 	Clock     Clock
 	Lockouts  Lockouts
 	Nodes     Nodes
+	// Lease, when nodes share a Store, elects the one that runs the
+	// sweeper and the queue statistics (StartLease keeps it); nil means
+	// this node is alone and always runs them.
+	Lease Lease
 }
 
 // memoryLogRetain is how many events the default in-memory log keeps for
@@ -62,12 +71,23 @@ func NewEngine(opts Options) (*Engine, error) {
 		clock: opts.Clock,
 		auth:  NewAuthenticator(opts.Directory, opts.Clock, opts.Lockouts),
 		nodes: opts.Nodes,
+		lease: opts.Lease,
 	}, nil
 }
 
-// Close stops the engine's pending timers. Deadlines stay in the Store, so
-// a later SweepAway (on this node or another) still honours them.
-func (e *Engine) Close() { e.timers.stop() }
+// Close stops the engine's pending timers and gives up the lease, so that
+// a peer takes over at once. Deadlines stay in the Store, so a later Sweep
+// (on this node or another) still honours them.
+func (e *Engine) Close() {
+	e.timers.stop()
+	if e.lease != nil && e.leader.Load() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if err := e.lease.Release(ctx); err != nil {
+			slog.Warn("release the lease", "err", err)
+		}
+	}
+}
 
 // Log is where committed events can be read, in order.
 func (e *Engine) Log() Log { return e.log }

@@ -21,7 +21,9 @@ type queueStats struct {
 // Settings.QueueStatsInterval; Close stops it.
 func (e *Engine) StartQueueStats() {
 	e.timers.after(e.clock, e.dir.Settings.QueueStatsInterval, func() {
-		e.PublishQueueStats(context.Background())
+		if e.leading() {
+			e.PublishQueueStats(context.Background())
+		}
 		e.StartQueueStats()
 	})
 }

@@ -72,10 +72,13 @@ func (e *Engine) sweepEnded(ctx context.Context) {
 // for the deadlines stored before.
 const sweepInterval = 5 * time.Second
 
-// StartSweeper sweeps every sweepInterval until Close.
+// StartSweeper sweeps every sweepInterval until Close, on the node that
+// holds the lease.
 func (e *Engine) StartSweeper() {
 	e.timers.after(e.clock, sweepInterval, func() {
-		e.Sweep(context.Background())
+		if e.leading() {
+			e.Sweep(context.Background())
+		}
 		e.StartSweeper()
 	})
 }
