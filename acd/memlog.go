@@ -27,7 +27,7 @@ func NewMemoryLog(retain int) *MemoryLog {
 	if retain < 1 {
 		retain = 1
 	}
-	return &MemoryLog{retain: retain, epoch: newEpoch(), wake: make(chan struct{})}
+	return &MemoryLog{retain: retain, epoch: NewEpoch(), wake: make(chan struct{})}
 }
 
 func (l *MemoryLog) append(events []Event, now time.Time) {
@@ -98,8 +98,8 @@ func (l *MemoryLog) Last(ctx context.Context) (EventID, error) {
 // start again at 1 with every process.
 func (l *MemoryLog) Epoch() string { return l.epoch }
 
-// newEpoch returns a random (version 4) UUID.
-func newEpoch() string {
+// NewEpoch returns a new epoch for a Log: a random (version 4) UUID.
+func NewEpoch() string {
 	var b [16]byte
 	rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40

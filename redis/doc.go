@@ -1,4 +1,16 @@
-// Package redis will implement acd's Store, Log, Lockouts and lease on
-// Redis, so that two finessed nodes share state and fail over to each
-// other. It is built by issue #5; until then it holds nothing.
+// Package redis keeps acd's shared state in Redis, so that two finessed
+// nodes serve the same agents and each is the other's failover peer.
+//
+// Store implements acd.Store: every entity (agent, call, dialog, history,
+// queue, sequence...) is one key holding its version and its JSON, and a
+// transaction reads versions as it goes and commits with one Lua script
+// that checks them, writes, and appends the transaction's events to a
+// Redis Stream, all atomically; a conflict runs the transaction again.
+// Log implements acd.Log by tailing that stream with XREAD, and Lease
+// implements acd.Lease with a key holding the holder and its deadline on
+// the acd Clock.
+//
+// Only this package imports go-redis. It needs a single Redis (or a
+// primary with replicas), not a Cluster: the commit script touches keys it
+// does not declare.
 package redis

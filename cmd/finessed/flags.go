@@ -18,6 +18,7 @@ type options struct {
 	metricsAddr string
 	pprofAddr   string
 	redisURL    string
+	nodeID      string
 	logLevel    slog.Level
 }
 
@@ -34,6 +35,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics and /healthz here instead of on the REST listeners")
 	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "serve net/http/pprof here, for profiling (empty: off)")
 	fs.StringVar(&o.redisURL, "redis", "", "shared state in Redis, as redis://host:port/db (empty: in memory)")
+	fs.StringVar(&o.nodeID, "node-id", "", "this node's name among those sharing -redis (default: the host name)")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "log `level`: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -32,6 +33,7 @@ import (
 type server struct {
 	opts      options
 	engine    *acd.Engine
+	redis     io.Closer // the Redis client, when state is shared
 	notify    *xmpp.Service
 	bosh      *bosh.Handler
 	registry  *prometheus.Registry
@@ -64,18 +66,24 @@ func newServer(opts options) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.redisURL != "" {
-		return nil, errors.New("-redis: the Redis store is not available yet (issue #5); leave it empty for in-memory state")
-	}
 	dir, err := acd.NewDirectory(file.Config)
 	if err != nil {
 		return nil, err
 	}
-	engine, err := acd.NewEngine(acd.Options{Directory: dir, Nodes: acd.Nodes{Primary: thisNode(opts)}})
+	engineOpts := acd.Options{Directory: dir, Nodes: acd.Nodes{Primary: thisNode(opts)}}
+	var rdb io.Closer
+	if opts.redisURL != "" {
+		client, err := useRedis(&engineOpts, opts)
+		if err != nil {
+			return nil, err
+		}
+		rdb = client
+	}
+	engine, err := acd.NewEngine(engineOpts)
 	if err != nil {
 		return nil, err
 	}
-	s := &server{opts: opts, engine: engine, registry: prometheus.NewRegistry()}
+	s := &server{opts: opts, engine: engine, redis: rdb, registry: prometheus.NewRegistry()}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.notify = xmpp.NewService(engine, xmpp.Options{Registerer: s.registry})
@@ -149,6 +157,7 @@ func (s *server) start() error {
 		}
 		return err
 	}
+	s.engine.StartLease()
 	s.engine.StartQueueStats()
 	s.engine.StartSweeper()
 	s.goRun("notification service", func() error { return s.notify.Run(s.ctx) })
@@ -228,6 +237,9 @@ func (s *server) shutdown(ctx context.Context) error {
 	s.wg.Wait()
 	stop(true)
 	s.engine.Close()
+	if s.redis != nil {
+		errs = append(errs, s.redis.Close())
+	}
 	return errors.Join(errs...)
 }
 

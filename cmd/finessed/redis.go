@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/redis"
+)
+
+// redisDialTimeout bounds the first contact with Redis at start.
+const redisDialTimeout = 5 * time.Second
+
+// useRedis puts the engine's state, event log and lease in the Redis
+// opts.redisURL names, shared with every node that names it too. The
+// returned client is for the server to close once the engine is closed.
+func useRedis(engine *acd.Options, opts options) (*goredis.Client, error) {
+	ropts, err := goredis.ParseURL(opts.redisURL)
+	if err != nil {
+		return nil, fmt.Errorf("-redis %q: %w", opts.redisURL, err)
+	}
+	rdb := goredis.NewClient(ropts)
+	ctx, cancel := context.WithTimeout(context.Background(), redisDialTimeout)
+	defer cancel()
+	store, err := redis.NewStore(ctx, rdb, redis.Options{})
+	if err != nil {
+		rdb.Close()
+		return nil, fmt.Errorf("-redis %s: %w", opts.redisURL, err)
+	}
+	node := opts.nodeID
+	if node == "" {
+		node, _ = os.Hostname()
+	}
+	engine.Store, engine.Log = store, store.Log()
+	engine.Lease = store.NewLease(node, acd.LeaseTTL)
+	slog.Info("shared state in redis", "addr", ropts.Addr, "db", ropts.DB, "node", node)
+	return rdb, nil
+}

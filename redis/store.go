@@ -1,0 +1,232 @@
+package redis
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/model"
+)
+
+//go:embed commit.lua
+var commitSource string
+
+var commitScript = goredis.NewScript(commitSource)
+
+// Options configure a Store.
+type Options struct {
+	// Prefix starts every key the store uses ("finesse:" if empty).
+	Prefix string
+	// Retain is how many events the stream keeps at least (100,000 if 0).
+	Retain int
+	// Clock stamps committed events and runs the lease.
+	Clock acd.Clock
+}
+
+// Store is acd's Store on Redis. It is safe for concurrent use.
+type Store struct {
+	rdb    goredis.UniversalClient
+	keys   keys
+	retain int
+	clock  acd.Clock
+	log    *Log
+}
+
+// maxTxAttempts bounds how often a transaction runs again on conflict.
+const maxTxAttempts = 1000
+
+// ErrConflict reports a transaction that kept conflicting with others.
+var ErrConflict = errors.New("redis store: transaction conflicted too often")
+
+// NewStore returns the store kept in rdb, creating its epoch when the
+// keyspace is new.
+func NewStore(ctx context.Context, rdb goredis.UniversalClient, opts Options) (*Store, error) {
+	if opts.Prefix == "" {
+		opts.Prefix = "finesse:"
+	}
+	if opts.Retain <= 0 {
+		opts.Retain = 100_000
+	}
+	if opts.Clock == nil {
+		opts.Clock = acd.SystemClock{}
+	}
+	s := &Store{rdb: rdb, keys: keys{opts.Prefix}, retain: opts.Retain, clock: opts.Clock}
+	epoch, err := s.epoch(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("redis store: %w", err)
+	}
+	s.log = &Log{rdb: rdb, keys: s.keys, epoch: epoch}
+	return s, nil
+}
+
+// epoch names this keyspace's event history, made once by whichever node
+// comes first.
+func (s *Store) epoch(ctx context.Context) (string, error) {
+	if err := s.rdb.SetNX(ctx, s.keys.epoch(), acd.NewEpoch(), 0).Err(); err != nil {
+		return "", err
+	}
+	return s.rdb.Get(ctx, s.keys.epoch()).Result()
+}
+
+// Log is where the store's committed events go.
+func (s *Store) Log() *Log { return s.log }
+
+// Update implements acd.Store.
+func (s *Store) Update(ctx context.Context, fn func(acd.Tx) error) error {
+	for range maxTxAttempts {
+		t := &tx{ctx: ctx, s: s, reads: map[string]readValue{}, writes: map[string]*string{}}
+		if err := fn(t); err != nil {
+			return err
+		}
+		if t.err != nil {
+			return t.err
+		}
+		done, err := s.commit(ctx, t)
+		if err != nil || done {
+			return err
+		}
+	}
+	return ErrConflict
+}
+
+// commit runs the commit script for t, reporting false on a conflict.
+func (s *Store) commit(ctx context.Context, t *tx) (bool, error) {
+	if len(t.writes) == 0 && len(t.events) == 0 {
+		return true, nil
+	}
+	keys := []string{s.keys.events(), s.keys.eventSeq()}
+	args := []any{s.keys.prefix, len(t.reads), len(t.writes), strconv.FormatInt(s.clock.Now().UnixNano(), 10), s.retain, len(t.events)}
+	for key, r := range t.reads {
+		keys = append(keys, s.keys.entity(key))
+		args = append(args, r.version)
+	}
+	for key, data := range t.writes {
+		keys = append(keys, s.keys.entity(key))
+		kind, id := indexOf(key)
+		if data == nil {
+			args = append(args, "d", "", kind, id)
+		} else {
+			args = append(args, "s", *data, kind, id)
+		}
+	}
+	for _, e := range t.events {
+		args = append(args, strings.Join(e.Nodes, "\n"), e.Payload, e.SubscriptionsOf)
+	}
+	n, err := commitScript.Run(ctx, s.rdb, keys, args...).Int()
+	if err != nil {
+		return false, fmt.Errorf("redis store: commit: %w", err)
+	}
+	return n == 1, nil
+}
+
+// get reads one entity: its JSON (nil when absent) and version.
+func (s *Store) get(ctx context.Context, key string) ([]byte, uint64, error) {
+	raw, err := s.rdb.Get(ctx, s.keys.entity(key)).Result()
+	if errors.Is(err, goredis.Nil) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("redis store: read %s: %w", key, err)
+	}
+	ver, data, err := decodeVersioned(raw)
+	if err != nil {
+		return nil, 0, fmt.Errorf("redis store: read %s: %w", key, err)
+	}
+	return data, ver, nil
+}
+
+// list reads every entity of a listed kind, in no particular order.
+func list[T any](ctx context.Context, s *Store, kind string) ([]T, error) {
+	ids, err := s.rdb.SMembers(ctx, s.keys.index(kind)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("redis store: list %s: %w", kind, err)
+	}
+	out := make([]T, 0, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	slices.Sort(ids) // key order, as the in-memory store lists them
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = s.keys.entity(kind + ":" + id)
+	}
+	raws, err := s.rdb.MGet(ctx, keys...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("redis store: list %s: %w", kind, err)
+	}
+	for i, raw := range raws {
+		str, ok := raw.(string)
+		if !ok {
+			continue // deleted between SMEMBERS and MGET
+		}
+		_, data, err := decodeVersioned(str)
+		if err != nil {
+			return nil, fmt.Errorf("redis store: list %s: %s: %w", kind, ids[i], err)
+		}
+		var v T
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, fmt.Errorf("redis store: list %s: %s: %w", kind, ids[i], err)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// one reads and decodes one entity, reporting whether it exists.
+func one[T any](ctx context.Context, s *Store, key string) (T, bool, error) {
+	var v T
+	data, _, err := s.get(ctx, key)
+	if err != nil || data == nil {
+		return v, false, err
+	}
+	if err := json.Unmarshal(data, &v); err != nil {
+		return v, false, fmt.Errorf("redis store: decode %s: %w", key, err)
+	}
+	return v, true, nil
+}
+
+// Agent implements acd.Store.
+func (s *Store) Agent(ctx context.Context, id string) (acd.Agent, error) {
+	a, found, err := one[acd.Agent](ctx, s, "agent:"+id)
+	if !found && err == nil {
+		return acd.Agent{ID: id, State: model.StateLogout}, nil
+	}
+	return a, err
+}
+
+// Agents implements acd.Store.
+func (s *Store) Agents(ctx context.Context) ([]acd.Agent, error) {
+	return list[acd.Agent](ctx, s, "agent")
+}
+
+// Subscriptions implements acd.Store.
+func (s *Store) Subscriptions(ctx context.Context, user string) ([]acd.Subscription, error) {
+	subs, _, err := one[[]acd.Subscription](ctx, s, "subs:"+user)
+	return subs, err
+}
+
+// Call implements acd.Store.
+func (s *Store) Call(ctx context.Context, id string) (acd.Call, bool, error) {
+	return one[acd.Call](ctx, s, "call:"+id)
+}
+
+// Calls implements acd.Store.
+func (s *Store) Calls(ctx context.Context) ([]acd.Call, error) { return list[acd.Call](ctx, s, "call") }
+
+// Dialog implements acd.Store.
+func (s *Store) Dialog(ctx context.Context, id string) (acd.Dialog, bool, error) {
+	return one[acd.Dialog](ctx, s, "dialog:"+id)
+}
+
+// Dialogs implements acd.Store.
+func (s *Store) Dialogs(ctx context.Context) ([]acd.Dialog, error) {
+	return list[acd.Dialog](ctx, s, "dialog")
+}

@@ -1,0 +1,161 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/model"
+)
+
+// tx is one run of a transaction: what it read (with the version to check
+// at commit), what it wrote (nil: deleted) and the events it emitted. The
+// first error a read meets is kept and fails the transaction.
+type tx struct {
+	ctx    context.Context
+	s      *Store
+	reads  map[string]readValue
+	writes map[string]*string
+	events []acd.Event
+	err    error
+}
+
+type readValue struct {
+	data    []byte
+	version uint64
+}
+
+// raw reads key as the transaction sees it: its own write if any, else the
+// value it read first, else Redis.
+func (t *tx) raw(key string) ([]byte, error) {
+	if w, ok := t.writes[key]; ok {
+		if w == nil {
+			return nil, nil
+		}
+		return []byte(*w), nil
+	}
+	if r, ok := t.reads[key]; ok {
+		return r.data, nil
+	}
+	data, ver, err := t.s.get(t.ctx, key)
+	if err != nil {
+		t.fail(err)
+		return nil, err
+	}
+	t.reads[key] = readValue{data, ver}
+	return data, nil
+}
+
+func (t *tx) fail(err error) {
+	if t.err == nil {
+		t.err = err
+	}
+}
+
+// read decodes key into v, reporting whether it exists.
+func (t *tx) read(key string, v any) (bool, error) {
+	data, err := t.raw(key)
+	if err != nil || data == nil {
+		return false, err
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		err = fmt.Errorf("redis store: decode %s: %w", key, err)
+		t.fail(err)
+		return false, err
+	}
+	return true, nil
+}
+
+func (t *tx) put(key string, v any) {
+	data, err := encode(v)
+	if err != nil {
+		t.fail(fmt.Errorf("redis store: encode %s: %w", key, err))
+		return
+	}
+	t.writes[key] = &data
+}
+
+func (t *tx) Agent(id string) (acd.Agent, error) {
+	var a acd.Agent
+	found, err := t.read("agent:"+id, &a)
+	if !found && err == nil {
+		return acd.Agent{ID: id, State: model.StateLogout}, nil
+	}
+	return a, err
+}
+
+func (t *tx) PutAgent(a acd.Agent) { t.put("agent:"+a.ID, a) }
+
+func (t *tx) DeviceHolder(ext string) (string, error) {
+	var id string
+	_, err := t.read("device:"+ext, &id)
+	return id, err
+}
+
+func (t *tx) SetDeviceHolder(ext, agentID string) { t.put("device:"+ext, agentID) }
+
+func (t *tx) Subscriptions(user string) ([]acd.Subscription, error) {
+	var subs []acd.Subscription
+	_, err := t.read("subs:"+user, &subs)
+	return subs, err
+}
+
+func (t *tx) PutSubscriptions(user string, subs []acd.Subscription) { t.put("subs:"+user, subs) }
+
+func (t *tx) Call(id string) (acd.Call, bool, error) {
+	var c acd.Call
+	found, err := t.read("call:"+id, &c)
+	return c, found, err
+}
+
+func (t *tx) PutCall(c acd.Call) { t.put("call:"+c.ID, c) }
+
+func (t *tx) DeleteCall(id string) { t.writes["call:"+id] = nil }
+
+func (t *tx) Dialog(id string) (acd.Dialog, bool, error) {
+	var d acd.Dialog
+	found, err := t.read("dialog:"+id, &d)
+	return d, found, err
+}
+
+func (t *tx) PutDialog(d acd.Dialog) { t.put("dialog:"+d.ID, d) }
+
+func (t *tx) DeleteDialog(id string) { t.writes["dialog:"+id] = nil }
+
+func (t *tx) Waiting(queue string) ([]string, error) {
+	var calls []string
+	_, err := t.read("waiting:"+queue, &calls)
+	return calls, err
+}
+
+func (t *tx) PutWaiting(queue string, calls []string) { t.put("waiting:"+queue, calls) }
+
+func (t *tx) NextID(sequence string) (string, error) {
+	var n int64
+	if _, err := t.read("seq:"+sequence, &n); err != nil {
+		return "", err
+	}
+	n++
+	t.put("seq:"+sequence, n)
+	return strconv.FormatInt(n, 10), nil
+}
+
+func (t *tx) History(agent string) (acd.History, error) {
+	var h acd.History
+	_, err := t.read("history:"+agent, &h)
+	return h, err
+}
+
+func (t *tx) PutHistory(agent string, h acd.History) { t.put("history:"+agent, h) }
+
+func (t *tx) RoutingMark(queue string) (string, error) {
+	var mark string
+	_, err := t.read("mark:"+queue, &mark)
+	return mark, err
+}
+
+func (t *tx) PutRoutingMark(queue, mark string) { t.put("mark:"+queue, mark) }
+
+func (t *tx) Emit(e acd.Event) { t.events = append(t.events, e) }
