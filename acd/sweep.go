@@ -27,38 +27,45 @@ func (e *Engine) Sweep(ctx context.Context) {
 const endedRetention = 10 * time.Minute
 
 // sweepEnded removes the calls and dialogs that ended longer ago than
-// endedRetention.
+// endedRetention. The listing only nominates them: each is checked again
+// inside the transaction that deletes it, so a concurrent change wins.
 func (e *Engine) sweepEnded(ctx context.Context) {
 	cutoff := e.clock.Now().Add(-endedRetention)
+	callGone := func(c Call) bool { return c.State == CallEnded && c.Ended.Before(cutoff) }
+	dialogGone := func(d Dialog) bool {
+		return !d.Ended.IsZero() && d.Ended.Before(cutoff) && len(watchers(d)) == 0
+	}
 	calls, err := e.store.Calls(ctx)
 	if err != nil {
 		return
-	}
-	var callGone []string
-	for _, c := range calls {
-		if c.State == CallEnded && c.Ended.Before(cutoff) {
-			callGone = append(callGone, c.ID)
-		}
 	}
 	dialogs, err := e.store.Dialogs(ctx)
 	if err != nil {
 		return
 	}
-	var dialogGone []string
-	for _, d := range dialogs {
-		if !d.Ended.IsZero() && d.Ended.Before(cutoff) && len(watchers(d)) == 0 {
-			dialogGone = append(dialogGone, d.ID)
-		}
-	}
-	if len(callGone)+len(dialogGone) == 0 {
+	calls = slices.DeleteFunc(calls, func(c Call) bool { return !callGone(c) })
+	dialogs = slices.DeleteFunc(dialogs, func(d Dialog) bool { return !dialogGone(d) })
+	if len(calls)+len(dialogs) == 0 {
 		return
 	}
 	err = e.store.Update(ctx, func(tx Tx) error {
-		for _, id := range callGone {
-			tx.DeleteCall(id)
+		for _, c := range calls {
+			now, found, err := tx.Call(c.ID)
+			if err != nil {
+				return err
+			}
+			if found && callGone(now) {
+				tx.DeleteCall(c.ID)
+			}
 		}
-		for _, id := range dialogGone {
-			tx.DeleteDialog(id)
+		for _, d := range dialogs {
+			now, found, err := tx.Dialog(d.ID)
+			if err != nil {
+				return err
+			}
+			if found && dialogGone(now) {
+				tx.DeleteDialog(d.ID)
+			}
 		}
 		return nil
 	})

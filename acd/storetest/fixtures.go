@@ -1,0 +1,158 @@
+package storetest
+
+import (
+	"time"
+
+	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/model"
+)
+
+// Fixtures. The full ones set every field (requireFull checks it), with
+// times at nanosecond precision and some in a zone other than UTC, and
+// strings with characters a careless encoding mangles. The sparse ones
+// leave most fields zero, zero times included: a zero time must come back
+// zero, since the engine tests deadlines with IsZero.
+
+// zone is a location other than UTC and Local.
+var zone = time.FixedZone("UTC+05:30", 5*3600+30*60)
+
+// at is start moved by d.
+func at(d time.Duration) time.Time { return start.Add(d) }
+
+// awkward is a string an encoding could mangle: markup, quotes, control
+// characters, non-ASCII letters and a character outside the BMP.
+const awkward = "Zoë <Ångström> & \"李\" 'x'\t\r\n]]> 🎧 "
+
+func fullAgent(id string) acd.Agent {
+	return acd.Agent{
+		ID:                  id,
+		State:               model.StateWorkReady,
+		ReasonCodeID:        "-1",
+		PendingState:        model.StateNotReady,
+		PendingReasonCodeID: "22",
+		Extension:           "3001",
+		StateChangeTime:     at(-time.Minute + 1).In(zone),
+		Desktops:            2,
+		AwayDeadline:        at(90*time.Second + 2),
+		Cursor:              1<<53 + 1, // not exact in a float64
+		ReadySince:          at(-time.Hour + 3).In(zone),
+		Dialogs:             []string{"17", "18", "consult-19"},
+		WrapUpDeadline:      at(time.Minute + 4),
+		WrapUpDialog:        "16",
+		WrapUpNeedsData:     true,
+		ReturnState:         model.StateNotReady,
+		ReturnReasonCodeID:  "50006",
+	}
+}
+
+func sparseAgent(id string) acd.Agent {
+	return acd.Agent{ID: id, State: model.StateLogin, Extension: "3002", Dialogs: []string{}}
+}
+
+func fullCall(id string) acd.Call {
+	return acd.Call{
+		ID:    id,
+		Queue: "Sales " + awkward,
+		ANI:   "+44 20 7946 0000",
+		DNIS:  "8000",
+		Variables: []model.CallVariable{
+			{Name: "callVariable1", Value: awkward},
+			{Name: "user.ecc.account", Value: "  42  "},
+		},
+		Preroute:     true,
+		State:        acd.CallAlerting,
+		DialogID:     "17",
+		Agent:        "1001",
+		Enqueued:     at(-30*time.Second + 5).In(zone),
+		RingDeadline: at(12*time.Second + 6),
+		Ended:        at(time.Hour + 7),
+		DTMF:         "12#*0",
+	}
+}
+
+func sparseCall(id string) acd.Call {
+	return acd.Call{
+		ID:        id,
+		Queue:     "Support",
+		State:     acd.CallQueued,
+		Variables: []model.CallVariable{{Name: "callVariable1", Value: ""}, {Name: "callVariable2", Value: "b"}},
+		Enqueued:  at(8),
+	}
+}
+
+func fullDialog(id string) acd.Dialog {
+	return acd.Dialog{
+		ID:           id,
+		CallID:       "c" + id,
+		CallType:     "ACD_IN",
+		From:         "+44 20 7946 0000",
+		To:           "3001",
+		DialedNumber: "8000",
+		DNIS:         "8000",
+		Queue:        "100",
+		QueueName:    "Sales " + awkward,
+		Variables: []model.CallVariable{
+			{Name: "callVariable1", Value: awkward},
+			{Name: "user.ecc.account", Value: "42"},
+		},
+		WrapUpReason: "Sold " + awkward,
+		State:        acd.DialogActive,
+		Parties: []acd.Party{
+			{
+				Address: "+44 20 7946 0000", AddressType: "EXTERNAL", Agent: "outside", State: acd.PartyActive,
+				Cause: "NORMAL", Start: at(9), Changed: at(time.Second + 10).In(zone),
+				Consult: "21", ConsultReady: true,
+			},
+			{
+				Address: "3001", AddressType: "AGENT_DEVICE", Agent: "1001", State: acd.PartyHeld,
+				Cause: "CALL_CANCELLED", Start: at(11).In(zone), Changed: at(2*time.Second + 12),
+				Consult: "20", ConsultReady: true,
+			},
+		},
+		Created:        at(13),
+		AnswerDeadline: at(20*time.Second + 14),
+		Ended:          at(time.Hour + 15).In(zone),
+		Associated:     "15",
+		Secondary:      "14",
+	}
+}
+
+func sparseDialog(id string) acd.Dialog {
+	return acd.Dialog{
+		ID:       id,
+		CallType: "OTHER_IN",
+		State:    acd.DialogAlerting,
+		Parties:  []acd.Party{{Address: "3002", AddressType: "AGENT_DEVICE", State: acd.PartyAlerting}},
+	}
+}
+
+func fullHistory() acd.History {
+	return acd.History{
+		States: []acd.StateRecord{
+			{State: model.StateNotReady, ReasonCodeID: "-1", Start: at(-2*time.Hour + 16).In(zone)},
+			{State: model.StateReady, ReasonCodeID: "7", Start: at(-time.Hour + 17)},
+		},
+		Calls: []acd.CallRecord{
+			{
+				Dialog: "12", Type: "ACD_IN", Number: "+44 20 7946 0000", Disposition: "Handled",
+				WrapUpReason: awkward, Queue: "Sales", Start: at(-50*time.Minute + 18), End: at(-40*time.Minute + 19).In(zone),
+			},
+			{
+				Dialog: "13", Type: "OTHER_OUT", Number: "3005", Disposition: "Not answered",
+				WrapUpReason: "none", Queue: "Support", Start: at(-30*time.Minute + 20), End: at(-29*time.Minute + 21),
+			},
+		},
+	}
+}
+
+func sparseHistory() acd.History {
+	return acd.History{States: []acd.StateRecord{{State: model.StateLogin}}}
+}
+
+func fullSubscriptions(user string) []acd.Subscription {
+	return []acd.Subscription{
+		{Node: "/finesse/api/User/" + user, JID: user + "@finesse.example/desktop-ß 1"},
+		{Node: "/finesse/api/Team/5/Users", JID: user + "@finesse.example"},
+		{Node: "/finesse/api/Queue/100", JID: user + "@finesse.example/gadget"},
+	}
+}

@@ -1,0 +1,215 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/finessed/finessed/acd"
+)
+
+// world is one of every kind of value a Store keeps, each under its key.
+// Agents, Calls and Dialogs are in ID order.
+type world struct {
+	Agents        []acd.Agent
+	Devices       map[string]string // extension: agent
+	Subscriptions map[string][]acd.Subscription
+	Calls         []acd.Call
+	Dialogs       []acd.Dialog
+	Waiting       map[string][]string
+	Histories     map[string]acd.History
+	Marks         map[string]string
+}
+
+// fixtureWorld holds a full and a sparse value of every kind.
+func fixtureWorld() world {
+	return world{
+		Agents:  []acd.Agent{fullAgent("1001"), sparseAgent("1002")},
+		Devices: map[string]string{"3001": "1001", "3002": "1002"},
+		Subscriptions: map[string][]acd.Subscription{
+			"1001": fullSubscriptions("1001"),
+			"1002": {{Node: "/finesse/api/User/1002", JID: "1002@finesse.example"}},
+		},
+		Calls:     []acd.Call{fullCall("c1"), sparseCall("c2")},
+		Dialogs:   []acd.Dialog{fullDialog("17"), sparseDialog("18")},
+		Waiting:   map[string][]string{"100": {"c9", "c1", "c5"}, "200": {"c2"}},
+		Histories: map[string]acd.History{"1001": fullHistory(), "1002": sparseHistory()},
+		Marks:     map[string]string{"100": "1002", "200": awkward},
+	}
+}
+
+// put writes all of w in tx.
+func (w world) put(tx acd.Tx) {
+	for _, a := range w.Agents {
+		tx.PutAgent(a)
+	}
+	for ext, id := range w.Devices {
+		tx.SetDeviceHolder(ext, id)
+	}
+	for user, subs := range w.Subscriptions {
+		tx.PutSubscriptions(user, subs)
+	}
+	for _, c := range w.Calls {
+		tx.PutCall(c)
+	}
+	for _, d := range w.Dialogs {
+		tx.PutDialog(d)
+	}
+	for q, calls := range w.Waiting {
+		tx.PutWaiting(q, calls)
+	}
+	for agent, h := range w.Histories {
+		tx.PutHistory(agent, h)
+	}
+	for q, mark := range w.Marks {
+		tx.PutRoutingMark(q, mark)
+	}
+}
+
+// readTx reads, in tx, every key w has.
+func (w world) readTx(t testing.TB, tx acd.Tx) world {
+	t.Helper()
+	got := world{
+		Devices:       map[string]string{},
+		Subscriptions: map[string][]acd.Subscription{},
+		Waiting:       map[string][]string{},
+		Histories:     map[string]acd.History{},
+		Marks:         map[string]string{},
+	}
+	for _, a := range w.Agents {
+		got.Agents = append(got.Agents, must(tx.Agent(a.ID))(t))
+	}
+	for ext := range w.Devices {
+		got.Devices[ext] = must(tx.DeviceHolder(ext))(t)
+	}
+	for user := range w.Subscriptions {
+		got.Subscriptions[user] = must(tx.Subscriptions(user))(t)
+	}
+	for _, c := range w.Calls {
+		if f := must2(tx.Call(c.ID))(t); f.Found {
+			got.Calls = append(got.Calls, f.Value)
+		} else {
+			t.Errorf("Tx.Call(%q) found nothing", c.ID)
+		}
+	}
+	for _, d := range w.Dialogs {
+		if f := must2(tx.Dialog(d.ID))(t); f.Found {
+			got.Dialogs = append(got.Dialogs, f.Value)
+		} else {
+			t.Errorf("Tx.Dialog(%q) found nothing", d.ID)
+		}
+	}
+	for q := range w.Waiting {
+		got.Waiting[q] = must(tx.Waiting(q))(t)
+	}
+	for agent := range w.Histories {
+		got.Histories[agent] = must(tx.History(agent))(t)
+	}
+	for q := range w.Marks {
+		got.Marks[q] = must(tx.RoutingMark(q))(t)
+	}
+	return got
+}
+
+// readStore reads through the Store, outside any transaction, what it
+// can of w: agents, subscriptions, calls and dialogs, each by key.
+func (w world) readStore(t testing.TB, s acd.Store) world {
+	t.Helper()
+	ctx := t.Context()
+	got := world{Subscriptions: map[string][]acd.Subscription{}}
+	for _, a := range w.Agents {
+		got.Agents = append(got.Agents, must(s.Agent(ctx, a.ID))(t))
+	}
+	for user := range w.Subscriptions {
+		got.Subscriptions[user] = must(s.Subscriptions(ctx, user))(t)
+	}
+	for _, c := range w.Calls {
+		if f := must2(s.Call(ctx, c.ID))(t); f.Found {
+			got.Calls = append(got.Calls, f.Value)
+		} else {
+			t.Errorf("Store.Call(%q) found nothing", c.ID)
+		}
+	}
+	for _, d := range w.Dialogs {
+		if f := must2(s.Dialog(ctx, d.ID))(t); f.Found {
+			got.Dialogs = append(got.Dialogs, f.Value)
+		} else {
+			t.Errorf("Store.Dialog(%q) found nothing", d.ID)
+		}
+	}
+	return got
+}
+
+// storeView is the part of w the Store reads outside transactions.
+func (w world) storeView() world {
+	return world{Agents: w.Agents, Subscriptions: w.Subscriptions, Calls: w.Calls, Dialogs: w.Dialogs}
+}
+
+// compare fails t for every value of got that differs from want's.
+func compare(t testing.TB, what string, got, want world) {
+	t.Helper()
+	same(t, what+": agents", got.Agents, want.Agents)
+	same(t, what+": device holders", got.Devices, want.Devices)
+	same(t, what+": subscriptions", got.Subscriptions, want.Subscriptions)
+	same(t, what+": calls", got.Calls, want.Calls)
+	same(t, what+": dialogs", got.Dialogs, want.Dialogs)
+	same(t, what+": waiting", got.Waiting, want.Waiting)
+	same(t, what+": histories", got.Histories, want.Histories)
+	same(t, what+": routing marks", got.Marks, want.Marks)
+}
+
+// checkTx fails t unless tx reads exactly w.
+func (w world) checkTx(t testing.TB, what string, tx acd.Tx) {
+	t.Helper()
+	compare(t, what+" (read in a Tx)", w.readTx(t, tx), w)
+}
+
+// checkStore fails t unless the Store, outside any transaction, reads
+// exactly w, and lists exactly w's agents, calls and dialogs.
+func (w world) checkStore(t testing.TB, what string, s acd.Store) {
+	t.Helper()
+	ctx := t.Context()
+	compare(t, what+" (read from the Store)", w.readStore(t, s), w.storeView())
+	same(t, what+": Store.Agents", sortedAgents(must(s.Agents(ctx))(t)), w.Agents)
+	same(t, what+": Store.Calls", sortedCalls(must(s.Calls(ctx))(t)), w.Calls)
+	same(t, what+": Store.Dialogs", sortedDialogs(must(s.Dialogs(ctx))(t)), w.Dialogs)
+}
+
+// scribble overwrites, in place, an element of every slice w holds, so
+// that whatever still shares memory with them changes too.
+func (w world) scribble() {
+	for _, a := range w.Agents {
+		if len(a.Dialogs) > 0 {
+			a.Dialogs[0] = "scribbled"
+		}
+	}
+	for _, subs := range w.Subscriptions {
+		if len(subs) > 0 {
+			subs[0].Node = "scribbled"
+		}
+	}
+	for _, c := range w.Calls {
+		if len(c.Variables) > 0 {
+			c.Variables[0].Value = "scribbled"
+		}
+	}
+	for _, d := range w.Dialogs {
+		if len(d.Variables) > 0 {
+			d.Variables[0].Value = "scribbled"
+		}
+		if len(d.Parties) > 0 {
+			d.Parties[0].State = "scribbled"
+		}
+	}
+	for _, calls := range w.Waiting {
+		if len(calls) > 0 {
+			calls[0] = "scribbled"
+		}
+	}
+	for _, h := range w.Histories {
+		if len(h.States) > 0 {
+			h.States[0].ReasonCodeID = "scribbled"
+		}
+		if len(h.Calls) > 0 {
+			h.Calls[0].Dialog = "scribbled"
+		}
+	}
+}
