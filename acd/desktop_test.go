@@ -222,7 +222,7 @@ func TestSweepAwayHonoursStoredDeadline(t *testing.T) {
 	f.disconnect("1001", before)
 	f.eng.Close() // the node that had the desktop dies
 	survivor, err := acd.NewEngine(acd.Options{
-		Directory: f.eng.Directory(), Store: f.store, Log: f.store.Log(), Clock: f.clock,
+		Directory: f.eng.Directory(), Store: f.store, Log: f.log, Clock: f.clock,
 	})
 	if err != nil {
 		t.Fatal(err)

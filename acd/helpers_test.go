@@ -49,12 +49,15 @@ func bigConfig(n int) acd.Config {
 func agentID(i int) string  { return strconv.Itoa(100000 + i) }
 func deviceOf(i int) string { return strconv.Itoa(200000 + i) }
 
-// fixture is an engine over a MemoryStore the test can also write to
-// directly, with a clock that only moves when told.
+// fixture is an engine over a Store the test can also write to directly,
+// with a clock that only moves when told. The Store is in memory, or on
+// Redis when FINESSE_TEST_STORE=redis, so that the whole engine suite can
+// be run against the shared store too.
 type fixture struct {
 	tb    testing.TB
 	eng   *acd.Engine
-	store *acd.MemoryStore
+	store acd.Store
+	log   acd.Log
 	clock *acd.FakeClock
 	reqs  atomic.Int64
 }
@@ -66,12 +69,12 @@ func newFixture(tb testing.TB, cfg acd.Config) *fixture {
 		tb.Fatalf("NewDirectory: %v", err)
 	}
 	clock := acd.NewFakeClock(t0)
-	store := acd.NewMemoryStore(clock, 100_000) // as NewEngine's default
-	eng, err := acd.NewEngine(acd.Options{Directory: dir, Store: store, Log: store.Log(), Clock: clock})
+	store, log := openStore(tb, clock)
+	eng, err := acd.NewEngine(acd.Options{Directory: dir, Store: store, Log: log, Clock: clock})
 	if err != nil {
 		tb.Fatalf("NewEngine: %v", err)
 	}
-	return &fixture{tb: tb, eng: eng, store: store, clock: clock}
+	return &fixture{tb: tb, eng: eng, store: store, log: log, clock: clock}
 }
 
 func (f *fixture) user(id string) *acd.User {

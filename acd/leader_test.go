@@ -30,7 +30,7 @@ func twoNodes(t *testing.T, f *fixture) (engA, engB *acd.Engine, a *dyingLease) 
 	leases := acd.NewMemoryLeases(f.clock, acd.LeaseTTL)
 	a = &dyingLease{Lease: leases.For("a")}
 	open := func(l acd.Lease) *acd.Engine {
-		e, err := acd.NewEngine(acd.Options{Directory: f.eng.Directory(), Store: f.store, Log: f.store.Log(), Clock: f.clock, Lease: l})
+		e, err := acd.NewEngine(acd.Options{Directory: f.eng.Directory(), Store: f.store, Log: f.log, Clock: f.clock, Lease: l})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,7 +20,7 @@ import (
 func TestContract(t *testing.T) {
 	const retain, ttl = 200, 15 * time.Second
 	srv := redistest.Start(t)
-	rdb := srv.Client()
+	rdb := srv.Client(t)
 	n := 0
 	storetest.Run(t, retain, ttl, func(t *testing.T, clock *acd.FakeClock) storetest.Backend {
 		n++

@@ -16,11 +16,11 @@ func TestTwoNodesShareState(t *testing.T) {
 	srv := redistest.Start(t)
 	ctx := context.Background()
 	clock := acd.NewFakeClock(t0)
-	a, err := redis.NewStore(ctx, srv.Client(), redis.Options{Clock: clock})
+	a, err := redis.NewStore(ctx, srv.Client(t), redis.Options{Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := redis.NewStore(ctx, srv.Client(), redis.Options{Clock: clock})
+	b, err := redis.NewStore(ctx, srv.Client(t), redis.Options{Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -19,15 +18,15 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 )
 
-// Server is one Redis started for a test and stopped after it.
+// Server is one Redis started for a test (or a test binary's run).
 type Server struct {
 	// Addr is host:port to connect to.
 	Addr string
 	// Real reports whether it is a redis-server process.
 	Real bool
 
-	tb   testing.TB
 	dir  string
+	temp bool // dir is ours to remove when the server stops for good
 	port int
 	cmd  *exec.Cmd
 	mini *miniredis.Miniredis
@@ -37,25 +36,62 @@ type Server struct {
 // redis-server, and stops it when tb ends.
 func Start(tb testing.TB) *Server {
 	tb.Helper()
-	path, err := exec.LookPath("redis-server")
+	s, err := start(tb.TempDir())
 	if err != nil {
-		if os.Getenv("FINESSE_REQUIRE_REDIS") == "1" {
-			tb.Fatalf("FINESSE_REQUIRE_REDIS=1 but no redis-server on PATH: %v", err)
-		}
-		m := miniredis.RunT(tb)
-		return &Server{Addr: m.Addr(), tb: tb, mini: m}
+		tb.Fatal(err)
 	}
-	s := &Server{Real: true, tb: tb, dir: tb.TempDir(), port: freePort(tb)}
-	s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port))
-	s.startProcess(path)
 	tb.Cleanup(s.Stop)
 	return s
 }
 
-// Client returns a client of s, closed when the test ends.
-func (s *Server) Client() *goredis.Client {
+// StartForRun starts a Redis outside any one test, for a whole test
+// binary's run (from TestMain, or once on first use); the caller stops it.
+func StartForRun() (*Server, error) {
+	dir, err := os.MkdirTemp("", "redistest")
+	if err != nil {
+		return nil, err
+	}
+	s, err := start(dir)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	s.temp = true
+	return s, nil
+}
+
+// Close stops a server from StartForRun for good and removes its files.
+func (s *Server) Close() {
+	s.Stop()
+	if s.temp {
+		os.RemoveAll(s.dir)
+	}
+}
+
+func start(dir string) (*Server, error) {
+	path, err := exec.LookPath("redis-server")
+	if err != nil {
+		if os.Getenv("FINESSE_REQUIRE_REDIS") == "1" {
+			return nil, fmt.Errorf("FINESSE_REQUIRE_REDIS=1 but no redis-server on PATH: %w", err)
+		}
+		m := miniredis.NewMiniRedis()
+		if err := m.Start(); err != nil {
+			return nil, fmt.Errorf("start miniredis: %w", err)
+		}
+		return &Server{Addr: m.Addr(), mini: m}, nil
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Real: true, dir: dir, port: port, Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port))}
+	return s, s.startProcess(path)
+}
+
+// Client returns a client of s, closed when tb ends.
+func (s *Server) Client(tb testing.TB) *goredis.Client {
 	c := goredis.NewClient(&goredis.Options{Addr: s.Addr})
-	s.tb.Cleanup(func() { c.Close() })
+	tb.Cleanup(func() { c.Close() })
 	return c
 }
 
@@ -78,54 +114,53 @@ func (s *Server) Stop() {
 
 // Restart starts a stopped server again on the same address, with the
 // data it had (appendonly) when it is real.
-func (s *Server) Restart() {
-	s.tb.Helper()
+func (s *Server) Restart() error {
 	if s.mini != nil {
-		if err := s.mini.Restart(); err != nil {
-			s.tb.Fatalf("restart miniredis: %v", err)
-		}
-		return
+		return s.mini.Restart()
 	}
 	path, err := exec.LookPath("redis-server")
 	if err != nil {
-		s.tb.Fatal(err)
+		return err
 	}
-	s.startProcess(path)
+	return s.startProcess(path)
 }
 
-func (s *Server) startProcess(path string) {
-	s.tb.Helper()
+func (s *Server) startProcess(path string) error {
 	s.cmd = exec.Command(path, "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1", "--dir", s.dir,
 		"--appendonly", "yes", "--appendfsync", "always", "--save", "", "--protected-mode", "no")
-	s.cmd.Stdout, s.cmd.Stderr = nil, nil
 	if err := s.cmd.Start(); err != nil {
-		s.tb.Fatalf("start redis-server: %v", err)
+		return fmt.Errorf("start redis-server: %w", err)
 	}
 	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", s.Addr, 100*time.Millisecond)
-		if err == nil {
-			fmt.Fprintf(c, "PING\r\n")
-			buf := make([]byte, 7)
-			c.SetReadDeadline(time.Now().Add(time.Second))
-			n, _ := c.Read(buf)
-			c.Close()
-			if string(buf[:n]) == "+PONG\r\n" {
-				return
-			}
-		}
+	for !s.answers() {
 		if time.Now().After(deadline) {
-			s.tb.Fatalf("redis-server in %s did not answer on %s", filepath.Base(s.dir), s.Addr)
+			s.Stop()
+			return fmt.Errorf("redis-server in %s did not answer on %s", s.dir, s.Addr)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	return nil
 }
 
-func freePort(tb testing.TB) int {
+// answers reports whether the server answers PING.
+func (s *Server) answers() bool {
+	c, err := net.DialTimeout("tcp", s.Addr, 100*time.Millisecond)
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "PING\r\n")
+	buf := make([]byte, 7)
+	c.SetReadDeadline(time.Now().Add(time.Second))
+	n, _ := c.Read(buf)
+	return string(buf[:n]) == "+PONG\r\n"
+}
+
+func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		tb.Fatal(err)
+		return 0, err
 	}
 	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return l.Addr().(*net.TCPAddr).Port, nil
 }
