@@ -16,7 +16,8 @@ import (
 // redisDialTimeout bounds the first contact with Redis at start.
 const redisDialTimeout = 5 * time.Second
 
-// useRedis puts the engine's state, event log and lease in the Redis
+// useRedis puts the engine's state, event log, lease and sign-in lockout
+// counters in the Redis
 // opts.redisURL names, shared with every node that names it too. The
 // returned client is for the server to close once the engine is closed.
 func useRedis(engine *acd.Options, opts options) (*goredis.Client, error) {
@@ -38,6 +39,8 @@ func useRedis(engine *acd.Options, opts options) (*goredis.Client, error) {
 	}
 	engine.Store, engine.Log = store, store.Log()
 	engine.Lease = store.NewLease(node, acd.LeaseTTL)
+	settings := engine.Directory.Settings
+	engine.Lockouts = store.NewLockouts(settings.LockoutAttempts, settings.LockoutDuration)
 	slog.Info("shared state in redis", "addr", ropts.Addr, "db", ropts.DB, "node", node)
 	return rdb, nil
 }

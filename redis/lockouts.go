@@ -1,0 +1,79 @@
+package redis
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/finessed/finessed/acd"
+)
+
+// attemptScript is acd.MemoryLockouts' rule on a hash per account: f
+// failures in a row, the last one at last, locked until until (ms on the
+// acd Clock). Trying while locked starts the lock over; failures further
+// apart than the lock duration do not add up.
+var attemptScript = goredis.NewScript(`
+local ok, now, dur, attempts = ARGV[1] == '1', tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local h = redis.call('HMGET', KEYS[1], 'f', 'last', 'until')
+local f, last, locked = tonumber(h[1]) or 0, tonumber(h[2]), tonumber(h[3]) or 0
+if now < locked then
+  redis.call('HSET', KEYS[1], 'until', now + dur)
+  redis.call('PEXPIRE', KEYS[1], 2 * dur)
+  return 0
+end
+if ok or (last and now - last >= dur) then
+  if h[1] or h[3] then redis.call('DEL', KEYS[1]) end
+  f = 0
+end
+if ok then return 1 end
+f = f + 1
+if f >= attempts then
+  redis.call('HSET', KEYS[1], 'f', 0, 'last', now, 'until', now + dur)
+else
+  redis.call('HSET', KEYS[1], 'f', f, 'last', now)
+end
+redis.call('PEXPIRE', KEYS[1], 2 * dur)
+return 1
+`)
+
+// lockoutTimeout bounds one Attempt's wait for Redis before the local
+// counters answer instead.
+const lockoutTimeout = 250 * time.Millisecond
+
+// Lockouts is acd's Lockouts shared by every node through Redis, so five
+// bad passwords lock an account whichever nodes they were tried on. While
+// Redis cannot be reached, a node's own counters decide.
+type Lockouts struct {
+	rdb      goredis.UniversalClient
+	prefix   string
+	attempts int
+	duration time.Duration
+	local    *acd.MemoryLockouts
+}
+
+// NewLockouts locks an account for duration after attempts bad passwords
+// in a row, counted in the store's keyspace.
+func (s *Store) NewLockouts(attempts int, duration time.Duration) *Lockouts {
+	return &Lockouts{
+		rdb: s.rdb, prefix: s.keys.prefix + "lockout:", attempts: attempts, duration: duration,
+		local: acd.NewMemoryLockouts(attempts, duration),
+	}
+}
+
+// Attempt implements acd.Lockouts.
+func (l *Lockouts) Attempt(user string, ok bool, now time.Time) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), lockoutTimeout)
+	defer cancel()
+	okArg := "0"
+	if ok {
+		okArg = "1"
+	}
+	n, err := attemptScript.Run(ctx, l.rdb, []string{l.prefix + user}, okArg, now.UnixMilli(), l.duration.Milliseconds(), l.attempts).Int()
+	if err != nil {
+		slog.Warn("sign-in lockout: redis unreachable, counting on this node", "user", user, "err", err)
+		return l.local.Attempt(user, ok, now)
+	}
+	return n == 1
+}
