@@ -2,6 +2,7 @@ package acd_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -28,8 +29,13 @@ type callWorld struct {
 	f     *fixture
 	rng   *rand.Rand
 	ctx   context.Context
-	ids   []string // the ten agents
-	calls []string // every call injected, in order
+	ids   []string          // the ten agents
+	ext   map[string]string // their extensions
+	calls []string          // every call injected, in order
+	// ringAll holds the queues on ring-all, whose calls ring every READY
+	// agent of the queue at once; the others' ring one agent.
+	ringAll map[string]bool
+	mix     stepMix
 
 	// What the events have told so far: each agent's state and the one
 	// before it, its dialogs (POST minus DELETE), and every dialog seen.
@@ -38,6 +44,7 @@ type callWorld struct {
 	before  map[string]model.AgentState
 	dialogs map[string][]string
 	seen    map[string]bool
+	multi   map[string]bool // the dialogs offered to several agents at once
 	// ended holds the calls and dialogs seen ended: the engine removes
 	// those after a retention period, and only those may disappear.
 	ended map[string]bool
@@ -47,46 +54,85 @@ type callWorld struct {
 	did    string // the current step, for failure messages
 }
 
+// stepMix is the odds of each kind of random step: cumulative, out of
+// 100, those of injecting a call, asking a state, answering, acting on a
+// connected call and hanging up (the rest advance the clock); and out of
+// 10 state requests, those asking READY (of the rest, one in ten asks
+// wrap-up and the others NOT_READY).
+type stepMix struct{ inject, state, answer, connected, hangUp, ready int }
+
+var defaultMix = stepMix{inject: 11, state: 36, answer: 53, connected: 68, hangUp: 76, ready: 5}
+
+// ringAllMix injects fewer calls and asks READY more often, so that
+// queue 100 is often empty with several of its agents READY: what makes a
+// call ring more than one agent.
+var ringAllMix = stepMix{inject: 7, state: 40, answer: 60, connected: 72, hangUp: 82, ready: 8}
+
+// everyMix is what every random run must have seen at least once.
+var everyMix = []string{
+	"inject", "offer", "answer", "hold", "retrieve", "drop", "abandon QUEUED", "abandon ALERTING",
+	"abandon CONNECTED", "rona", "wrap-up", "wrap-up timeout", "pending", "async error", "queued",
+}
+
 // TestCallProperties takes a few thousand random steps from a fixed seed
 // (calls injected into 100, 200 and 300; agents asking READY, NOT_READY
 // and wrap-up; answers, holds, retrieves and drops; callers hanging up;
 // the clock moving 1-20 s, so offers ring out and wrap-ups end) and checks
 // every invariant of check after each.
 func TestCallProperties(t *testing.T) {
-	steps := 4000
+	runCallProperties(t, newCallWorld(t, demoConfig(t), 20240501), 4000, 800, everyMix)
+}
+
+// TestCallPropertiesRingAll is TestCallProperties with queue 100 on
+// ring-all: its calls ring every READY agent of 1001-1005 at once, a
+// random one of them answers, and the invariants are the same.
+func TestCallPropertiesRingAll(t *testing.T) {
+	w := newCallWorld(t, withStrategy(t, acd.RingAll), 20240502)
+	w.mix = ringAllMix
+	runCallProperties(t, w, 3000, 600, slices.Concat(everyMix, []string{
+		"ring-all offer", "ring-all answer", "ring-all rona", "ring-all abandon", "ring-all pending released",
+		"refused at once",
+	}))
+}
+
+func runCallProperties(t *testing.T, w *callWorld, steps, short int, mix []string) {
 	if testing.Short() {
-		steps = 800
+		steps = short
 	}
-	w := newCallWorld(t, 20240501)
 	w.check()
 	for w.step = range steps {
 		w.did = w.randomStep()
 		w.check()
 	}
 	t.Logf("after %d steps: %v", steps, w.counts)
-	for _, what := range []string{
-		"inject", "offer", "answer", "hold", "retrieve", "drop", "abandon QUEUED", "abandon ALERTING",
-		"abandon CONNECTED", "rona", "wrap-up", "wrap-up timeout", "pending", "async error", "queued",
-	} {
+	for _, what := range mix {
 		if w.counts[what] == 0 {
 			t.Errorf("%d steps never saw %q: the mix needs tuning", steps, what)
 		}
 	}
 }
 
-// newCallWorld is the demo directory with its ten agents signed in on
-// 3001-3010, NOT_READY.
-func newCallWorld(t *testing.T, seed uint64) *callWorld {
-	f := newFixture(t, demoConfig(t))
+// newCallWorld is the directory cfg (the demo one, its queues' strategies
+// aside) with its ten agents signed in on 3001-3010, NOT_READY.
+func newCallWorld(t *testing.T, cfg acd.Config, seed uint64) *callWorld {
+	f := newFixture(t, cfg)
 	w := &callWorld{
 		t: t, f: f, rng: rand.New(rand.NewPCG(seed, 1)), ctx: context.Background(),
+		ext: map[string]string{}, ringAll: map[string]bool{},
 		state: map[string]model.AgentState{}, before: map[string]model.AgentState{},
-		dialogs: map[string][]string{}, seen: map[string]bool{}, ended: map[string]bool{}, counts: map[string]int{},
+		dialogs: map[string][]string{}, seen: map[string]bool{}, multi: map[string]bool{},
+		ended: map[string]bool{}, counts: map[string]int{}, mix: defaultMix,
+	}
+	for _, q := range cfg.Queues {
+		if q.Strategy == acd.RingAll {
+			w.ringAll[q.ID] = true
+		}
 	}
 	for i := range 10 {
 		id := fmt.Sprintf("%d", 1001+i)
 		w.ids = append(w.ids, id)
-		f.signIn(id, fmt.Sprintf("%d", 3001+i))
+		w.ext[id] = fmt.Sprintf("%d", 3001+i)
+		f.signIn(id, w.ext[id])
 	}
 	return w
 }
@@ -95,7 +141,7 @@ func newCallWorld(t *testing.T, seed uint64) *callWorld {
 // transaction sees the others' commits, so the same invariants hold once
 // everything is done, and the log tells the same story as the store.
 func TestCallPropertiesConcurrent(t *testing.T) {
-	w := newCallWorld(t, 7)
+	w := newCallWorld(t, demoConfig(t), 7)
 	f := w.f
 	const injectors, callsEach, toggles = 6, 30, 21 // ending READY
 	ids := make(chan string, injectors*callsEach)
@@ -136,8 +182,8 @@ func TestCallPropertiesConcurrent(t *testing.T) {
 	w.did = "concurrent injections and state changes"
 	w.check()
 
-	// Then, one at a time, every offered call is answered and dropped
-	// until no call is left.
+	// Then, one at a time, every offered call is answered (by one of the
+	// agents it rings) and dropped until no call is left.
 	for w.step = 1; ; w.step++ {
 		calls, err := f.store.Calls(w.ctx)
 		if err != nil {
@@ -152,8 +198,9 @@ func TestCallPropertiesConcurrent(t *testing.T) {
 		switch {
 		case len(live) > 0:
 			for _, c := range live {
-				w.act(c, "ANSWER")
-				w.act(c, "DROP")
+				answerer := w.ringing(c)[0]
+				w.act(answerer, c, "ANSWER")
+				w.act(answerer, c, "DROP")
 			}
 			w.did = "answer and drop every offered call"
 		case slices.ContainsFunc(w.ids, func(id string) bool { return f.agent(id).State == model.StateWorkReady }):
@@ -168,15 +215,56 @@ func TestCallPropertiesConcurrent(t *testing.T) {
 			break
 		}
 	}
+	w.allEnded()
+}
+
+// allEnded checks that every call injected has ended.
+func (w *callWorld) allEnded() {
+	w.t.Helper()
 	for _, id := range w.calls {
-		c, found, err := f.store.Call(context.Background(), id)
+		c, found, err := w.f.store.Call(context.Background(), id)
 		if err != nil || (found && c.State != acd.CallEnded) || (!found && !w.ended["call:"+id]) {
-			t.Fatalf("call %s left: %+v found=%v err=%v", id, c, found, err)
+			w.t.Fatalf("call %s left: %+v found=%v err=%v", id, c, found, err)
 		}
 	}
 }
 
-// randomStep takes one random step and says what it did.
+// ringing lists the agents an ALERTING call rings, in party order.
+func (w *callWorld) ringing(c acd.Call) []string {
+	w.t.Helper()
+	d, found, err := w.f.store.Dialog(w.ctx, c.DialogID)
+	if err != nil || !found {
+		w.fail("dialog %s of call %s: found=%v err=%v", c.DialogID, c.ID, found, err)
+	}
+	var out []string
+	for _, p := range d.Parties {
+		if p.Agent != "" && p.State == acd.PartyAlerting {
+			out = append(out, p.Agent)
+		}
+	}
+	if len(out) == 0 {
+		w.fail("call %+v rings nobody: %+v", c, d)
+	}
+	return out
+}
+
+// agentsNow reads every agent.
+func (w *callWorld) agentsNow() map[string]acd.Agent {
+	w.t.Helper()
+	list, err := w.f.store.Agents(w.ctx)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	out := map[string]acd.Agent{}
+	for _, a := range list {
+		out[a.ID] = a
+	}
+	return out
+}
+
+// randomStep takes one random step and says what it did; for the steps
+// that take a call away from the agents it rang (an answer, a hang-up, a
+// ring-no-answer) it also checks where those agents went.
 func (w *callWorld) randomStep() string {
 	f, ctx := w.f, w.ctx
 	calls, err := f.store.Calls(ctx)
@@ -195,8 +283,14 @@ func (w *callWorld) randomStep() string {
 	}
 
 	switch op := w.rng.IntN(100); {
-	case op < 11:
+	case op < w.mix.inject:
 		queue := []string{"100", "100", "200", "200", "300"}[w.rng.IntN(5)]
+		var ready []string
+		for id, a := range w.agentsNow() {
+			if slices.Contains(demoQueues[queue], id) && a.State == model.StateReady {
+				ready = append(ready, id)
+			}
+		}
 		c, err := f.eng.InjectCall(ctx, acd.CallRequest{
 			Queue: queue, ANI: fmt.Sprintf("555%04d", len(w.calls)), DNIS: "8000",
 			Variables: []model.CallVariable{{Name: "callVariable1", Value: fmt.Sprint(len(w.calls))}},
@@ -210,13 +304,28 @@ func (w *callWorld) randomStep() string {
 		if c.State == acd.CallQueued {
 			w.counts["queued"]++
 		}
-		return fmt.Sprintf("inject call %s into %s: %s to %q", c.ID, queue, c.State, c.Agent)
+		// No call waits while an agent of its queue is READY, so the new
+		// call is offered at once if one is: to all of them on ring-all,
+		// to one of them otherwise.
+		w.did = fmt.Sprintf("inject call %s into %s: %s to %q", c.ID, queue, c.State, c.Agent)
+		switch {
+		case len(ready) == 0 && c.State != acd.CallQueued:
+			w.fail("call %+v not queued with no agent of %s READY", c, queue)
+		case len(ready) == 0:
+		case c.State != acd.CallAlerting:
+			w.fail("call %+v not offered though %v READY", c, ready)
+		case w.ringAll[queue] && !sameSet(w.ringing(c), ready):
+			w.fail("ring-all call %+v rings %v, not every READY agent %v", c, w.ringing(c), ready)
+		case !w.ringAll[queue] && (len(w.ringing(c)) != 1 || !slices.Contains(ready, w.ringing(c)[0])):
+			w.fail("call %+v rings %v, not one of the READY agents %v", c, w.ringing(c), ready)
+		}
+		return w.did
 
-	case op < 36:
+	case op < w.mix.state:
 		id := w.ids[w.rng.IntN(len(w.ids))]
 		state, reason := model.StateReady, ""
 		switch r := w.rng.IntN(10); {
-		case r < 5:
+		case r < w.mix.ready:
 		case r < 9:
 			state, reason = model.StateNotReady, fmt.Sprint(1+w.rng.IntN(3))
 		case r == 9:
@@ -231,16 +340,31 @@ func (w *callWorld) randomStep() string {
 		}
 		return fmt.Sprintf("%s (%s) asks %s %s", id, was, state, reason)
 
-	case op < 53:
+	case op < w.mix.answer:
 		c, ok := pick(byState[acd.CallAlerting])
 		if !ok {
 			return "no call to answer"
 		}
-		w.act(c, "ANSWER")
+		rung := w.ringing(c)
+		answerer := rung[0]
+		if len(rung) > 1 {
+			answerer = rung[w.rng.IntN(len(rung))]
+		}
+		w.did = fmt.Sprintf("%s of %v answers call %s", answerer, rung, c.ID)
+		was := w.agentsNow()
+		w.act(answerer, c, "ANSWER")
 		w.counts["answer"]++
-		return fmt.Sprintf("%s answers call %s", c.Agent, c.ID)
+		now := w.f.call(c.ID)
+		if now.State != acd.CallConnected || now.Agent != answerer || f.agent(answerer).State != model.StateTalking {
+			w.fail("answered call %+v, answerer %+v", now, f.agent(answerer))
+		}
+		if len(rung) > 1 {
+			w.counts["ring-all answer"]++
+			w.released(c, rung, answerer, was, false)
+		}
+		return w.did
 
-	case op < 68:
+	case op < w.mix.connected:
 		c, ok := pick(byState[acd.CallConnected])
 		if !ok {
 			return "no call to drop, hold or retrieve"
@@ -251,14 +375,28 @@ func (w *callWorld) randomStep() string {
 			action = "HOLD"
 		case r < 2:
 			action = "RETRIEVE"
+		case r == 2 && w.ringAll[c.Queue] && w.rng.IntN(2) == 0:
+			// Another agent of the queue, maybe one the call rang before
+			// it was answered: never on the call, refused at once.
+			members := slices.DeleteFunc(slices.Clone(demoQueues[c.Queue]), func(id string) bool { return id == c.Agent })
+			other := members[w.rng.IntN(len(members))]
+			w.did = fmt.Sprintf("%s ANSWER call %s of %s", other, c.ID, c.Agent)
+			err := f.eng.DialogAction(ctx, f.user(other), acd.DialogRequest{
+				DialogID: c.DialogID, Action: "ANSWER", TargetMediaAddress: w.ext[other], RequestID: "p",
+			})
+			if !errors.Is(err, acd.ErrNotYourUser) {
+				w.fail("ANSWER by an agent not on the call: %v", err)
+			}
+			w.counts["refused at once"]++
+			return w.did
 		case r == 2: // never offered to a connected party: refused
 			action = "ANSWER"
 		}
-		w.act(c, action)
+		w.act(c.Agent, c, action)
 		w.counts[strings.ToLower(action)]++
 		return fmt.Sprintf("%s %s call %s", c.Agent, action, c.ID)
 
-	case op < 76:
+	case op < w.mix.hangUp:
 		// Mostly live calls; sometimes any, ended ones included.
 		live := slices.Concat(byState[acd.CallQueued], byState[acd.CallAlerting], byState[acd.CallConnected])
 		c, ok := pick(live)
@@ -273,24 +411,121 @@ func (w *callWorld) randomStep() string {
 			c = stored
 		}
 		id := c.ID
-		was := f.call(id).State
-		f.hangUp(id)
-		if was != acd.CallEnded {
-			w.counts["abandon "+string(was)]++
+		c = f.call(id)
+		var rung []string
+		if c.State == acd.CallAlerting {
+			rung = w.ringing(c)
 		}
-		return fmt.Sprintf("caller of %s (%s) hangs up", id, was)
+		was := w.agentsNow()
+		w.did = fmt.Sprintf("caller of %s (%s, ringing %v) hangs up", id, c.State, rung)
+		f.hangUp(id)
+		if c.State != acd.CallEnded {
+			w.counts["abandon "+string(c.State)]++
+		}
+		if now := f.call(id); now.State != acd.CallEnded {
+			w.fail("call %+v after the caller hung up", now)
+		}
+		if len(rung) > 1 {
+			w.counts["ring-all abandon"]++
+		}
+		if len(rung) > 0 {
+			w.released(c, rung, "", was, false)
+		}
+		return w.did
 	}
 	d := time.Duration(1+w.rng.IntN(20)) * time.Second
+	// The calls whose ring time runs out now are taken back from every
+	// agent they rang.
+	due := map[string][]string{}
+	for _, c := range byState[acd.CallAlerting] {
+		if !c.RingDeadline.After(f.clock.Now().Add(d)) {
+			due[c.ID] = w.ringing(c)
+		}
+	}
+	was := w.agentsNow()
+	w.did = fmt.Sprintf("advance %v", d)
 	f.clock.Advance(d)
-	return fmt.Sprintf("advance %v", d)
+	for _, c := range byState[acd.CallAlerting] {
+		if rung, ok := due[c.ID]; ok {
+			if len(rung) > 1 {
+				w.counts["ring-all rona"]++
+			}
+			w.released(c, rung, "", was, true)
+		}
+	}
+	return w.did
 }
 
-func (w *callWorld) act(c acd.Call, action string) {
-	err := w.f.eng.DialogAction(w.ctx, w.f.user(c.Agent), acd.DialogRequest{
-		DialogID: c.DialogID, Action: action, TargetMediaAddress: w.f.agent(c.Agent).Extension, RequestID: "p",
+// released checks the agents a call rang once the call left them: the
+// answerer aside, each no longer has the dialog and is NOT_READY 32767
+// after a ring-no-answer, else back READY (or offered the next call,
+// which the events check it was READY for), or in the state it asked for
+// while the call rang.
+func (w *callWorld) released(c acd.Call, rung []string, answerer string, was map[string]acd.Agent, rona bool) {
+	w.t.Helper()
+	now := w.agentsNow()
+	call := w.f.call(c.ID)
+	switch {
+	case rona && (call.State != acd.CallQueued && call.State != acd.CallAlerting || call.DialogID == c.DialogID):
+		w.fail("call %+v rang out, now %+v", c, call)
+	case rona:
+		for _, id := range rung {
+			if a := now[id]; a.State != model.StateNotReady || a.ReasonCodeID != "32767" {
+				w.fail("%s rang out and is %s %s", id, a.State, a.ReasonCodeID)
+			}
+		}
+		return
+	}
+	for _, id := range rung {
+		a, before := now[id], was[id]
+		if id == answerer {
+			continue
+		}
+		if slices.Contains(a.Dialogs, c.DialogID) {
+			w.fail("%s still has dialog %s of call %s", id, c.DialogID, c.ID)
+		}
+		switch before.PendingState {
+		case model.StateNotReady:
+			if a.State != model.StateNotReady || a.ReasonCodeID != before.PendingReasonCodeID {
+				w.fail("%s asked %s %s while call %s rang, is %s %s", id, before.PendingState,
+					before.PendingReasonCodeID, c.ID, a.State, a.ReasonCodeID)
+			}
+			w.countPending(rung)
+		default:
+			// READY asked, or wrap-up, which an unanswered call has none of.
+			if a.State != model.StateReady && a.State != model.StateReserved {
+				w.fail("%s (pending %q) released by call %s is %s", id, before.PendingState, c.ID, a.State)
+			}
+			if before.PendingState != "" {
+				w.countPending(rung)
+			}
+		}
+	}
+}
+
+func (w *callWorld) countPending(rung []string) {
+	w.counts["pending released"]++
+	if len(rung) > 1 {
+		w.counts["ring-all pending released"]++
+	}
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
+// act has agent take action on call c's dialog; a synchronous refusal
+// fails the test.
+func (w *callWorld) act(agent string, c acd.Call, action string) {
+	w.t.Helper()
+	err := w.f.eng.DialogAction(w.ctx, w.f.user(agent), acd.DialogRequest{
+		DialogID: c.DialogID, Action: action, TargetMediaAddress: w.ext[agent], RequestID: "p",
 	})
 	if err != nil {
-		w.t.Fatalf("step %d: %s %s call %s: %v", w.step, c.Agent, action, c.ID, err)
+		w.t.Fatalf("step %d: %s %s call %s: %v", w.step, agent, action, c.ID, err)
 	}
 }
 
@@ -299,20 +534,21 @@ func (w *callWorld) fail(format string, args ...any) {
 	w.t.Fatalf("step %d (%s): %s", w.step, w.did, fmt.Sprintf(format, args...))
 }
 
+// partyStateOf is the state of an agent's party on its live dialog, by
+// the agent's state.
+var partyStateOf = map[model.AgentState]string{
+	model.StateReserved: acd.PartyAlerting,
+	model.StateTalking:  acd.PartyActive,
+	model.StateHold:     acd.PartyHeld,
+}
+
 // check verifies every invariant after a step.
 func (w *callWorld) check() {
 	w.t.Helper()
 	w.checkEvents()
 	f, ctx := w.f, w.ctx
 
-	agentList, err := f.store.Agents(ctx)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	agents := map[string]acd.Agent{}
-	for _, a := range agentList {
-		agents[a.ID] = a
-	}
+	agents := w.agentsNow()
 	callList, err := f.store.Calls(ctx)
 	if err != nil {
 		w.t.Fatal(err)
@@ -322,21 +558,27 @@ func (w *callWorld) check() {
 		calls[c.ID] = c
 	}
 	dialogs := map[string]acd.Dialog{}
+	dialogList, err := f.store.Dialogs(ctx)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	for _, d := range dialogList {
+		if !w.seen[d.ID] {
+			w.fail("dialog %s stored but never announced", d.ID)
+		}
+		dialogs[d.ID] = d
+	}
 	for id := range w.seen {
-		d, found, err := f.store.Dialog(ctx, id)
-		if err != nil || (!found && !w.ended["dialog:"+id]) {
-			w.fail("dialog %s announced but not stored: %v", id, err)
+		d, found := dialogs[id]
+		if !found && !w.ended["dialog:"+id] {
+			w.fail("dialog %s announced but not stored", id)
 		}
-		if !found {
-			continue
-		}
-		if !d.Ended.IsZero() {
+		if found && !d.Ended.IsZero() {
 			w.ended["dialog:"+id] = true
 		}
-		dialogs[id] = d
 	}
 
-	// No call lost, and each one consistent with its dialog and agent.
+	// No call lost, and each one consistent with its dialog and agents.
 	waiting := map[string][]string{}
 	for q := range demoQueues {
 		waiting[q] = f.waiting(q)
@@ -365,19 +607,10 @@ func (w *callWorld) check() {
 			}
 		case acd.CallAlerting, acd.CallConnected:
 			d, ok := dialogs[c.DialogID]
-			a := agents[c.Agent]
-			p := partyOf(d, a.Extension)
-			wantDialog, wantParty, wantAgent := "ALERTING", "ALERTING", []model.AgentState{model.StateReserved}
-			if c.State == acd.CallConnected {
-				wantDialog, wantParty, wantAgent = "ACTIVE", "ACTIVE", []model.AgentState{model.StateTalking, model.StateHold}
-				if a.State == model.StateHold {
-					wantParty = "HELD"
-				}
+			if !ok || d.CallID != id {
+				w.fail("%s call %+v: dialog %+v", c.State, c, d)
 			}
-			if !ok || d.CallID != id || d.State != wantDialog || p == nil || p.State != wantParty ||
-				!slices.Contains(wantAgent, a.State) || !slices.Equal(a.Dialogs, []string{c.DialogID}) {
-				w.fail("%s call %+v: dialog %+v, agent %+v", c.State, c, d, a)
-			}
+			w.checkLiveCall(c, d, agents)
 			if (c.State == acd.CallAlerting) != !c.RingDeadline.IsZero() {
 				w.fail("%s call %s with ring deadline %v", c.State, id, c.RingDeadline)
 			}
@@ -406,23 +639,46 @@ func (w *callWorld) check() {
 		}
 	}
 
-	// Dialogs: a live one belongs to its call's agent; a dropped one to
-	// nobody.
+	// Dialogs: a live one is listed by exactly the agents with a party on
+	// it (neither DROPPED nor WRAP_UP); an ended one by nobody, its agent
+	// parties DROPPED, or WRAP_UP for the agents wrapping it up.
 	for id, d := range dialogs {
-		live := d.State != "DROPPED"
+		live := d.State != acd.DialogDropped
 		c := calls[d.CallID]
 		if live != (c.DialogID == id && (c.State == acd.CallAlerting || c.State == acd.CallConnected)) {
 			w.fail("dialog %s %s for call %+v", id, d.State, c)
 		}
+		if live != d.Ended.IsZero() {
+			w.fail("dialog %s %s ended at %v", id, d.State, d.Ended)
+		}
+		on := map[string]bool{}
+		for _, p := range d.Parties {
+			switch {
+			case p.Agent == "":
+			case p.State == acd.PartyDropped:
+			case p.State == acd.PartyWrapUp:
+				if a := agents[p.Agent]; live || !a.State.WrappingUp() || a.WrapUpDialog != id {
+					w.fail("dialog %s (%s) has %s WRAP_UP; the agent is %s wrapping up %q", id, d.State, p.Agent, a.State, a.WrapUpDialog)
+				}
+			case !live:
+				w.fail("ended dialog %s has %s %s", id, p.Agent, p.State)
+			default:
+				if on[p.Agent] {
+					w.fail("dialog %s has %s twice: %+v", id, p.Agent, d.Parties)
+				}
+				on[p.Agent] = true
+			}
+		}
 		for _, a := range agents {
-			if slices.Contains(a.Dialogs, id) != (live && a.ID == c.Agent) {
-				w.fail("agent %s lists dialogs %v; dialog %s is %s", a.ID, a.Dialogs, id, d.State)
+			if slices.Contains(a.Dialogs, id) != on[a.ID] {
+				w.fail("agent %s lists dialogs %v; dialog %s is %s with parties %+v", a.ID, a.Dialogs, id, d.State, d.Parties)
 			}
 		}
 	}
 
 	// Agents: at most one live dialog, and only in a state of being on
-	// it; wrap-up only with its deadline; what the events told matches.
+	// it, with its party in the matching state; wrap-up only with its
+	// deadline and its dialog; what the events told matches.
 	for _, id := range w.ids {
 		a := agents[id]
 		if len(a.Dialogs) > 1 {
@@ -431,18 +687,33 @@ func (w *callWorld) check() {
 		if a.State.OnCall() != (len(a.Dialogs) == 1) {
 			w.fail("agent %s is %s with dialogs %v", id, a.State, a.Dialogs)
 		}
-		if len(a.Dialogs) == 1 && calls[dialogs[a.Dialogs[0]].CallID].Agent != id {
-			w.fail("agent %s has dialog %s of another's call", id, a.Dialogs[0])
+		if len(a.Dialogs) == 1 {
+			d, ok := dialogs[a.Dialogs[0]]
+			p := partyOf(d, id)
+			if !ok || p == nil || p.State != partyStateOf[a.State] || p.Address != a.Extension {
+				w.fail("agent %s is %s on %s with party %+v of dialog %+v", id, a.State, a.Extension, p, d)
+			}
 		}
-		wrapUp := a.State == model.StateWork || a.State == model.StateWorkReady
+		wrapUp := a.State.WrappingUp()
 		if wrapUp == a.WrapUpDeadline.IsZero() || (wrapUp && a.WrapUpDeadline.Before(f.clock.Now())) {
 			w.fail("agent %s is %s with wrap-up deadline %v", id, a.State, a.WrapUpDeadline)
+		}
+		// Every wrap-up here follows a routed call the agent answered,
+		// whose party stays on it WRAP_UP.
+		if wrapUp != (a.WrapUpDialog != "") {
+			w.fail("agent %s is %s with wrap-up dialog %q", id, a.State, a.WrapUpDialog)
+		}
+		if a.WrapUpDialog != "" {
+			d, ok := dialogs[a.WrapUpDialog]
+			if p := partyOf(d, id); !ok || p == nil || p.State != acd.PartyWrapUp {
+				w.fail("agent %s wraps up dialog %+v", id, d)
+			}
 		}
 		if w.state[id] != a.State {
 			w.fail("agent %s is %s, its events say %s", id, a.State, w.state[id])
 		}
 		shown := a.Dialogs
-		if wrapUp && a.WrapUpDialog != "" {
+		if a.WrapUpDialog != "" {
 			shown = append(slices.Clone(shown), a.WrapUpDialog)
 		}
 		if !slices.Equal(w.dialogs[id], shown) {
@@ -499,8 +770,55 @@ func (w *callWorld) check() {
 	}
 }
 
+// checkLiveCall checks a ringing or connected call against its dialog:
+// the caller's party ACTIVE; while it rings, one or more agent parties
+// ALERTING (one unless the queue is on ring-all), each agent of the queue
+// and RESERVED on that dialog alone, and the call's agent the one rung if
+// only one is, else none; once connected, one agent party, the call's
+// agent's, ACTIVE or HELD as the agent is TALKING or on HOLD.
+func (w *callWorld) checkLiveCall(c acd.Call, d acd.Dialog, agents map[string]acd.Agent) {
+	w.t.Helper()
+	var callers, parties []acd.Party
+	for _, p := range d.Parties {
+		if p.Agent == "" {
+			callers = append(callers, p)
+		} else {
+			parties = append(parties, p)
+		}
+	}
+	if len(callers) != 1 || callers[0].Address != c.ANI || callers[0].State != acd.PartyActive {
+		w.fail("%s call %+v: caller parties %+v", c.State, c, callers)
+	}
+	wantDialog, wantAgents := acd.DialogAlerting, []model.AgentState{model.StateReserved}
+	if c.State == acd.CallConnected {
+		wantDialog, wantAgents = acd.DialogActive, []model.AgentState{model.StateTalking, model.StateHold}
+	}
+	bad := d.State != wantDialog || len(parties) == 0 ||
+		(len(parties) > 1 && (c.State == acd.CallConnected || !w.ringAll[c.Queue]))
+	for _, p := range parties {
+		a := agents[p.Agent]
+		bad = bad || !slices.Contains(wantAgents, a.State) || p.State != partyStateOf[a.State] ||
+			!slices.Equal(a.Dialogs, []string{c.DialogID}) || !slices.Contains(demoQueues[c.Queue], p.Agent)
+	}
+	if !bad {
+		wantAgent := ""
+		if len(parties) == 1 {
+			wantAgent = parties[0].Agent
+		}
+		bad = c.Agent != wantAgent
+	}
+	if bad {
+		var on []acd.Agent
+		for _, p := range parties {
+			on = append(on, agents[p.Agent])
+		}
+		w.fail("%s call %+v: dialog %+v, agents %+v", c.State, c, d, on)
+	}
+}
+
 // checkEvents reads the events of the last step: a call is offered (a
-// User RESERVED, then the Dialogs POST) only to an agent that was READY.
+// User RESERVED, then the Dialogs POST) only to an agent that was READY,
+// with its party ALERTING, and to several agents only on ring-all.
 func (w *callWorld) checkEvents() {
 	w.t.Helper()
 	for _, e := range w.f.eventsAfter(w.cursor) {
@@ -539,6 +857,21 @@ func (w *callWorld) checkEvents() {
 					if d.State != "ALERTING" || len(w.dialogs[id]) != 0 {
 						w.fail("event %d: dialog %s (%s) offered to %s with dialogs %v", e.ID, d.ID, d.State, id, w.dialogs[id])
 					}
+					rung, mine := 0, false
+					for _, p := range d.Participants {
+						if p.MediaAddressType == "AGENT_DEVICE" {
+							rung++
+							mine = mine || (p.MediaAddress == w.ext[id] && p.State == "ALERTING")
+						}
+					}
+					if !mine || (rung > 1 && !w.ringAll[d.MediaProperties.QueueNumber]) {
+						w.fail("event %d: dialog %s of queue %s offered to %s: %+v", e.ID, d.ID, d.MediaProperties.QueueNumber, id, d.Participants)
+					}
+					if rung > 1 && !w.multi[d.ID] {
+						w.multi[d.ID] = true
+						w.counts["ring-all offer"]++
+						w.counts[fmt.Sprintf("ring-all offer to %d", rung)]++
+					}
 					w.dialogs[id] = append(w.dialogs[id], d.ID)
 					w.seen[d.ID] = true
 					w.counts["offer"]++
@@ -553,9 +886,10 @@ func (w *callWorld) checkEvents() {
 	}
 }
 
-func partyOf(d acd.Dialog, ext string) *acd.Party {
+// partyOf is agent's party on d.
+func partyOf(d acd.Dialog, agent string) *acd.Party {
 	for i := range d.Parties {
-		if d.Parties[i].Address == ext && d.Parties[i].Agent != "" {
+		if d.Parties[i].Agent == agent {
 			return &d.Parties[i]
 		}
 	}
