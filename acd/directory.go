@@ -61,6 +61,7 @@ type Queue struct {
 	Agents   []*User
 	Strategy string
 	Priority int
+	agentIDs []string // the ids of Agents, for batch reads
 }
 
 type wrapUp struct {

@@ -123,7 +123,7 @@ func (d *Directory) addQueues(cfg Config) error {
 			if !ok {
 				return fmt.Errorf("queue %s: unknown agent %q", qc.ID, id)
 			}
-			q.Agents = append(q.Agents, u)
+			q.Agents, q.agentIDs = append(q.Agents, u), append(q.agentIDs, u.ID)
 			u.Queues = append(u.Queues, q)
 		}
 		d.queues[q.ID] = q

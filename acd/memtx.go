@@ -35,6 +35,14 @@ func (t *memTx) Agent(id string) (Agent, error) {
 	return signedOut(id), nil
 }
 
+func (t *memTx) AgentsOf(ids []string) ([]Agent, error) {
+	out := make([]Agent, len(ids))
+	for i, id := range ids {
+		out[i], _ = t.Agent(id)
+	}
+	return out, nil
+}
+
 func (t *memTx) PutAgent(a Agent) { t.put("agent:"+a.ID, a) }
 
 func (t *memTx) DeviceHolder(ext string) (string, error) {

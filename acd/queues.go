@@ -90,11 +90,11 @@ func (e *Engine) queueView(tx Tx, q *Queue) (model.Queue, error) {
 			}
 		}
 	}
-	for _, u := range q.Agents {
-		a, err := tx.Agent(u.ID)
-		if err != nil {
-			return model.Queue{}, err
-		}
+	agents, err := tx.AgentsOf(q.agentIDs)
+	if err != nil {
+		return model.Queue{}, err
+	}
+	for _, a := range agents {
 		if err := e.countAgent(tx, q, a, &s); err != nil {
 			return model.Queue{}, err
 		}

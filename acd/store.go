@@ -79,6 +79,9 @@ type Store interface {
 // Tx is one transaction of a Store.
 type Tx interface {
 	Agent(id string) (Agent, error)
+	// AgentsOf reads the agents with the given ids, in that order, as
+	// Agent would one by one; a shared store reads them in one trip.
+	AgentsOf(ids []string) ([]Agent, error)
 	PutAgent(a Agent)
 	// DeviceHolder is the id of the agent signed in on extension ext, or "".
 	DeviceHolder(ext string) (string, error)

@@ -40,14 +40,14 @@ type candidate struct {
 // available lists q's agents that can take a call now: READY, on a phone,
 // and not already ringing with another call.
 func (e *Engine) available(tx Tx, q *Queue) ([]candidate, error) {
+	agents, err := tx.AgentsOf(q.agentIDs)
+	if err != nil {
+		return nil, err
+	}
 	var out []candidate
-	for _, u := range q.Agents {
-		a, err := tx.Agent(u.ID)
-		if err != nil {
-			return nil, err
-		}
+	for i, a := range agents {
 		if a.State == model.StateReady && a.Extension != "" && len(a.Dialogs) == 0 {
-			out = append(out, candidate{u, a})
+			out = append(out, candidate{q.Agents[i], a})
 		}
 	}
 	return out, nil

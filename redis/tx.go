@@ -86,6 +86,61 @@ func (t *tx) Agent(id string) (acd.Agent, error) {
 	return a, err
 }
 
+// AgentsOf implements acd.Tx with one MGET for the agents the transaction
+// has not read yet.
+func (t *tx) AgentsOf(ids []string) ([]acd.Agent, error) {
+	if err := t.prefetch(ids); err != nil {
+		return nil, err
+	}
+	out := make([]acd.Agent, len(ids))
+	for i, id := range ids {
+		a, err := t.Agent(id)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = a
+	}
+	return out, nil
+}
+
+// prefetch reads the agents among ids that the transaction has neither
+// read nor written, in one round trip, recording their versions.
+func (t *tx) prefetch(ids []string) error {
+	var keys, names []string
+	for _, id := range ids {
+		key := "agent:" + id
+		_, read := t.reads[key]
+		_, written := t.writes[key]
+		if !read && !written {
+			keys, names = append(keys, t.s.keys.entity(key)), append(names, key)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	raws, err := t.s.rdb.MGet(t.ctx, keys...).Result()
+	if err != nil {
+		err = fmt.Errorf("redis store: read %d agents: %w", len(keys), err)
+		t.fail(err)
+		return err
+	}
+	for i, raw := range raws {
+		str, ok := raw.(string)
+		if !ok {
+			t.reads[names[i]] = readValue{}
+			continue
+		}
+		ver, data, err := decodeVersioned(str)
+		if err != nil {
+			err = fmt.Errorf("redis store: read %s: %w", names[i], err)
+			t.fail(err)
+			return err
+		}
+		t.reads[names[i]] = readValue{data, ver}
+	}
+	return nil
+}
+
 func (t *tx) PutAgent(a acd.Agent) { t.put("agent:"+a.ID, a) }
 
 func (t *tx) DeviceHolder(ext string) (string, error) {
