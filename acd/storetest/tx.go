@@ -91,6 +91,21 @@ type conflict struct {
 
 var conflicts = []conflict{
 	{
+		name: "agents read in one batch",
+		seed: func(tx acd.Tx) { tx.PutAgent(acd.Agent{ID: "1001", State: model.StateReady, Extension: "3001"}) },
+		fn: func(t testing.TB, tx acd.Tx) {
+			agents := must(tx.AgentsOf([]string{"1002", "1001"}))(t)
+			same(t, "unknown agent in a batch", agents[0].State, model.StateLogout)
+			tx.PutRoutingMark("100", agents[1].Extension)
+		},
+		rival: func(t testing.TB, tx acd.Tx) {
+			tx.PutAgent(acd.Agent{ID: "1001", State: model.StateReady, Extension: "3002"})
+		},
+		check: func(t testing.TB, tx acd.Tx) {
+			same(t, "mark", must(tx.RoutingMark("100"))(t), "3002")
+		},
+	},
+	{
 		name: "agent read and written",
 		seed: func(tx acd.Tx) { tx.PutAgent(acd.Agent{ID: "1001", State: model.StateReady, Desktops: 1}) },
 		fn: func(t testing.TB, tx acd.Tx) {
