@@ -133,10 +133,11 @@ func (e *Engine) DialogAction(ctx context.Context, actor *User, req DialogReques
 			tx.Emit(e.dialogError(u.ID, d.ID, req.RequestID, asyncGenericError))
 			return nil
 		}
-		if req.Action == "DROP" || req.Action == "ANSWER" {
-			// Those a DROP ends, or an ANSWER of a ring-all offer
-			// releases, may take the next call.
+		switch req.Action {
+		case "DROP": // those it ends may take the next call
 			ended = agentsOn(d)
+		case "ANSWER": // so may those a ring-all answer releases
+			ended = othersRinging(d, u.ID)
 		}
 		return e.act(tx, u, a, d, req)
 	})
@@ -276,21 +277,34 @@ func (e *Engine) connectCall(tx Tx, d Dialog, agent string) error {
 	return nil
 }
 
+// othersRinging lists the agents other than agent whose phones ring with
+// d's customer call: those a ring-all answer releases.
+func othersRinging(d Dialog, agent string) []string {
+	var out []string
+	for _, q := range d.Parties {
+		if d.CallID != "" && q.Agent != "" && q.Agent != agent && q.State == PartyAlerting {
+			out = append(out, q.Agent)
+		}
+	}
+	return out
+}
+
 // claimOffer gives a call offered to several agents at once (ring-all) to
 // the one who answered: the others' phones stop ringing, the dialog leaves
 // their desktops and they go back to READY.
 func (e *Engine) claimOffer(tx Tx, d *Dialog, agent string) error {
+	ringing := othersRinging(*d, agent)
+	if len(ringing) == 0 {
+		return nil
+	}
 	var released []Party
 	kept := make([]Party, 0, len(d.Parties))
 	for _, q := range d.Parties {
-		if d.CallID != "" && q.Agent != "" && q.Agent != agent && q.State == PartyAlerting {
+		if slices.Contains(ringing, q.Agent) {
 			released = append(released, q)
 		} else {
 			kept = append(kept, q)
 		}
-	}
-	if len(released) == 0 {
-		return nil
 	}
 	d.Parties = kept
 	if p, ok := d.party(agent); ok {

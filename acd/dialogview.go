@@ -107,14 +107,15 @@ func (e *Engine) dialogChanged(d Dialog, requestID string, also ...string) Event
 		Event: model.EventPut, RequestID: requestID, Source: model.DialogURI(d.ID),
 		Data: e.dialogView(d).Element("dialog"),
 	}
-	var nodes []string
-	for _, a := range watchers(d) {
-		nodes = append(nodes, dialogsNode(a))
-	}
+	agents := watchers(d)
 	for _, a := range also {
-		if !slices.Contains(watchers(d), a) {
-			nodes = append(nodes, dialogsNode(a))
+		if !slices.Contains(agents, a) {
+			agents = append(agents, a)
 		}
+	}
+	nodes := make([]string, len(agents))
+	for i, a := range agents {
+		nodes[i] = dialogsNode(a)
 	}
 	return Event{Nodes: nodes, Payload: model.MarshalIndent(update.Element())}
 }

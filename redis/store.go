@@ -143,7 +143,34 @@ func (s *Store) get(ctx context.Context, key string) ([]byte, uint64, error) {
 	return data, ver, nil
 }
 
-// list reads every entity of a listed kind, in no particular order.
+// mget reads several entities in one round trip: each one's JSON (nil
+// when absent) and version, in the order of names.
+func (s *Store) mget(ctx context.Context, names []string) ([]readValue, error) {
+	keys := make([]string, len(names))
+	for i, name := range names {
+		keys[i] = s.keys.entity(name)
+	}
+	raws, err := s.rdb.MGet(ctx, keys...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("redis store: read %d keys: %w", len(keys), err)
+	}
+	out := make([]readValue, len(raws))
+	for i, raw := range raws {
+		str, ok := raw.(string)
+		if !ok {
+			continue // absent
+		}
+		ver, data, err := decodeVersioned(str)
+		if err != nil {
+			return nil, fmt.Errorf("redis store: read %s: %w", names[i], err)
+		}
+		out[i] = readValue{data, ver}
+	}
+	return out, nil
+}
+
+// list reads every entity of a listed kind, in key order, as the
+// in-memory store lists them.
 func list[T any](ctx context.Context, s *Store, kind string) ([]T, error) {
 	ids, err := s.rdb.SMembers(ctx, s.keys.index(kind)).Result()
 	if err != nil {
@@ -153,29 +180,24 @@ func list[T any](ctx context.Context, s *Store, kind string) ([]T, error) {
 	if len(ids) == 0 {
 		return out, nil
 	}
-	slices.Sort(ids) // key order, as the in-memory store lists them
-	keys := make([]string, len(ids))
+	slices.Sort(ids)
+	names := make([]string, len(ids))
 	for i, id := range ids {
-		keys[i] = s.keys.entity(kind + ":" + id)
+		names[i] = kind + ":" + id
 	}
-	raws, err := s.rdb.MGet(ctx, keys...).Result()
+	values, err := s.mget(ctx, names)
 	if err != nil {
-		return nil, fmt.Errorf("redis store: list %s: %w", kind, err)
+		return nil, err
 	}
-	for i, raw := range raws {
-		str, ok := raw.(string)
-		if !ok {
+	for i, v := range values {
+		if v.data == nil {
 			continue // deleted between SMEMBERS and MGET
 		}
-		_, data, err := decodeVersioned(str)
-		if err != nil {
-			return nil, fmt.Errorf("redis store: list %s: %s: %w", kind, ids[i], err)
+		var e T
+		if err := json.Unmarshal(v.data, &e); err != nil {
+			return nil, fmt.Errorf("redis store: decode %s: %w", names[i], err)
 		}
-		var v T
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, fmt.Errorf("redis store: list %s: %s: %w", kind, ids[i], err)
-		}
-		out = append(out, v)
+		out = append(out, e)
 	}
 	return out, nil
 }

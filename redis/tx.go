@@ -106,37 +106,25 @@ func (t *tx) AgentsOf(ids []string) ([]acd.Agent, error) {
 // prefetch reads the agents among ids that the transaction has neither
 // read nor written, in one round trip, recording their versions.
 func (t *tx) prefetch(ids []string) error {
-	var keys, names []string
+	var names []string
 	for _, id := range ids {
 		key := "agent:" + id
 		_, read := t.reads[key]
 		_, written := t.writes[key]
 		if !read && !written {
-			keys, names = append(keys, t.s.keys.entity(key)), append(names, key)
+			names = append(names, key)
 		}
 	}
-	if len(keys) == 0 {
+	if len(names) == 0 {
 		return nil
 	}
-	raws, err := t.s.rdb.MGet(t.ctx, keys...).Result()
+	values, err := t.s.mget(t.ctx, names)
 	if err != nil {
-		err = fmt.Errorf("redis store: read %d agents: %w", len(keys), err)
 		t.fail(err)
 		return err
 	}
-	for i, raw := range raws {
-		str, ok := raw.(string)
-		if !ok {
-			t.reads[names[i]] = readValue{}
-			continue
-		}
-		ver, data, err := decodeVersioned(str)
-		if err != nil {
-			err = fmt.Errorf("redis store: read %s: %w", names[i], err)
-			t.fail(err)
-			return err
-		}
-		t.reads[names[i]] = readValue{data, ver}
+	for i, v := range values {
+		t.reads[names[i]] = v
 	}
 	return nil
 }
