@@ -2,7 +2,9 @@ package acd
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -15,17 +17,27 @@ import (
 // agent, so whichever node sweeps finds it.
 
 // DesktopConnected records that one of user's notification sessions became
-// available. When the user comes back within the grace period after its
-// last session went away, replay is true and from is the last event that
-// session was given: what follows it is owed to the new one.
+// available on this node. The new session is owed replay from event from
+// (replay true) when the user's desktops were all gone and it came back
+// within the grace period, from the last event they were given; or when
+// the user's other desktops are only on other nodes, from what those nodes
+// last announced they had delivered, since a desktop that moves here from
+// a node that just died comes back before the death is noticed.
 func (e *Engine) DesktopConnected(ctx context.Context, user string) (from EventID, replay bool, err error) {
 	err = e.store.Update(ctx, func(tx Tx) error {
 		a, err := tx.Agent(user)
 		if err != nil {
 			return err
 		}
-		from, replay = a.Cursor, a.Desktops == 0 && !a.AwayDeadline.IsZero() && !e.clock.Now().After(a.AwayDeadline)
-		a.Desktops++
+		if a.DesktopCount() == 0 {
+			from, replay = a.Cursor, !a.AwayDeadline.IsZero() && !e.clock.Now().After(a.AwayDeadline)
+		} else if a.Desktops[e.node] == 0 {
+			from, replay = e.deliveredTo(a)
+		}
+		if a.Desktops == nil {
+			a.Desktops = map[string]int{}
+		}
+		a.Desktops[e.node]++
 		a.AwayDeadline, a.Cursor = time.Time{}, 0
 		tx.PutAgent(a)
 		return nil
@@ -33,10 +45,41 @@ func (e *Engine) DesktopConnected(ctx context.Context, user string) (from EventI
 	return from, replay, err
 }
 
-// DesktopDisconnected records that one of user's sessions went away, having
-// been given every event up to cursor. When it was the last, the grace
-// period starts; a repeated report of the loss keeps the deadline it set.
+// deliveredTo is the earliest delivery cursor the nodes holding a's
+// desktops announced, or false when one of them never did.
+func (e *Engine) deliveredTo(a Agent) (EventID, bool) {
+	members := e.beat.members()
+	var from EventID
+	found := 0
+	for node, n := range a.Desktops {
+		if n == 0 {
+			continue
+		}
+		i := slices.IndexFunc(members, func(m Member) bool { return m.ID == node })
+		if i < 0 {
+			return 0, false
+		}
+		if found == 0 || members[i].Delivered < from {
+			from = members[i].Delivered
+		}
+		found++
+	}
+	return from, found > 0
+}
+
+// DesktopDisconnected records that one of user's sessions on this node
+// went away, having been given every event up to cursor.
 func (e *Engine) DesktopDisconnected(ctx context.Context, user string, cursor EventID) error {
+	return e.desktopsGone(ctx, user, e.node, 1, cursor)
+}
+
+// allDesktops, to desktopsGone, is every desktop the user has on the node.
+const allDesktops = -1
+
+// desktopsGone takes n of user's desktops on node away. When it was the
+// last, the grace period starts; a repeated report of the loss keeps the
+// deadline it set.
+func (e *Engine) desktopsGone(ctx context.Context, user, node string, n int, cursor EventID) error {
 	var away bool
 	var wait time.Duration
 	err := e.store.Update(ctx, func(tx Tx) error {
@@ -44,9 +87,21 @@ func (e *Engine) DesktopDisconnected(ctx context.Context, user string, cursor Ev
 		if err != nil {
 			return err
 		}
-		a.Desktops = max(a.Desktops-1, 0)
+		gone := n
+		if gone == allDesktops {
+			if a.Desktops[node] == 0 {
+				away = false
+				return nil
+			}
+			gone = a.Desktops[node]
+		}
+		if left := a.Desktops[node] - gone; left > 0 {
+			a.Desktops[node] = left
+		} else {
+			delete(a.Desktops, node)
+		}
 		a.Cursor = max(a.Cursor, cursor)
-		away = a.Desktops == 0
+		away = a.DesktopCount() == 0
 		if away {
 			now := e.clock.Now()
 			if a.AwayDeadline.IsZero() {
@@ -61,6 +116,24 @@ func (e *Engine) DesktopDisconnected(ctx context.Context, user string, cursor Ev
 		e.timers.after(e.clock, wait, func() { e.SweepAway(context.Background()) })
 	}
 	return err
+}
+
+// reapNode takes away every desktop node had, as a node that died (or this
+// node, restarting) can no longer report them gone, having delivered every
+// event up to delivered.
+func (e *Engine) reapNode(ctx context.Context, node string, delivered EventID) error {
+	agents, err := e.store.Agents(ctx)
+	if err != nil {
+		return fmt.Errorf("reap node %s: %w", node, err)
+	}
+	for _, a := range agents {
+		if a.Desktops[node] > 0 {
+			if err := e.desktopsGone(ctx, a.ID, node, allDesktops, delivered); err != nil {
+				return fmt.Errorf("reap node %s: agent %s: %w", node, a.ID, err)
+			}
+		}
+	}
+	return nil
 }
 
 // SweepAway forces out every agent whose grace period has run out without a
@@ -92,7 +165,7 @@ func (e *Engine) forceOut(ctx context.Context, id string) error {
 	}
 	return e.store.Update(ctx, func(tx Tx) error {
 		a, err := tx.Agent(id)
-		if err != nil || a.Desktops > 0 || a.AwayDeadline.IsZero() || e.clock.Now().Before(a.AwayDeadline) {
+		if err != nil || a.DesktopCount() > 0 || a.AwayDeadline.IsZero() || e.clock.Now().Before(a.AwayDeadline) {
 			return err
 		}
 		a.AwayDeadline, a.Cursor = time.Time{}, 0

@@ -86,8 +86,8 @@ func TestDesktopSessionsAreCounted(t *testing.T) {
 	f := readyOnDesktop(t, demoConfig(t))
 	f.connect("1001")
 	f.disconnect("1001", f.last())
-	if a := f.agent("1001"); a.Desktops != 1 || !a.AwayDeadline.IsZero() {
-		t.Fatalf("one of two desktops left: Desktops %d, AwayDeadline %v", a.Desktops, a.AwayDeadline)
+	if a := f.agent("1001"); a.DesktopCount() != 1 || !a.AwayDeadline.IsZero() {
+		t.Fatalf("one of two desktops left: Desktops %d, AwayDeadline %v", a.DesktopCount(), a.AwayDeadline)
 	}
 	before := f.last()
 	f.clock.Advance(2 * time.Minute)
@@ -251,12 +251,12 @@ func TestExtraDesktopDisconnectIsHarmless(t *testing.T) {
 	f := readyOnDesktop(t, demoConfig(t))
 	f.disconnect("1001", f.last())
 	f.disconnect("1001", f.last())
-	if a := f.agent("1001"); a.Desktops != 0 {
-		t.Fatalf("Desktops = %d after an extra disconnect, want 0", a.Desktops)
+	if a := f.agent("1001"); a.DesktopCount() != 0 {
+		t.Fatalf("Desktops = %d after an extra disconnect, want 0", a.DesktopCount())
 	}
 	f.connect("1001")
-	if a := f.agent("1001"); a.Desktops != 1 {
-		t.Fatalf("Desktops = %d after reconnecting, want 1", a.Desktops)
+	if a := f.agent("1001"); a.DesktopCount() != 1 {
+		t.Fatalf("Desktops = %d after reconnecting, want 1", a.DesktopCount())
 	}
 	before := f.last()
 	f.clock.Advance(2 * grace)

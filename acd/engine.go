@@ -1,6 +1,7 @@
 package acd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -17,17 +18,16 @@ type Engine struct {
 	log    Log
 	clock  Clock
 	auth   *Authenticator
-	nodes  Nodes
 	timers timerSet
 	stats  queueStats
 	lease  Lease       // nil: a single node, always the leader
 	leader atomic.Bool // whether this node held the lease when last asked
-}
 
-// Nodes describes the Finesse nodes SystemInfo reports.
-type Nodes struct {
-	Primary   model.NodeInfo
-	Secondary model.NodeInfo
+	node   string         // this node's id among those sharing the Store
+	self   model.NodeInfo // this node as SystemInfo describes it
+	peer   string         // the peer's REST host:port, "" for none
+	roster Roster         // nil: a single node, always in service
+	beat   heartbeat
 }
 
 // Options are what an Engine is built from. Store (with its Log), Clock and
@@ -38,9 +38,17 @@ type Options struct {
 	Log       Log // where Store's events go; required with Store
 	Clock     Clock
 	Lockouts  Lockouts
-	Nodes     Nodes
+	// NodeID names this node among those sharing Store (default "local");
+	// Node is how SystemInfo describes it, and Peer the REST host:port of
+	// its failover peer ("" for none).
+	NodeID string
+	Node   model.NodeInfo
+	Peer   string
+	// Roster, when nodes share a Store, is where they announce themselves
+	// (Start keeps announcing); nil means this node is alone.
+	Roster Roster
 	// Lease, when nodes share a Store, elects the one that runs the
-	// sweeper and the queue statistics (StartLease keeps it); nil means
+	// sweeper and the queue statistics (Start keeps it); nil means
 	// this node is alone and always runs them.
 	Lease Lease
 }
@@ -65,13 +73,16 @@ func NewEngine(opts Options) (*Engine, error) {
 		return nil, errors.New("new engine: a Store needs its Log")
 	}
 	return &Engine{
-		dir:   opts.Directory,
-		store: opts.Store,
-		log:   opts.Log,
-		clock: opts.Clock,
-		auth:  NewAuthenticator(opts.Directory, opts.Clock, opts.Lockouts),
-		nodes: opts.Nodes,
-		lease: opts.Lease,
+		dir:    opts.Directory,
+		store:  opts.Store,
+		log:    opts.Log,
+		clock:  opts.Clock,
+		auth:   NewAuthenticator(opts.Directory, opts.Clock, opts.Lockouts),
+		lease:  opts.Lease,
+		node:   cmp.Or(opts.NodeID, "local"),
+		self:   opts.Node,
+		peer:   opts.Peer,
+		roster: opts.Roster,
 	}, nil
 }
 
@@ -102,7 +113,8 @@ func (e *Engine) Authenticate(username, password string) (*User, error) {
 
 // SystemInfo describes the deployment and its status.
 func (e *Engine) SystemInfo() model.SystemInfo {
-	return model.SystemInfo{
+	primary, secondary := e.nodePair(e.beat.members())
+	info := model.SystemInfo{
 		CurrentTimestamp: e.clock.Now(),
 		DeploymentType:   e.dir.Settings.DeploymentType,
 		Status:           model.StatusInService,
@@ -110,9 +122,13 @@ func (e *Engine) SystemInfo() model.SystemInfo {
 		TimezoneOffset:   e.dir.Settings.TimezoneOffset,
 		XMPPDomain:       e.dir.Domain,
 		XMPPPubSubDomain: "pubsub." + e.dir.Domain,
-		PrimaryNode:      e.nodes.Primary,
-		SecondaryNode:    e.nodes.Secondary,
+		PrimaryNode:      primary,
+		SecondaryNode:    secondary,
 	}
+	if !e.InService() {
+		info.Status = model.StatusOutOfService
+	}
+	return info
 }
 
 // User is the full view of user idOrName (loginId or loginName) for actor.

@@ -7,7 +7,7 @@ import (
 )
 
 // LeaseTTL is how long a node's lease lasts unless renewed, and
-// leaseRenewal how often StartLease renews (or, on the other node, polls)
+// leaseRenewal how often Start's heartbeat renews (or, on the other node, polls)
 // it: a node that dies is replaced within LeaseTTL plus one poll.
 const (
 	LeaseTTL     = 2 * time.Second
@@ -20,24 +20,18 @@ func (e *Engine) leading() bool { return e.lease == nil || e.leader.Load() }
 // Leading reports whether this node holds the lease (always, alone).
 func (e *Engine) Leading() bool { return e.leading() }
 
-// StartLease renews or polls the lease every leaseRenewal until Close.
-// The node that takes it sweeps at once, firing every deadline that came
-// due while nobody held it, and routes every queue, so a call that
-// waited through a failover is offered without waiting for an event.
-func (e *Engine) StartLease() {
-	if e.lease == nil {
-		return
-	}
-	e.holdLease(context.Background())
-	e.timers.after(e.clock, leaseRenewal, e.StartLease)
-}
-
+// holdLease renews or polls the lease. The node that takes it sweeps at
+// once, firing every deadline that came due while nobody held it, and
+// routes every queue, so a call that waited through a failover is offered
+// without waiting for an event.
 func (e *Engine) holdLease(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, leaseRenewal)
 	defer cancel()
 	held, err := e.lease.Hold(ctx)
 	if err != nil {
-		slog.Warn("hold the lease", "err", err)
+		if e.leader.Load() {
+			slog.Warn("hold the lease", "err", err)
+		}
 		held = false
 	}
 	switch was := e.leader.Swap(held); {

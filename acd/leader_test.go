@@ -46,8 +46,8 @@ func twoNodes(t *testing.T, f *fixture) (engA, engB *acd.Engine, a *dyingLease) 
 func TestLeaseFailover(t *testing.T) {
 	f := newFixture(t, demoConfig(t))
 	engA, engB, a := twoNodes(t, f)
-	engA.StartLease()
-	engB.StartLease()
+	engA.Start()
+	engB.Start()
 	if !engA.Leading() || engB.Leading() {
 		t.Fatalf("leading: a %v, b %v; want a only", engA.Leading(), engB.Leading())
 	}
@@ -66,8 +66,8 @@ func TestLeaseFailover(t *testing.T) {
 func TestLeaseReleasedOnClose(t *testing.T) {
 	f := newFixture(t, demoConfig(t))
 	engA, engB, _ := twoNodes(t, f)
-	engA.StartLease()
-	engB.StartLease()
+	engA.Start()
+	engB.Start()
 	engA.Close()
 	f.clock.Advance(250 * time.Millisecond)
 	if !engB.Leading() {
@@ -81,7 +81,7 @@ func TestLeaseReleasedOnClose(t *testing.T) {
 func TestLeaseTakeoverFiresDueDeadlines(t *testing.T) {
 	f := newFixture(t, demoConfig(t))
 	engA, engB, a := twoNodes(t, f)
-	engA.StartLease()
+	engA.Start()
 	f.ready("1001", "3001")
 	f.clock.Advance(time.Second)
 	f.ready("1002", "3002")
@@ -96,7 +96,7 @@ func TestLeaseTakeoverFiresDueDeadlines(t *testing.T) {
 	f.clock.Advance(time.Minute)
 	f.wantCall(call.ID, acd.CallAlerting, "1001") // nobody swept
 
-	engB.StartLease()
+	engB.Start()
 	if !engB.Leading() {
 		t.Fatal("b did not take the expired lease")
 	}

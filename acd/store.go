@@ -2,6 +2,7 @@ package acd
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"time"
 
@@ -19,11 +20,13 @@ type Agent struct {
 	Extension           string
 	StateChangeTime     time.Time
 
-	// Desktops counts the user's available notification sessions. When it
-	// drops to zero, AwayDeadline is set: if no session returns by then,
-	// the engine forces the agent out as Finesse does. Cursor is the last
-	// event the user's sessions were given, for replay on reconnect.
-	Desktops     int
+	// Desktops counts the user's available notification sessions on each
+	// node, by node id, so that the survivor of a node's death knows whose
+	// desktops died with it. When none is left, AwayDeadline is set: if no
+	// session returns by then, the engine forces the agent out as Finesse
+	// does. Cursor is the last event the user's sessions were given, for
+	// replay on reconnect.
+	Desktops     map[string]int
 	AwayDeadline time.Time
 	Cursor       EventID
 
@@ -48,7 +51,18 @@ type Agent struct {
 
 func (a Agent) clone() Agent {
 	a.Dialogs = slices.Clone(a.Dialogs)
+	a.Desktops = maps.Clone(a.Desktops)
 	return a
+}
+
+// DesktopCount is how many notification sessions the user has on all
+// nodes together.
+func (a Agent) DesktopCount() int {
+	n := 0
+	for _, c := range a.Desktops {
+		n += c
+	}
+	return n
 }
 
 // signedOut is the state of an agent the Store has never seen.

@@ -28,6 +28,6 @@ func TestContract(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return storetest.Backend{Store: s, Log: s.Log(), Lease: func(node string) acd.Lease { return s.NewLease(node, ttl) }}
+		return storetest.Backend{Store: s, Log: s.Log(), Lease: func(node string) acd.Lease { return s.NewLease(node, ttl) }, Roster: s.NewRoster()}
 	})
 }

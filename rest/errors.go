@@ -18,6 +18,7 @@ var (
 	errInvalidQuery    = errors.New("invalid query parameter")
 	errRouteNotFound   = errors.New("no such resource")
 	errRangeNotAllowed = errors.New("range not satisfiable")
+	errOutOfService    = errors.New("out of service")
 )
 
 // apiErrorKind is how one kind of error is reported over HTTP.
@@ -51,6 +52,7 @@ var errorKinds = []struct {
 	{errRangeNotAllowed, apiErrorKind{http.StatusRequestedRangeNotSatisfiable, "Range Not Satisfiable"}},
 	{acd.ErrNotImplemented, apiErrorKind{http.StatusNotImplemented, "Not Implemented"}},
 	{acd.ErrInvalidDestination, apiErrorKind{http.StatusBadRequest, "Invalid Destination"}},
+	{errOutOfService, apiErrorKind{http.StatusServiceUnavailable, "Service Unavailable"}},
 }
 
 // detailedError carries the ErrorData and ErrorMessage of a rest error.

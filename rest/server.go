@@ -45,6 +45,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.Header().Set("requestId", id)
 	}
 	if strings.HasPrefix(r.URL.Path, apiPrefix) || strings.HasPrefix(r.URL.Path, simPrefix) {
+		if !s.engine.InService() && !isSystemInfo(r) {
+			writeError(rec, r, fail(errOutOfService, "", "the node is out of service: its shared state does not answer; try again in a few seconds or use the other node"))
+			return
+		}
 		actor, err := s.authenticate(r)
 		if err != nil {
 			writeError(rec, r, err)
@@ -53,6 +57,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(context.WithValue(r.Context(), actorKey{}, actor))
 	}
 	s.router.ServeHTTP(rec, r)
+}
+
+// isSystemInfo reports whether r reads SystemInfo, which a node out of
+// service still answers: desktops poll it to learn where to go.
+func isSystemInfo(r *http.Request) bool {
+	return r.Method == http.MethodGet && strings.TrimSuffix(r.URL.Path, "/") == apiPrefix+"SystemInfo"
 }
 
 type routeKey struct{}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/finessed/finessed/acd"
 )
@@ -23,6 +24,7 @@ type hub struct {
 	last     acd.EventID                      // the last event dispatched
 	started  bool                             // last is known: where run starts
 	slow     []*Session                       // overflowed while h.mu was held
+	localSeq uint64                           // numbers publishLocal's items
 }
 
 func newHub(svc *Service) *hub {
@@ -37,24 +39,37 @@ const dispatchBatch = 512
 
 // run tails the log until ctx is done, from where it ended when the
 // service was made (or, if that could not be read, from its current end).
+// While the log cannot be read (the shared store is down), it retries:
+// sessions stay open, and pick up where they left off when it answers.
 func (h *hub) run(ctx context.Context) error {
 	log := h.svc.engine.Log()
 	h.mu.Lock()
 	last, started := h.last, h.started
 	h.mu.Unlock()
-	if !started {
+	failing := false
+	for !started {
 		var err error
-		if last, err = log.Last(ctx); err != nil {
+		if last, err = log.Last(ctx); err == nil {
+			h.mu.Lock()
+			h.last, h.started = last, true
+			h.mu.Unlock()
+			break
+		}
+		if err := retryAfter(ctx, err, &failing); err != nil {
 			return err
 		}
-		h.mu.Lock()
-		h.last, h.started = last, true
-		h.mu.Unlock()
 	}
 	for {
 		events, err := log.Read(ctx, last, dispatchBatch)
 		if err != nil {
-			return err
+			if err := retryAfter(ctx, err, &failing); err != nil {
+				return err
+			}
+			continue
+		}
+		if failing {
+			slog.Info("reading the event log again", "after", last)
+			failing = false
 		}
 		h.mu.Lock()
 		for _, ev := range events {
@@ -66,6 +81,66 @@ func (h *hub) run(ctx context.Context) error {
 		closeSlow(slow)
 		last = events[len(events)-1].ID
 	}
+}
+
+// logRetry is how long run waits before reading the log again after it
+// failed.
+const logRetry = 250 * time.Millisecond
+
+// retryAfter waits logRetry after a failed log read, or returns ctx's
+// error once it is done. It logs the first of a run of failures.
+func retryAfter(ctx context.Context, err error, failing *bool) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if !*failing {
+		slog.Warn("read the event log: retrying", "err", err)
+		*failing = true
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(logRetry):
+		return nil
+	}
+}
+
+// publishLocal delivers events that are this node's alone, not in the
+// log, to every session on their nodes: what a node says to its own
+// desktops while, or right after, the shared log is down. They count as
+// no event's delivery.
+func (h *hub) publishLocal(events []acd.Event) {
+	h.mu.Lock()
+	for _, ev := range events {
+		h.localSeq++
+		item := h.svc.engine.Log().Epoch() + "local" + strconv.FormatUint(h.localSeq, 10)
+		for _, node := range ev.Nodes {
+			body := notificationBody(node, item, ev.Payload)
+			for s := range h.nodes[node] {
+				h.deliver(s, outbound{head: s.messageHead(), body: body})
+			}
+		}
+	}
+	slow := h.takeSlow()
+	h.mu.Unlock()
+	closeSlow(slow)
+}
+
+// cursor is an event every available session was given, with all before
+// it, or was not owed: the last dispatched, or for a session with
+// notifications not yet written, the one before its first.
+func (h *hub) cursor() acd.EventID {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	c := h.last
+	for _, sessions := range h.users {
+		for s := range sessions {
+			if first := s.firstUnwritten(); first != 0 {
+				c = min(c, first-1)
+			}
+		}
+	}
+	return c
 }
 
 // dispatch delivers one event to every subscribed session; h.mu is held.

@@ -57,8 +57,32 @@ func NewService(engine *acd.Engine, opts Options) *Service {
 	if last, err := engine.Log().Last(context.Background()); err == nil {
 		s.hub.last, s.hub.started = last, true
 	}
+	engine.TrackDelivered(s.hub.cursor)
+	engine.WatchService(s.serviceChanged)
 	return s
 }
+
+// serviceChanged tells this node's desktops that the node went out of
+// service or came back, on SystemInfo, by the node-local path: the shared
+// log is what went down. Back in service, it republishes the last known
+// state of every signed-in agent and live dialog.
+func (s *Service) serviceChanged(up bool) {
+	events := []acd.Event{s.engine.SystemInfoEvent()}
+	if up {
+		ctx, cancel := context.WithTimeout(context.Background(), republishTimeout)
+		defer cancel()
+		state, err := s.engine.LastKnownState(ctx)
+		if err != nil {
+			slog.Error("republish after coming back into service", "err", err)
+		}
+		events = append(events, state...)
+	}
+	s.hub.publishLocal(events)
+}
+
+// republishTimeout bounds the read of the state republished after an
+// outage.
+const republishTimeout = 10 * time.Second
 
 // Domain is the XMPP domain sessions' JIDs are in.
 func (s *Service) Domain() string { return s.domain }

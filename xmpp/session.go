@@ -33,6 +33,7 @@ type Session struct {
 	joined    bool // available: presence sent, receiving notifications
 	nodes     []string
 	delivered acd.EventID // cursor: every event up to it was written or not owed
+	inflight  acd.EventID // first event of the batch the writer holds, 0 for none
 	ids       msgIDs
 	done      chan struct{}
 }
@@ -143,6 +144,9 @@ func (s *Session) Next(ctx context.Context) (*Batch, error) {
 		if len(s.queue) > 0 {
 			b := &Batch{items: s.queue}
 			s.queue = nil
+			if s.inflight == 0 {
+				s.inflight = b.firstEvent()
+			}
 			s.mu.Unlock()
 			return b, nil
 		}
@@ -160,6 +164,27 @@ func (s *Session) Next(ctx context.Context) (*Batch, error) {
 	}
 }
 
+// firstUnwritten is the event of the first notification not yet written
+// to the client's connection, 0 when there is none.
+func (s *Session) firstUnwritten() acd.EventID {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.inflight != 0 {
+		return s.inflight
+	}
+	return (&Batch{items: s.queue}).firstEvent()
+}
+
+// firstEvent is the event of b's first notification, 0 if it has none.
+func (b *Batch) firstEvent() acd.EventID {
+	for _, o := range b.items {
+		if o.event != 0 {
+			return o.event
+		}
+	}
+	return 0
+}
+
 // Written tells the session that b reached the client's connection, so its
 // notifications count as delivered.
 func (s *Session) Written(b *Batch) {
@@ -175,6 +200,13 @@ func (s *Session) Written(b *Batch) {
 		s.svc.metrics.latency.Observe(now.Sub(o.committed).Seconds())
 	}
 	s.svc.metrics.stanzasOut.WithLabelValues(s.transport).Add(float64(len(b.items)))
+	if first := b.firstEvent(); first != 0 {
+		s.mu.Lock()
+		if s.inflight == first {
+			s.inflight = 0
+		}
+		s.mu.Unlock()
+	}
 	if n == 0 {
 		return
 	}

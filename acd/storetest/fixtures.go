@@ -32,7 +32,7 @@ func fullAgent(id string) acd.Agent {
 		PendingReasonCodeID: "22",
 		Extension:           "3001",
 		StateChangeTime:     at(-time.Minute + 1).In(zone),
-		Desktops:            2,
+		Desktops:            map[string]int{"a": 2, "b": 1},
 		AwayDeadline:        at(90*time.Second + 2),
 		Cursor:              1<<53 + 1, // not exact in a float64
 		ReadySince:          at(-time.Hour + 3).In(zone),

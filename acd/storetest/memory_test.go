@@ -13,6 +13,6 @@ func TestMemory(t *testing.T) {
 	const retain, ttl = 16, 15 * time.Second
 	storetest.Run(t, retain, ttl, func(t *testing.T, clock *acd.FakeClock) storetest.Backend {
 		s := acd.NewMemoryStore(clock, retain)
-		return storetest.Backend{Store: s, Log: s.Log(), Lease: acd.NewMemoryLeases(clock, ttl).For}
+		return storetest.Backend{Store: s, Log: s.Log(), Lease: acd.NewMemoryLeases(clock, ttl).For, Roster: &acd.MemoryRoster{}}
 	})
 }

@@ -14,9 +14,10 @@ import (
 
 // Backend is one implementation under test, sharing one FakeClock.
 type Backend struct {
-	Store acd.Store
-	Log   acd.Log
-	Lease func(node string) acd.Lease // the same shared lease seen by node
+	Store  acd.Store
+	Log    acd.Log
+	Lease  func(node string) acd.Lease // the same shared lease seen by node
+	Roster acd.Roster
 }
 
 // MinRetain is the smallest retain Run accepts: the log tests need a few
@@ -69,11 +70,12 @@ func Run(t *testing.T, retain int, ttl time.Duration, open func(t *testing.T, cl
 		{"LeaseRenew", testLeaseRenew},
 		{"LeaseRelease", testLeaseRelease},
 		{"LeaseConcurrentHold", testLeaseConcurrentHold},
+		{"Roster", testRoster},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			clock := acd.NewFakeClock(start)
 			b := open(t, clock)
-			if b.Store == nil || b.Log == nil || b.Lease == nil {
+			if b.Store == nil || b.Log == nil || b.Lease == nil || b.Roster == nil {
 				t.Fatalf("open returned an incomplete Backend %+v", b)
 			}
 			c.test(t, &env{Backend: b, clock: clock, retain: retain, ttl: ttl})

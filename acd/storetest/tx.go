@@ -107,19 +107,19 @@ var conflicts = []conflict{
 	},
 	{
 		name: "agent read and written",
-		seed: func(tx acd.Tx) { tx.PutAgent(acd.Agent{ID: "1001", State: model.StateReady, Desktops: 1}) },
+		seed: func(tx acd.Tx) { tx.PutAgent(acd.Agent{ID: "1001", State: model.StateReady, Cursor: 1}) },
 		fn: func(t testing.TB, tx acd.Tx) {
 			a := must(tx.Agent("1001"))(t)
-			a.Desktops++
+			a.Cursor++
 			tx.PutAgent(a)
 		},
 		rival: func(t testing.TB, tx acd.Tx) {
 			a := must(tx.Agent("1001"))(t)
-			a.Desktops += 10
+			a.Cursor += 10
 			tx.PutAgent(a)
 		},
 		check: func(t testing.TB, tx acd.Tx) {
-			same(t, "Desktops", must(tx.Agent("1001"))(t).Desktops, 12)
+			same(t, "Cursor", must(tx.Agent("1001"))(t).Cursor, 12)
 		},
 	},
 	{
@@ -320,7 +320,7 @@ const workers, perWorker = 8, 50
 
 // testConcurrentReadModifyWrite: workers goroutines each commit perWorker
 // read-modify-write transactions on one agent, adding one to a counter
-// (Desktops) and appending a token of their own to a list (Dialogs), each
+// (Cursor) and appending a token of their own to a list (Dialogs), each
 // emitting two events naming the counter value and token it wrote; as many
 // other goroutines meanwhile append tokens to one waiting list. No update
 // is lost: the counter ends at workers*perWorker and each list holds every
@@ -381,11 +381,11 @@ func testConcurrentReadModifyWrite(t *testing.T, e *env) {
 					if err != nil {
 						return err
 					}
-					a.Desktops++
+					a.Cursor++
 					a.Dialogs = append(a.Dialogs, token)
 					tx.PutAgent(a)
 					for part := 1; part <= 2; part++ {
-						tx.Emit(acd.Event{Nodes: []string{"/finesse/api/User/1001"}, Payload: []byte(payload(a.Desktops, token, part))})
+						tx.Emit(acd.Event{Nodes: []string{"/finesse/api/User/1001"}, Payload: []byte(payload(int(a.Cursor), token, part))})
 					}
 					return nil
 				})
@@ -442,8 +442,8 @@ func testConcurrentReadModifyWrite(t *testing.T, e *env) {
 		}
 	}
 	a := must(e.Store.Agent(t.Context(), "1001"))(t)
-	if a.Desktops != total {
-		t.Errorf("counter = %d after %d increments", a.Desktops, total)
+	if int(a.Cursor) != total {
+		t.Errorf("counter = %d after %d increments", a.Cursor, total)
 	}
 	checkTokens("the agent's list", a.Dialogs)
 	e.update(t, func(tx acd.Tx) error {

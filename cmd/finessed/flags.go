@@ -19,6 +19,7 @@ type options struct {
 	pprofAddr   string
 	redisURL    string
 	nodeID      string
+	peer        string
 	logLevel    slog.Level
 }
 
@@ -36,6 +37,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "serve net/http/pprof here, for profiling (empty: off)")
 	fs.StringVar(&o.redisURL, "redis", "", "shared state in Redis, as redis://host:port/db (empty: in memory)")
 	fs.StringVar(&o.nodeID, "node-id", "", "this node's name among those sharing -redis (default: the host name)")
+	fs.StringVar(&o.peer, "peer", "", "the failover peer's REST `host:port`, reported in SystemInfo (empty: none)")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "log `level`: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err

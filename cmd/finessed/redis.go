@@ -38,7 +38,9 @@ func useRedis(engine *acd.Options, opts options) (*goredis.Client, error) {
 		node, _ = os.Hostname()
 	}
 	engine.Store, engine.Log = store, store.Log()
+	engine.NodeID = node
 	engine.Lease = store.NewLease(node, acd.LeaseTTL)
+	engine.Roster = store.NewRoster()
 	settings := engine.Directory.Settings
 	engine.Lockouts = store.NewLockouts(settings.LockoutAttempts, settings.LockoutDuration)
 	slog.Info("shared state in redis", "addr", ropts.Addr, "db", ropts.DB, "node", node)

@@ -70,7 +70,7 @@ func newServer(opts options) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	engineOpts := acd.Options{Directory: dir, Nodes: acd.Nodes{Primary: thisNode(opts)}}
+	engineOpts := acd.Options{Directory: dir, NodeID: opts.nodeID, Node: thisNode(opts), Peer: opts.peer}
 	var rdb io.Closer
 	if opts.redisURL != "" {
 		client, err := useRedis(&engineOpts, opts)
@@ -151,13 +151,15 @@ func (s *server) start() error {
 		}
 		xmppLn, s.xmppAddr = ln, ln.Addr().String()
 	}
+	// The heartbeat first clears up after this node's last run, which
+	// must happen before any desktop of this run connects.
+	s.engine.Start()
 	if err := s.startHTTP(); err != nil {
 		if xmppLn != nil {
 			xmppLn.Close()
 		}
 		return err
 	}
-	s.engine.StartLease()
 	s.engine.StartQueueStats()
 	s.engine.StartSweeper()
 	s.goRun("notification service", func() error { return s.notify.Run(s.ctx) })

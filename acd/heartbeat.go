@@ -1,0 +1,153 @@
+package acd
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// heartbeat is what a node learns from announcing itself: its view of the
+// roster, whether the shared Store answers, and which dead nodes it has
+// already cleared up after. Only the tick goroutine writes it.
+type heartbeat struct {
+	roster       atomic.Pointer[[]Member]
+	outOfService atomic.Bool
+	delivered    atomic.Pointer[func() EventID]
+	reaped       map[string]time.Time // dead member: the beat it was reaped at
+
+	mu       sync.Mutex
+	watchers []func(inService bool)
+}
+
+func (h *heartbeat) members() []Member {
+	if m := h.roster.Load(); m != nil {
+		return *m
+	}
+	return nil
+}
+
+// InService reports whether the node can serve: alone it always can; with
+// a shared Store, only while the Store answers its heartbeat.
+func (e *Engine) InService() bool { return !e.beat.outOfService.Load() }
+
+// WatchService calls f from the heartbeat whenever the node goes out of
+// service or back in.
+func (e *Engine) WatchService(f func(inService bool)) {
+	e.beat.mu.Lock()
+	defer e.beat.mu.Unlock()
+	e.beat.watchers = append(e.beat.watchers, f)
+}
+
+// TrackDelivered tells the engine how to learn which event this node's
+// desktops have all been given, for its heartbeat to announce: if the
+// node dies, its desktops are owed the events after it.
+func (e *Engine) TrackDelivered(f func() EventID) { e.beat.delivered.Store(&f) }
+
+// Start begins the node's heartbeat, to run until Close: every
+// leaseRenewal it announces itself in the Roster, holds or polls the
+// Lease, and as lease holder clears up after nodes that died. Call it
+// before the node accepts desktops: it first clears up after this node's
+// own previous life, whose desktops are gone.
+func (e *Engine) Start() {
+	if e.roster != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), LeaseTTL)
+		defer cancel()
+		if err := e.reapNode(ctx, e.node, e.lastDelivered(ctx)); err != nil {
+			slog.Warn("clear this node's desktops of its last run", "node", e.node, "err", err)
+		}
+	}
+	e.tick()
+}
+
+func (e *Engine) tick() {
+	if e.lease == nil && e.roster == nil {
+		return
+	}
+	e.announce(context.Background())
+	if e.lease != nil {
+		e.holdLease(context.Background())
+	}
+	if e.leading() {
+		e.reapDead(context.Background())
+	}
+	e.timers.after(e.clock, leaseRenewal, e.tick)
+}
+
+// announce records this node in the roster and reads it back; whether
+// that works is whether the node is in service.
+func (e *Engine) announce(ctx context.Context) {
+	if e.roster == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, leaseRenewal)
+	defer cancel()
+	var delivered EventID
+	if f := e.beat.delivered.Load(); f != nil {
+		delivered = (*f)()
+	}
+	me := Member{ID: e.node, Node: e.self, Peer: e.peer, Delivered: delivered, Beat: e.clock.Now()}
+	err := e.roster.Announce(ctx, me)
+	var members []Member
+	if err == nil {
+		members, err = e.roster.Members(ctx)
+	}
+	if err == nil {
+		e.beat.roster.Store(&members)
+	} else if e.InService() {
+		slog.Warn("heartbeat", "node", e.node, "err", err)
+	}
+	e.setInService(err == nil)
+}
+
+func (e *Engine) setInService(up bool) {
+	if e.beat.outOfService.Swap(!up) == !up {
+		return
+	}
+	if up {
+		slog.Info("shared state answers again: back in service")
+	} else {
+		slog.Error("shared state unreachable: out of service")
+	}
+	e.beat.mu.Lock()
+	watchers := e.beat.watchers
+	e.beat.mu.Unlock()
+	for _, f := range watchers {
+		f(up)
+	}
+}
+
+// lastDelivered is what this node announced it had delivered before it
+// (re)started, 0 when it never announced itself.
+func (e *Engine) lastDelivered(ctx context.Context) EventID {
+	members, err := e.roster.Members(ctx)
+	if err != nil {
+		return 0
+	}
+	for _, m := range members {
+		if m.ID == e.node {
+			return m.Delivered
+		}
+	}
+	return 0
+}
+
+// reapDead clears up, once per death, after every node whose heartbeat
+// stopped.
+func (e *Engine) reapDead(ctx context.Context) {
+	if e.beat.reaped == nil {
+		e.beat.reaped = map[string]time.Time{}
+	}
+	for _, m := range deadMembers(e.beat.members(), e.node, e.clock.Now()) {
+		if e.beat.reaped[m.ID].Equal(m.Beat) {
+			continue
+		}
+		if err := e.reapNode(ctx, m.ID, m.Delivered); err != nil {
+			slog.Error("clear up after a dead node", "node", m.ID, "err", err)
+			continue
+		}
+		slog.Info("cleared up after a dead node", "node", m.ID, "delivered", m.Delivered)
+		e.beat.reaped[m.ID] = m.Beat
+	}
+}
