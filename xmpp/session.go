@@ -189,30 +189,29 @@ func (b *Batch) firstEvent() acd.EventID {
 // notifications count as delivered.
 func (s *Session) Written(b *Batch) {
 	now := time.Now()
-	var last acd.EventID
+	var first, last acd.EventID
 	n := 0
 	for _, o := range b.items {
 		if o.event == 0 {
 			continue
 		}
 		n++
+		if first == 0 {
+			first = o.event
+		}
 		last = max(last, o.event)
 		s.svc.metrics.latency.Observe(now.Sub(o.committed).Seconds())
 	}
 	s.svc.metrics.stanzasOut.WithLabelValues(s.transport).Add(float64(len(b.items)))
-	if first := b.firstEvent(); first != 0 {
-		s.mu.Lock()
-		if s.inflight == first {
-			s.inflight = 0
-		}
-		s.mu.Unlock()
-	}
 	if n == 0 {
 		return
 	}
 	s.svc.metrics.delivered.Add(float64(n))
 	s.mu.Lock()
 	s.delivered = max(s.delivered, last)
+	if s.inflight == first {
+		s.inflight = 0
+	}
 	s.mu.Unlock()
 }
 
