@@ -32,7 +32,7 @@ func (e *Engine) DesktopConnected(ctx context.Context, user string) (from EventI
 		if a.DesktopCount() == 0 {
 			from, replay = a.Cursor, !a.AwayDeadline.IsZero() && !e.clock.Now().After(a.AwayDeadline)
 		} else if a.Desktops[e.node] == 0 {
-			from, replay = e.deliveredTo(a)
+			from, replay = e.deliveredTo(ctx, a)
 		}
 		if a.Desktops == nil {
 			a.Desktops = map[string]int{}
@@ -46,9 +46,16 @@ func (e *Engine) DesktopConnected(ctx context.Context, user string) (from EventI
 }
 
 // deliveredTo is the earliest delivery cursor the nodes holding a's
-// desktops announced, or false when one of them never did.
-func (e *Engine) deliveredTo(a Agent) (EventID, bool) {
+// desktops announced, or false when one of them never did. It reads the
+// roster afresh when it can, as the heartbeat's copy may be a beat older:
+// every beat less is a beat of events the desktop is not given twice.
+func (e *Engine) deliveredTo(ctx context.Context, a Agent) (EventID, bool) {
 	members := e.beat.members()
+	if e.roster != nil {
+		if fresh, err := e.roster.Members(ctx); err == nil {
+			members = fresh
+		}
+	}
 	var from EventID
 	found := 0
 	for node, n := range a.Desktops {
