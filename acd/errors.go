@@ -24,6 +24,8 @@ var (
 	ErrNotSubscribed        = errors.New("not subscribed")
 	ErrNotImplemented       = errors.New("not implemented")
 	ErrInvalidDestination   = errors.New("invalid destination")
+	// ErrUnavailable is a shared Store that does not answer.
+	ErrUnavailable = errors.New("shared state unavailable")
 )
 
 // RequestError is a refused request: Kind is one of the Err values above,

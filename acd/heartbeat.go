@@ -16,6 +16,8 @@ type heartbeat struct {
 	outOfService atomic.Bool
 	delivered    atomic.Pointer[func() EventID]
 	reaped       map[string]time.Time // dead member: the beat it was reaped at
+	lastAnswer   time.Time            // when the roster last answered
+	leaseUntil   time.Time            // when the lease last renewed runs out
 
 	mu       sync.Mutex
 	watchers []func(inService bool)
@@ -51,6 +53,7 @@ func (e *Engine) TrackDelivered(f func() EventID) { e.beat.delivered.Store(&f) }
 // before the node accepts desktops: it first clears up after this node's
 // own previous life, whose desktops are gone.
 func (e *Engine) Start() {
+	e.beat.lastAnswer = e.clock.Now()
 	if e.roster != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), LeaseTTL)
 		defer cancel()
@@ -81,7 +84,7 @@ func (e *Engine) announce(ctx context.Context) {
 	if e.roster == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, leaseRenewal)
+	ctx, cancel := context.WithTimeout(ctx, beatTimeout)
 	defer cancel()
 	var delivered EventID
 	if f := e.beat.delivered.Load(); f != nil {
@@ -93,13 +96,24 @@ func (e *Engine) announce(ctx context.Context) {
 	if err == nil {
 		members, err = e.roster.Members(ctx)
 	}
+	now := e.clock.Now()
 	if err == nil {
 		e.beat.roster.Store(&members)
+		e.beat.lastAnswer = now
 	} else if e.InService() {
 		slog.Warn("heartbeat", "node", e.node, "err", err)
 	}
-	e.setInService(err == nil)
+	e.setInService(err == nil || now.Sub(e.beat.lastAnswer) < outOfServiceAfter)
 }
+
+// beatTimeout bounds one announcement; outOfServiceAfter is how long the
+// roster must go unanswered before the node declares itself out of
+// service. A loaded node or Redis can miss a beat or two: that is no
+// outage, and flapping OUT_OF_SERVICE would send every desktop elsewhere.
+const (
+	beatTimeout       = 500 * time.Millisecond
+	outOfServiceAfter = time.Second
+)
 
 func (e *Engine) setInService(up bool) {
 	if e.beat.outOfService.Swap(!up) == !up {

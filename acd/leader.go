@@ -28,11 +28,18 @@ func (e *Engine) holdLease(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, leaseRenewal)
 	defer cancel()
 	held, err := e.lease.Hold(ctx)
-	if err != nil {
-		if e.leader.Load() {
+	now := e.clock.Now()
+	switch {
+	case err == nil && held:
+		e.beat.leaseUntil = now.Add(LeaseTTL)
+	case err != nil:
+		// A renewal that did not get through leaves the lease ours until
+		// its TTL runs out (less a renewal, for safety): one slow answer
+		// must not hand the periodic work back and forth.
+		held = now.Before(e.beat.leaseUntil.Add(-leaseRenewal))
+		if e.leader.Load() && !held {
 			slog.Warn("hold the lease", "err", err)
 		}
-		held = false
 	}
 	switch was := e.leader.Swap(held); {
 	case held && !was:

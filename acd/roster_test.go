@@ -194,3 +194,61 @@ func TestRestartedNodeClearsItsDesktops(t *testing.T) {
 		t.Fatalf("after a's restart: desktops %v, deadline %v", got.Desktops, got.AwayDeadline)
 	}
 }
+
+// A roster that misses a beat or two is no outage; one that stays silent
+// for a second puts the node out of service (SystemInfo says so, watchers
+// are told), and its first answer puts it back.
+func TestOutOfServiceAfterSilence(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	silent := new(atomic.Bool)
+	e, err := acd.NewEngine(acd.Options{
+		Directory: f.eng.Directory(), Store: f.store, Log: f.log, Clock: f.clock,
+		NodeID: "a", Roster: dyingRoster{&acd.MemoryRoster{}, silent},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Close)
+	var told []bool
+	e.WatchService(func(up bool) { told = append(told, up) })
+	e.Start()
+
+	silent.Store(true)
+	f.clock.Advance(500 * time.Millisecond)
+	if !e.InService() || len(told) != 0 {
+		t.Fatalf("two missed beats: in service %v, watchers told %v", e.InService(), told)
+	}
+	f.clock.Advance(750 * time.Millisecond)
+	if e.InService() || e.SystemInfo().Status != model.StatusOutOfService || len(told) != 1 || told[0] {
+		t.Fatalf("a silent second: in service %v, status %s, watchers told %v", e.InService(), e.SystemInfo().Status, told)
+	}
+	silent.Store(false)
+	f.clock.Advance(250 * time.Millisecond)
+	if !e.InService() || e.SystemInfo().Status != model.StatusInService || len(told) != 2 || !told[1] {
+		t.Fatalf("answering again: in service %v, watchers told %v", e.InService(), told)
+	}
+}
+
+// A leader whose renewal does not get through keeps the lease while it
+// lasts, so one slow answer does not hand the periodic work over.
+func TestLeaseKeptThroughASlowRenewal(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	a, b := peers(t, f)
+	if !a.Leading() && !b.Leading() {
+		t.Fatal("nobody leads")
+	}
+	leader := a
+	if b.Leading() {
+		leader = b
+	}
+	leader.die()
+	f.clock.Advance(500 * time.Millisecond)
+	if !leader.Leading() {
+		t.Fatal("the leader let go after two failed renewals")
+	}
+	leader.dead.Store(false)
+	f.clock.Advance(250 * time.Millisecond)
+	if !leader.Leading() || (a.Leading() && b.Leading()) {
+		t.Fatalf("after the renewals got through again: a %v, b %v", a.Leading(), b.Leading())
+	}
+}

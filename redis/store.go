@@ -122,7 +122,7 @@ func (s *Store) commit(ctx context.Context, t *tx) (bool, error) {
 	}
 	n, err := commitScript.Run(ctx, s.rdb, keys, args...).Int()
 	if err != nil {
-		return false, fmt.Errorf("redis store: commit: %w", err)
+		return false, callFailed("commit", err)
 	}
 	return n == 1, nil
 }
@@ -134,7 +134,7 @@ func (s *Store) get(ctx context.Context, key string) ([]byte, uint64, error) {
 		return nil, 0, nil
 	}
 	if err != nil {
-		return nil, 0, fmt.Errorf("redis store: read %s: %w", key, err)
+		return nil, 0, callFailed("read "+key, err)
 	}
 	ver, data, err := decodeVersioned(raw)
 	if err != nil {
@@ -152,7 +152,7 @@ func (s *Store) mget(ctx context.Context, names []string) ([]readValue, error) {
 	}
 	raws, err := s.rdb.MGet(ctx, keys...).Result()
 	if err != nil {
-		return nil, fmt.Errorf("redis store: read %d keys: %w", len(keys), err)
+		return nil, callFailed(fmt.Sprintf("read %d keys", len(keys)), err)
 	}
 	out := make([]readValue, len(raws))
 	for i, raw := range raws {
@@ -174,7 +174,7 @@ func (s *Store) mget(ctx context.Context, names []string) ([]readValue, error) {
 func list[T any](ctx context.Context, s *Store, kind string) ([]T, error) {
 	ids, err := s.rdb.SMembers(ctx, s.keys.index(kind)).Result()
 	if err != nil {
-		return nil, fmt.Errorf("redis store: list %s: %w", kind, err)
+		return nil, callFailed("list "+kind, err)
 	}
 	out := make([]T, 0, len(ids))
 	if len(ids) == 0 {

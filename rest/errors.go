@@ -53,6 +53,7 @@ var errorKinds = []struct {
 	{acd.ErrNotImplemented, apiErrorKind{http.StatusNotImplemented, "Not Implemented"}},
 	{acd.ErrInvalidDestination, apiErrorKind{http.StatusBadRequest, "Invalid Destination"}},
 	{errOutOfService, apiErrorKind{http.StatusServiceUnavailable, "Service Unavailable"}},
+	{acd.ErrUnavailable, apiErrorKind{http.StatusServiceUnavailable, "Service Unavailable"}},
 }
 
 // detailedError carries the ErrorData and ErrorMessage of a rest error.

@@ -25,6 +25,7 @@ func useRedis(engine *acd.Options, opts options) (*goredis.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("-redis %q: %w", opts.redisURL, err)
 	}
+	goredis.SetLogger(redisLogger{})
 	rdb := goredis.NewClient(ropts)
 	ctx, cancel := context.WithTimeout(context.Background(), redisDialTimeout)
 	defer cancel()
@@ -45,4 +46,12 @@ func useRedis(engine *acd.Options, opts options) (*goredis.Client, error) {
 	engine.Lockouts = store.NewLockouts(settings.LockoutAttempts, settings.LockoutDuration)
 	slog.Info("shared state in redis", "addr", ropts.Addr, "db", ropts.DB, "node", node)
 	return rdb, nil
+}
+
+// redisLogger sends go-redis's own messages (one per failed dial while
+// Redis is down) to debug: the heartbeat already reports the outage once.
+type redisLogger struct{}
+
+func (redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	slog.Debug("go-redis: " + fmt.Sprintf(format, v...))
 }
