@@ -7,6 +7,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
 )
 
@@ -76,12 +77,17 @@ func (s *Session) becomeAvailable(ctx context.Context) {
 		// what it read before the service closed it) is no desktop.
 		return
 	}
-	replayFrom, replay, err := s.svc.engine.DesktopConnected(ctx, s.user.ID)
-	if err != nil {
-		slog.Error("desktop connected", "user", s.user.ID, "err", err)
-		replay = false
+	var replayFrom acd.EventID
+	var replay bool
+	var err error
+	if s.svc.desktopArrives(s.user.ID) {
+		replayFrom, replay, err = s.svc.engine.DesktopConnected(ctx, s.user.ID)
+		if err != nil {
+			slog.Error("desktop connected", "user", s.user.ID, "err", err)
+			replay = false
+		}
 	}
-	if !s.svc.hub.join(ctx, s, replayFrom, replay) && err == nil {
+	if !s.svc.hub.join(ctx, s, replayFrom, replay) && s.svc.desktopLeaves(s.user.ID) && err == nil {
 		// Closed meanwhile, so leave will not report this desktop gone:
 		// take it back, or the agent would never be forced out.
 		if err := s.svc.engine.DesktopDisconnected(context.WithoutCancel(ctx), s.user.ID, replayFrom); err != nil {

@@ -278,7 +278,7 @@ func (h *hub) leave(s *Session) {
 		}
 	}
 	h.mu.Unlock()
-	if joined {
+	if joined && h.svc.desktopLeaves(s.user.ID) {
 		if err := h.svc.engine.DesktopDisconnected(context.WithoutCancel(context.Background()), s.user.ID, delivered); err != nil {
 			slog.Error("desktop disconnected", "user", s.user.ID, "err", err)
 		}

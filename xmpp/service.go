@@ -36,6 +36,7 @@ type Service struct {
 
 	mu       sync.Mutex
 	sessions map[string]*Session // by full JID
+	desktops map[string]int      // available or joining sessions by user id
 	stopped  bool
 }
 
@@ -49,6 +50,7 @@ func NewService(engine *acd.Engine, opts Options) *Service {
 	s := &Service{
 		engine: engine, opts: opts, domain: dom, pubsub: "pubsub." + dom,
 		metrics: newMetrics(opts.Registerer), sessions: map[string]*Session{},
+		desktops: map[string]int{},
 	}
 	s.hub = newHub(s)
 	// Start delivery from the log's end now, not when Run's goroutine gets
@@ -133,6 +135,31 @@ func (s *Service) Open(u *acd.User, resource, transport string) (*Session, error
 	}
 	s.metrics.sessions.WithLabelValues(transport).Inc()
 	return sess, nil
+}
+
+// desktopArrives counts one more desktop of user on this node and reports
+// whether it is the first. acd hears only of the first arriving and the
+// last leaving: what it keeps is which nodes hold a user's desktops, and
+// a user with many sessions on one node (a load test's supervisor) would
+// otherwise make every one of them contend for the same agent record.
+func (s *Service) desktopArrives(user string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.desktops[user]++
+	return s.desktops[user] == 1
+}
+
+// desktopLeaves counts one desktop of user less and reports whether it
+// was the last on this node.
+func (s *Service) desktopLeaves(user string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.desktops[user]--
+	if s.desktops[user] > 0 {
+		return false
+	}
+	delete(s.desktops, user)
+	return true
 }
 
 // detach forgets a closed session.
