@@ -73,7 +73,11 @@ func fail(kind error, data, message string) error {
 // writeError answers r with the ApiErrors document for err.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, apiErr := describe(err)
-	if status == http.StatusInternalServerError {
+	if status == http.StatusInternalServerError && r.Context().Err() != nil {
+		// The client hung up while a shared store was being asked: no one
+		// is left to answer, and nothing failed on our side.
+		slog.Debug("request abandoned by its client", "method", r.Method, "path", r.URL.Path, "err", err)
+	} else if status == http.StatusInternalServerError {
 		slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if status == http.StatusUnauthorized && errors.Is(err, acd.ErrBadCredentials) {
