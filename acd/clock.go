@@ -110,3 +110,10 @@ func (c *FakeClock) popDue(end time.Time) *fakeTimer {
 	}
 	return t
 }
+
+// TestClock is the engine's clock when it is a FakeClock that tests and
+// conformance scenarios may move on (finessed -test-clock), nil otherwise.
+func (e *Engine) TestClock() *FakeClock {
+	c, _ := e.clock.(*FakeClock)
+	return c
+}

@@ -39,6 +39,7 @@ func (s *Server) routes() {
 	get("/User/{id}/History", s.getUserHistory)
 	s.router.HandleFunc("/finesse/api/User/{id}/Dialogs", s.postUserDialog).Methods(http.MethodPost)
 
+	s.router.HandleFunc("/acd/Clock", s.postClock).Methods(http.MethodPost)
 	s.router.HandleFunc("/acd/Calls", s.postCall).Methods(http.MethodPost)
 	s.router.HandleFunc("/acd/Calls", s.getCalls).Methods(http.MethodGet, http.MethodHead)
 	s.router.HandleFunc("/acd/Call/{id}", s.getCall).Methods(http.MethodGet, http.MethodHead)

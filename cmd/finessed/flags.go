@@ -20,6 +20,7 @@ type options struct {
 	redisURL    string
 	nodeID      string
 	peer        string
+	testClock   bool
 	logLevel    slog.Level
 }
 
@@ -38,6 +39,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.redisURL, "redis", "", "shared state in Redis, as redis://host:port/db (empty: in memory)")
 	fs.StringVar(&o.nodeID, "node-id", "", "this node's name among those sharing -redis (default: the host name)")
 	fs.StringVar(&o.peer, "peer", "", "the failover peer's REST `host:port`, reported in SystemInfo (empty: none)")
+	fs.BoolVar(&o.testClock, "test-clock", false, "run the ACD on a clock that POST /acd/Clock moves on, for conformance scenarios (never in production)")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "log `level`: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err

@@ -71,6 +71,10 @@ func newServer(opts options) (*server, error) {
 		return nil, err
 	}
 	engineOpts := acd.Options{Directory: dir, NodeID: opts.nodeID, Node: thisNode(opts), Peer: opts.peer}
+	if opts.testClock {
+		slog.Warn("-test-clock: time stands still until POST /acd/Clock moves it")
+		engineOpts.Clock = acd.NewFakeClock(time.Now())
+	}
 	var rdb io.Closer
 	if opts.redisURL != "" {
 		client, err := useRedis(&engineOpts, opts)
