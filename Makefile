@@ -1,7 +1,7 @@
 # The two commands a newcomer needs: `make run` and `make test`.
 GO ?= go
 
-.PHONY: run test test-redis bench lint build
+.PHONY: run test test-redis bench lint build conformance
 
 run:
 	$(GO) run ./cmd/finessed $(ARGS)
@@ -23,3 +23,14 @@ lint:
 
 build:
 	$(GO) build -o bin/ ./cmd/...
+
+# The conformance corpus against a running server (finessed -test-clock for
+# the scenarios that move the clock), over TRANSPORT (tcp, websocket, bosh):
+#   make conformance REST=http://127.0.0.1:8082 XMPP=127.0.0.1:5222
+REST ?= http://127.0.0.1:8082
+XMPP ?= 127.0.0.1:5222
+BOSH ?= http://127.0.0.1:7071/http-bind
+WS ?= ws://127.0.0.1:7071/ws
+TRANSPORT ?= tcp
+conformance:
+	$(GO) run ./cmd/finesse replay -rest $(REST) -xmpp $(XMPP) -bosh $(BOSH) -ws $(WS) -transport $(TRANSPORT) $(REPLAY_ARGS) conformance/scenarios
