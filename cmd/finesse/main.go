@@ -16,6 +16,7 @@ type command struct {
 var commands = []command{
 	{"agents", "list every agent with its state, reason code and extension", runAgents},
 	{"load", "drive a server with state changes and measure notification delivery", runLoad},
+	{"record", "record what a server does as a conformance scenario", runRecord},
 	{"replay", "run conformance scenarios against a server and show where it differs", runReplay},
 }
 

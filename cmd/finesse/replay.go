@@ -74,6 +74,30 @@ func parseReplay(args []string, stderr io.Writer) (replayConfig, error) {
 		fmt.Fprintln(stderr, "usage: finesse replay [flags] SCENARIO.yaml|DIR ...")
 		fs.PrintDefaults()
 	}
+	bindTarget(fs, &c)
+	fs.StringVar(&c.junit, "junit", "", "also write a JUnit XML report to `FILE`")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return c, fmt.Errorf("no scenario files given")
+	}
+	c.paths = fs.Args()
+	return c, checkTransport(c.transport)
+}
+
+func checkTransport(t string) error {
+	switch t {
+	case "tcp", "websocket", "bosh":
+		return nil
+	}
+	return fmt.Errorf("-transport %q: want tcp, websocket or bosh", t)
+}
+
+// bindTarget defines the flags that say where the server is and who
+// signs in.
+func bindTarget(fs *flag.FlagSet, c *replayConfig) {
 	fs.StringVar(&c.rest, "rest", "http://127.0.0.1:8082", "the server's REST base `URL`")
 	fs.StringVar(&c.xmpp, "xmpp", "127.0.0.1:5222", "the server's XMPP TCP `address`")
 	fs.StringVar(&c.bosh, "bosh", "http://127.0.0.1:7071/http-bind", "the server's BOSH `URL`")
@@ -83,21 +107,6 @@ func parseReplay(args []string, stderr io.Writer) (replayConfig, error) {
 	fs.StringVar(&c.password, "password", "finesse", "every user's password")
 	fs.StringVar(&c.admin, "admin", "admin", "the administrator who makes simulator requests")
 	fs.StringVar(&c.adminPassword, "admin-password", "", "the administrator's password (default: -password)")
-	fs.StringVar(&c.junit, "junit", "", "also write a JUnit XML report to `FILE`")
-	if err := fs.Parse(args); err != nil {
-		return c, err
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return c, fmt.Errorf("no scenario files given")
-	}
-	switch c.transport {
-	case "tcp", "websocket", "bosh":
-	default:
-		return c, fmt.Errorf("-transport %q: want tcp, websocket or bosh", c.transport)
-	}
-	c.paths = fs.Args()
-	return c, nil
 }
 
 func (c replayConfig) target() conformance.Target {
