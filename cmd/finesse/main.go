@@ -15,9 +15,11 @@ type command struct {
 
 var commands = []command{
 	{"agents", "list every agent with its state, reason code and extension", runAgents},
+	{"call", "bring a customer call into a queue (the simulator's POST /acd/Calls)", runCall},
 	{"load", "drive a server with state changes and measure notification delivery", runLoad},
 	{"record", "record what a server does as a conformance scenario", runRecord},
 	{"replay", "run conformance scenarios against a server and show where it differs", runReplay},
+	{"watch", "sign in over XMPP, subscribe to nodes and print events as they arrive", runWatch},
 }
 
 func main() {
