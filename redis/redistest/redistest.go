@@ -6,6 +6,7 @@
 package redistest
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -116,6 +117,10 @@ func (s *Server) Stop() {
 // data it had (appendonly) when it is real.
 func (s *Server) Restart() error {
 	if s.mini != nil {
+		// Close cancelled the context miniredis ends blocking commands
+		// with, and Restart does not renew it (v2.40.0): without a fresh
+		// one every XREAD BLOCK after the restart hangs.
+		s.mini.Ctx, s.mini.CtxCancel = context.WithCancel(context.Background())
 		return s.mini.Restart()
 	}
 	path, err := exec.LookPath("redis-server")
