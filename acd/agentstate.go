@@ -16,8 +16,9 @@ type StateRequest struct {
 	RequestID    string
 }
 
-// ChangeState applies req for actor. A request that can never be valid
-// returns a *RequestError and changes nothing. A valid request that the
+// ChangeState applies req for actor. A request that can never be valid,
+// or LOGOUT for a user already signed out, returns a *RequestError and
+// changes nothing. A valid request that the
 // agent's current state refuses returns nil and commits an asynchronous
 // error event on the agent's User node, as Finesse does; every accepted
 // request commits exactly one event on that node carrying req.RequestID.
@@ -41,6 +42,10 @@ func (e *Engine) ChangeState(ctx context.Context, actor *User, req StateRequest)
 		a, err := tx.Agent(target.ID)
 		if err != nil {
 			return err
+		}
+		if req.State == model.StateLogout && a.State == model.StateLogout {
+			// Finesse refuses this one at once, not by an event.
+			return refuse(ErrInvalidState, "state", "the user is already signed out")
 		}
 		next, refusal := e.transition(tx, target, a, req, forced)
 		ready = refusal == nil && next.State == model.StateReady

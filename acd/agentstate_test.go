@@ -147,7 +147,8 @@ var stateCases = []stateCase{
 	// Requests while signed out.
 	{name: "READY while signed out", state: model.StateReady, async: invalidState},
 	{name: "NOT_READY while signed out", state: model.StateNotReady, reason: "1", async: invalidState},
-	{name: "LOGOUT while signed out", state: model.StateLogout, reason: "4", async: invalidState},
+	// The developer guide's User API errors name this one as a 400.
+	{name: "LOGOUT while signed out", state: model.StateLogout, reason: "4", syncErr: acd.ErrInvalidState, field: "state"},
 	{name: "WORK while signed out", state: model.StateWork, async: invalidState},
 	{name: "READY after signing out", from: model.StateNotReady,
 		setup: func(f *fixture) { f.mustChange("1001", "1001", model.StateLogout, "", "4") },
