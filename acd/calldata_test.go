@@ -21,7 +21,7 @@ func answered(t *testing.T, cfg acd.Config) (*fixture, acd.Call) {
 
 // answeredDialog is the dialog of answered with 1001's party in state.
 func answeredDialog(id, state string, acts ...string) string {
-	return dlg(id, "ACTIVE", "ACD_IN", "5551234", "3001", party("5551234", "ACTIVE"), party("3001", state, acts...))
+	return dlg(id, "ACTIVE", "ACD_IN", "5551234", "8000", party("5551234", "ACTIVE"), party("3001", state, acts...))
 }
 
 func (f *fixture) dialogAction(req acd.DialogRequest) error {
@@ -157,7 +157,7 @@ func TestSendDTMF(t *testing.T) {
 		dialogPutEv(id, rid, answeredDialog(id, "HELD", actsHeld...), "1001"),
 		userEv("1001", model.StateHold, "", "", rid),
 	)
-	if err := send("1"); !errors.Is(err, acd.ErrInvalidState) {
+	if err := send("1"); !errors.Is(err, acd.ErrPartyHeld) {
 		t.Fatalf("DTMF while held: %v, want Invalid State", err)
 	}
 	f.wantEvents(mark)

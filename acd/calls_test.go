@@ -283,7 +283,7 @@ func TestCallAnswerAndDrop(t *testing.T) {
 		t.Errorf("ring deadline %v, want %v", call.RingDeadline, want)
 	}
 	id := call.DialogID
-	ringing := dlg(id, "ALERTING", "ACD_IN", "5551234", "3001",
+	ringing := dlg(id, "ALERTING", "ACD_IN", "5551234", "8000",
 		party("5551234", "ACTIVE"), party("3001", "ALERTING", "ANSWER"))
 	evs := f.eventsAfter(mark)
 	mark = f.wantEvents(mark,
@@ -323,7 +323,7 @@ func TestCallAnswerAndDrop(t *testing.T) {
 	f.clock.Advance(5 * time.Second)
 	answered := f.clock.Now()
 	rid := f.act("1001", id, "ANSWER")
-	talking := dlg(id, "ACTIVE", "ACD_IN", "5551234", "3001",
+	talking := dlg(id, "ACTIVE", "ACD_IN", "5551234", "8000",
 		party("5551234", "ACTIVE"), party("3001", "ACTIVE", "HOLD", "DROP", "UPDATE_CALL_DATA", "SEND_DTMF", "CONSULT_CALL", "TRANSFER_SST"))
 	mark = f.wantEvents(mark,
 		dialogPutEv(id, rid, talking, "1001"),
@@ -342,7 +342,7 @@ func TestCallAnswerAndDrop(t *testing.T) {
 	mark = f.wantEvents(mark)
 
 	rid = f.act("1001", id, "DROP")
-	dropped := dlg(id, "DROPPED", "ACD_IN", "5551234", "3001",
+	dropped := dlg(id, "DROPPED", "ACD_IN", "5551234", "8000",
 		party("5551234", "DROPPED"), party("3001", "DROPPED"))
 	f.wantEvents(mark,
 		dialogPutEv(id, rid, dropped, "1001"),
@@ -387,7 +387,7 @@ func TestCallQueuedUntilAgentReady(t *testing.T) {
 	f.wantEvents(mark,
 		userEv("1001", model.StateReady, "", "", rid),
 		userEv("1001", model.StateReserved, "", "", ""),
-		dialogsEv("POST", "1001", "", dlg(c.DialogID, "ALERTING", "ACD_IN", "5551234", "3001",
+		dialogsEv("POST", "1001", "", dlg(c.DialogID, "ALERTING", "ACD_IN", "5551234", "8000",
 			party("5551234", "ACTIVE"), party("3001", "ALERTING", "ANSWER"))),
 	)
 	if got := f.waiting("100"); len(got) != 0 {
@@ -405,9 +405,9 @@ func TestCallHoldAndRetrieve(t *testing.T) {
 	f.act("1001", id, "ANSWER")
 	mark := f.last()
 
-	held := dlg(id, "ACTIVE", "ACD_IN", "5551234", "3001",
+	held := dlg(id, "ACTIVE", "ACD_IN", "5551234", "8000",
 		party("5551234", "ACTIVE"), party("3001", "HELD", "RETRIEVE", "DROP", "UPDATE_CALL_DATA"))
-	active := dlg(id, "ACTIVE", "ACD_IN", "5551234", "3001",
+	active := dlg(id, "ACTIVE", "ACD_IN", "5551234", "8000",
 		party("5551234", "ACTIVE"), party("3001", "ACTIVE", "HOLD", "DROP", "UPDATE_CALL_DATA", "SEND_DTMF", "CONSULT_CALL", "TRANSFER_SST"))
 
 	rid := f.act("1001", id, "HOLD")
@@ -442,7 +442,7 @@ func TestCallHoldAndRetrieve(t *testing.T) {
 	f.act("1001", id, "HOLD")
 	mark = f.last()
 	rid = f.act("1001", id, "DROP")
-	dropped := dlg(id, "DROPPED", "ACD_IN", "5551234", "3001", party("5551234", "DROPPED"), party("3001", "DROPPED"))
+	dropped := dlg(id, "DROPPED", "ACD_IN", "5551234", "8000", party("5551234", "DROPPED"), party("3001", "DROPPED"))
 	mark = f.wantEvents(mark,
 		dialogPutEv(id, rid, dropped, "1001"),
 		dialogsEv("DELETE", "1001", rid, dropped),
@@ -536,7 +536,7 @@ func TestAbandonWhileRinging(t *testing.T) {
 	mark := f.last()
 	f.clock.Advance(5 * time.Second)
 	f.hangUp(call.ID)
-	dropped := dlg(id, "DROPPED", "ACD_IN", "5551234", "3006", party("5551234", "DROPPED"), party("3006", "DROPPED"))
+	dropped := dlg(id, "DROPPED", "ACD_IN", "5551234", "8000", party("5551234", "DROPPED"), party("3006", "DROPPED"))
 	mark = f.wantEvents(mark,
 		dialogPutEv(id, "", dropped, "1006"),
 		dialogsEv("DELETE", "1006", "", dropped),
@@ -564,7 +564,7 @@ func TestAbandonWhileRingingAppliesPendingState(t *testing.T) {
 	}
 	mark = f.wantEvents(mark, userEv("1001", model.StateReserved, "", model.StateNotReady, rid))
 	f.hangUp(call.ID)
-	dropped := dlg(call.DialogID, "DROPPED", "ACD_IN", "5551234", "3001", party("5551234", "DROPPED"), party("3001", "DROPPED"))
+	dropped := dlg(call.DialogID, "DROPPED", "ACD_IN", "5551234", "8000", party("5551234", "DROPPED"), party("3001", "DROPPED"))
 	f.wantEvents(mark,
 		dialogPutEv(call.DialogID, "", dropped, "1001"),
 		dialogsEv("DELETE", "1001", "", dropped),
@@ -583,7 +583,7 @@ func TestAbandonWhileConnected(t *testing.T) {
 	f.act("1006", id, "HOLD")
 	mark := f.last()
 	f.hangUp(call.ID)
-	dropped := dlg(id, "DROPPED", "ACD_IN", "5551234", "3006", party("5551234", "DROPPED"), party("3006", "DROPPED"))
+	dropped := dlg(id, "DROPPED", "ACD_IN", "5551234", "8000", party("5551234", "DROPPED"), party("3006", "DROPPED"))
 	f.wantEvents(mark,
 		dialogPutEv(id, "", dropped, "1006"),
 		dialogPutEv(id, "", wrappingDialog(id, "5551234", "3006"), "1006"),

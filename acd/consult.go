@@ -64,14 +64,13 @@ func (e *Engine) complete(tx Tx, u *User, d Dialog, req DialogRequest) error {
 		}
 	}
 	e.dropDialog(tx, &c, req.RequestID, u.ID)
+	// Transfer or conference, the surviving call names the dropped one.
+	d.Secondary = c.ID
 	transfer := req.Action == "TRANSFER"
 	if transfer {
 		i := slices.IndexFunc(d.Parties, func(q Party) bool { return q.Agent == u.ID })
 		d.Parties = slices.Delete(d.Parties, i, i+1)
-		d.Secondary = c.ID
-		if len(joining) > 0 {
-			d.To = joining[0].Address
-		}
+		// The original call survives: its fromAddress and toAddress stay.
 	} else {
 		p.Consult, p.ConsultReady, p.State, p.Changed = "", false, PartyActive, now
 		d.CallType = "CONFERENCE"
@@ -169,7 +168,8 @@ func (e *Engine) singleStepTransfer(tx Tx, u *User, d Dialog, req DialogRequest)
 	i := slices.IndexFunc(d.Parties, func(q Party) bool { return q.Agent == u.ID })
 	d.Parties = slices.Delete(d.Parties, i, i+1)
 	d.Parties = append(d.Parties, far)
-	d.To, d.AnswerDeadline = req.ToAddress, probe.AnswerDeadline
+	// As after a consult transfer, the call keeps its addresses.
+	d.AnswerDeadline = probe.AnswerDeadline
 	tx.PutDialog(d)
 	if far.Agent != "" {
 		if err := e.ringAgent(tx, far.Agent, d); err != nil {

@@ -59,7 +59,7 @@ type consult struct {
 // origDialog is the original dialog while 1001 is on it alone with the
 // customer, its party in state with acts.
 func (s consult) origDialog(state string, acts ...string) string {
-	return dlg(s.orig, "ACTIVE", "ACD_IN", "5551234", "3001", party("5551234", "ACTIVE"), party("3001", state, acts...))
+	return dlg(s.orig, "ACTIVE", "ACD_IN", "5551234", "8000", party("5551234", "ACTIVE"), party("3001", state, acts...))
 }
 
 func (s consult) consDropped() string {
@@ -80,7 +80,7 @@ func consulting(t *testing.T, f *fixture) consult {
 	s := consult{call: c.ID, orig: c.DialogID}
 	mark = f.wantEvents(mark,
 		userEv("1001", model.StateReserved, "", "", ""),
-		dialogsEv("POST", "1001", "", dlg(s.orig, "ALERTING", "ACD_IN", "5551234", "3001",
+		dialogsEv("POST", "1001", "", dlg(s.orig, "ALERTING", "ACD_IN", "5551234", "8000",
 			party("5551234", "ACTIVE"), party("3001", "ALERTING", actsRinging...))),
 	)
 
@@ -158,7 +158,7 @@ func TestConsultThenTransfer(t *testing.T) {
 
 	before := s.mark
 	rid := f.act("1001", s.orig, "TRANSFER")
-	transferred := dlg(s.orig, "ACTIVE", "ACD_IN", "5551234", "3002",
+	transferred := dlg(s.orig, "ACTIVE", "ACD_IN", "5551234", "8000",
 		party("5551234", "ACTIVE"), party("3002", "ACTIVE", actsActive...))
 	mark := f.stepEvents(t, "transfer", s.mark,
 		dialogPutEv(s.cons, rid, s.consDropped(), "1001", "1002"),
@@ -181,13 +181,13 @@ func TestConsultThenTransfer(t *testing.T) {
 	}
 	d := f.dialogOf("1002")
 	if d.ID != s.orig || d.SecondaryID != s.cons || partyState(d, "5551234") != "ACTIVE" || partyState(d, "3002") != "ACTIVE" ||
-		partyState(d, "3001") != "absent" || d.ToAddress != "3002" {
+		partyState(d, "3001") != "absent" || d.ToAddress != "8000" {
 		t.Fatalf("after the transfer 1002 has %s", describeDialog(d))
 	}
 	f.wantCall(s.call, acd.CallConnected, "1002")
 
 	rid = f.act("1002", s.orig, "DROP")
-	ended := dlg(s.orig, "DROPPED", "ACD_IN", "5551234", "3002", party("5551234", "DROPPED"), party("3002", "DROPPED"))
+	ended := dlg(s.orig, "DROPPED", "ACD_IN", "5551234", "8000", party("5551234", "DROPPED"), party("3002", "DROPPED"))
 	f.wantEvents(mark,
 		dialogPutEv(s.orig, rid, ended, "1002"),
 		dialogsEv("DELETE", "1002", rid, ended),
@@ -205,7 +205,7 @@ func TestConsultThenConferenceThenLeave(t *testing.T) {
 	s := consulting(t, f)
 
 	rid := f.act("1001", s.orig, "CONFERENCE")
-	conf := dlg(s.orig, "ACTIVE", "CONFERENCE", "5551234", "3001", party("5551234", "ACTIVE"),
+	conf := dlg(s.orig, "ACTIVE", "CONFERENCE", "5551234", "8000", party("5551234", "ACTIVE"),
 		party("3001", "ACTIVE", actsActive...), party("3002", "ACTIVE", actsActive...))
 	mark := f.stepEvents(t, "conference", s.mark,
 		dialogPutEv(s.cons, rid, s.consDropped(), "1001", "1002"),
@@ -217,8 +217,8 @@ func TestConsultThenConferenceThenLeave(t *testing.T) {
 	)
 	d := f.dialogView("1001", s.orig)
 	if d.MediaProperties.CallType != "CONFERENCE" || partyState(d, "3001") != "ACTIVE" || partyState(d, "3002") != "ACTIVE" ||
-		partyState(d, "5551234") != "ACTIVE" {
-		t.Fatalf("conference: %s", describeDialog(d))
+		partyState(d, "5551234") != "ACTIVE" || d.SecondaryID != s.cons {
+		t.Fatalf("conference: %s, secondaryId %q", describeDialog(d), d.SecondaryID)
 	}
 	if got := f.dialogOf("1002"); got.ID != s.orig {
 		t.Fatalf("1002 is on dialog %s, want the conference %s", got.ID, s.orig)
@@ -230,7 +230,7 @@ func TestConsultThenConferenceThenLeave(t *testing.T) {
 	f.wantState("1002", model.StateTalking, "")
 
 	rid = f.act("1001", s.orig, "DROP")
-	left := dlg(s.orig, "ACTIVE", "CONFERENCE", "5551234", "3001", party("5551234", "ACTIVE"),
+	left := dlg(s.orig, "ACTIVE", "CONFERENCE", "5551234", "8000", party("5551234", "ACTIVE"),
 		party("3001", "DROPPED"), party("3002", "ACTIVE", actsActive...))
 	mark = f.wantEvents(mark,
 		dialogPutEv(s.orig, rid, left, "1002", "1001"),
@@ -246,7 +246,7 @@ func TestConsultThenConferenceThenLeave(t *testing.T) {
 	f.wantCall(s.call, acd.CallConnected, "1002") // the agent left on it
 
 	rid = f.act("1002", s.orig, "DROP")
-	ended := dlg(s.orig, "DROPPED", "CONFERENCE", "5551234", "3001", party("5551234", "DROPPED"),
+	ended := dlg(s.orig, "DROPPED", "CONFERENCE", "5551234", "8000", party("5551234", "DROPPED"),
 		party("3001", "DROPPED"), party("3002", "DROPPED"))
 	f.wantEvents(mark,
 		dialogPutEv(s.orig, rid, ended, "1002"),
@@ -293,7 +293,7 @@ func TestConsultThenRetrieve(t *testing.T) {
 	f.wantState("1001", model.StateTalking, "")
 
 	rid = f.act("1001", s.orig, "DROP")
-	ended := dlg(s.orig, "DROPPED", "ACD_IN", "5551234", "3001", party("5551234", "DROPPED"), party("3001", "DROPPED"))
+	ended := dlg(s.orig, "DROPPED", "ACD_IN", "5551234", "8000", party("5551234", "DROPPED"), party("3001", "DROPPED"))
 	f.wantEvents(mark,
 		dialogPutEv(s.orig, rid, ended, "1001"),
 		dialogsEv("DELETE", "1001", rid, ended),
@@ -334,7 +334,7 @@ func TestConsultOutsideThenTransfer(t *testing.T) {
 	id := c.DialogID
 	f.act("1001", id, "ANSWER")
 	orig := func(state string, acts ...string) string {
-		return dlg(id, "ACTIVE", "ACD_IN", "5551234", "3001", party("5551234", "ACTIVE"), party("3001", state, acts...))
+		return dlg(id, "ACTIVE", "ACD_IN", "5551234", "8000", party("5551234", "ACTIVE"), party("3001", state, acts...))
 	}
 	mark := f.last()
 
@@ -365,7 +365,7 @@ func TestConsultOutsideThenTransfer(t *testing.T) {
 
 	rid = f.act("1001", id, "TRANSFER")
 	consDropped := dlg(cons.ID, "DROPPED", "CONSULT", "3001", "5550100", party("3001", "DROPPED"), party("5550100", "DROPPED"))
-	transferred := dlg(id, "ACTIVE", "ACD_IN", "5551234", "5550100", party("5551234", "ACTIVE"), party("5550100", "ACTIVE"))
+	transferred := dlg(id, "ACTIVE", "ACD_IN", "5551234", "8000", party("5551234", "ACTIVE"), party("5550100", "ACTIVE"))
 	mark = f.wantEvents(mark,
 		dialogPutEv(cons.ID, rid, consDropped, "1001"),
 		dialogsEv("DELETE", "1001", rid, consDropped),
@@ -397,7 +397,7 @@ func TestSingleStepTransfer(t *testing.T) {
 	c := f.inject("100", "5551234")
 	id := c.DialogID
 	f.act("1001", id, "ANSWER")
-	talking := dlg(id, "ACTIVE", "ACD_IN", "5551234", "3001", party("5551234", "ACTIVE"), party("3001", "ACTIVE", actsActive...))
+	talking := dlg(id, "ACTIVE", "ACD_IN", "5551234", "8000", party("5551234", "ACTIVE"), party("3001", "ACTIVE", actsActive...))
 	mark := f.last()
 
 	for _, number := range []string{"5550199", "9991234"} {
@@ -412,7 +412,7 @@ func TestSingleStepTransfer(t *testing.T) {
 	}
 
 	rid := f.actTo("1001", id, "TRANSFER_SST", "3002")
-	ringing := dlg(id, "ACTIVE", "ACD_IN", "5551234", "3002", party("5551234", "ACTIVE"), party("3002", "ALERTING", actsRinging...))
+	ringing := dlg(id, "ACTIVE", "ACD_IN", "5551234", "8000", party("5551234", "ACTIVE"), party("3002", "ALERTING", actsRinging...))
 	mark = f.stepEvents(t, "transferred", mark,
 		dialogsEv("POST", "1002", "", ringing), // the dialog reaches 1002's desktop before any PUT of it there
 		dialogPutEv(id, rid, ringing, "1002", "1001"),
@@ -431,7 +431,7 @@ func TestSingleStepTransfer(t *testing.T) {
 
 	rid = f.act("1002", id, "ANSWER")
 	mark = f.wantEvents(mark,
-		dialogPutEv(id, rid, dlg(id, "ACTIVE", "ACD_IN", "5551234", "3002",
+		dialogPutEv(id, rid, dlg(id, "ACTIVE", "ACD_IN", "5551234", "8000",
 			party("5551234", "ACTIVE"), party("3002", "ACTIVE", actsActive...)), "1002"),
 		userEv("1002", model.StateTalking, "", "", rid),
 	)
@@ -439,7 +439,7 @@ func TestSingleStepTransfer(t *testing.T) {
 	f.wantCall(c.ID, acd.CallConnected, "1002")
 
 	rid = f.act("1002", id, "DROP")
-	ended := dlg(id, "DROPPED", "ACD_IN", "5551234", "3002", party("5551234", "DROPPED"), party("3002", "DROPPED"))
+	ended := dlg(id, "DROPPED", "ACD_IN", "5551234", "8000", party("5551234", "DROPPED"), party("3002", "DROPPED"))
 	f.wantEvents(mark,
 		dialogPutEv(id, rid, ended, "1002"),
 		dialogsEv("DELETE", "1002", rid, ended),
@@ -463,7 +463,7 @@ func TestPendingStateKeptThroughTheCall(t *testing.T) {
 		}
 		mark = f.wantEvents(mark, userEv("1001", model.StateReserved, "", model.StateNotReady, rid))
 		call := func(state string, acts ...string) string {
-			return dlg(id, "ACTIVE", "ACD_IN", "5551234", "3001", party("5551234", "ACTIVE"), party("3001", state, acts...))
+			return dlg(id, "ACTIVE", "ACD_IN", "5551234", "8000", party("5551234", "ACTIVE"), party("3001", state, acts...))
 		}
 
 		for _, step := range []struct {
@@ -483,7 +483,7 @@ func TestPendingStateKeptThroughTheCall(t *testing.T) {
 		}
 
 		rid = f.act("1001", id, "DROP")
-		ended := dlg(id, "DROPPED", "ACD_IN", "5551234", "3001", party("5551234", "DROPPED"), party("3001", "DROPPED"))
+		ended := dlg(id, "DROPPED", "ACD_IN", "5551234", "8000", party("5551234", "DROPPED"), party("3001", "DROPPED"))
 		f.stepEvents(t, "DROP", mark,
 			dialogPutEv(id, rid, ended, "1001"),
 			dialogsEv("DELETE", "1001", rid, ended),

@@ -186,7 +186,7 @@ func (e *Engine) checkDialogRequest(ctx context.Context, actor *User, req Dialog
 	if req.Action == "SEND_DTMF" && p.State == PartyHeld {
 		// The reference answers DTMF on a held party with Invalid State
 		// at once, rather than as an asynchronous Generic Error.
-		return refuse(ErrInvalidState, "dtmfString", "a held party cannot send DTMF")
+		return refuse(ErrPartyHeld, "dtmfString", "a held party cannot send DTMF")
 	}
 	return nil
 }
@@ -307,7 +307,7 @@ func (e *Engine) claimOffer(tx Tx, d *Dialog, agent string) error {
 		}
 	}
 	d.Parties = kept
-	if p, ok := d.party(agent); ok {
+	if p, ok := d.party(agent); ok && d.DNIS == "" {
 		d.To = p.Address
 	}
 	for _, q := range released {

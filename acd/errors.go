@@ -10,13 +10,16 @@ import (
 // The kinds of request that can never succeed. Package rest maps each to an
 // ApiErrors body and status in one place; a RequestError adds the detail.
 var (
-	ErrBadCredentials       = errors.New("bad credentials")
-	ErrUserNotFound         = errors.New("user not found")
-	ErrNotFound             = errors.New("not found")
-	ErrParameterMissing     = errors.New("parameter missing")
-	ErrInvalidInput         = errors.New("invalid input")
-	ErrBadRequest           = errors.New("bad request")
-	ErrInvalidState         = errors.New("invalid state")
+	ErrBadCredentials   = errors.New("bad credentials")
+	ErrUserNotFound     = errors.New("user not found")
+	ErrNotFound         = errors.New("not found")
+	ErrParameterMissing = errors.New("parameter missing")
+	ErrInvalidInput     = errors.New("invalid input")
+	ErrBadRequest       = errors.New("bad request")
+	ErrInvalidState     = errors.New("invalid state")
+	// ErrPartyHeld is an action a held party cannot take; Finesse answers
+	// it with a 401 Invalid State where other state refusals are 400.
+	ErrPartyHeld            = errors.New("party is on hold")
 	ErrNotYourUser          = errors.New("user does not match the credentials")
 	ErrInvalidSupervisor    = errors.New("not a supervisor of the agent's team")
 	ErrNotAuthorized        = errors.New("not authorized")

@@ -273,7 +273,7 @@ func TestMakeCallBetweenAgents(t *testing.T) {
 		dialogsEv("DELETE", "1002", rid, ended),
 		userEv("1002", model.StateReady, "", "", rid),
 		userEv("1002", model.StateReserved, "", "", ""),
-		dialogsEv("POST", "1002", "", dlg(offered, "ALERTING", "ACD_IN", "5551234", "3002",
+		dialogsEv("POST", "1002", "", dlg(offered, "ALERTING", "ACD_IN", "5551234", "8000",
 			party("5551234", "ACTIVE"), party("3002", "ALERTING", actsRinging...))),
 	)
 	f.wantState("1001", model.StateNotReady, "3")

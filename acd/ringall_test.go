@@ -29,7 +29,7 @@ func TestRingAll(t *testing.T) {
 	if c.State != acd.CallAlerting || c.Agent != "" {
 		t.Fatalf("call %+v, want ALERTING with no agent yet", c)
 	}
-	all := dlg(c.DialogID, "ALERTING", "ACD_IN", "5551234", "3001", party("5551234", "ACTIVE"),
+	all := dlg(c.DialogID, "ALERTING", "ACD_IN", "5551234", "8000", party("5551234", "ACTIVE"),
 		party("3001", "ALERTING", "ANSWER"), party("3002", "ALERTING", "ANSWER"), party("3003", "ALERTING", "ANSWER"))
 	mark = f.wantEvents(mark,
 		userEv("1001", model.StateReserved, "", "", ""),
@@ -42,9 +42,9 @@ func TestRingAll(t *testing.T) {
 
 	rid := f.act("1002", c.DialogID, "ANSWER")
 	left := func(ext string) string {
-		return dlg(c.DialogID, "ALERTING", "ACD_IN", "5551234", "3002", party("5551234", "ACTIVE"), party(ext, "DROPPED"))
+		return dlg(c.DialogID, "ALERTING", "ACD_IN", "5551234", "8000", party("5551234", "ACTIVE"), party(ext, "DROPPED"))
 	}
-	answered := dlg(c.DialogID, "ACTIVE", "ACD_IN", "5551234", "3002", party("5551234", "ACTIVE"), party("3002", "ACTIVE", actsActive...))
+	answered := dlg(c.DialogID, "ACTIVE", "ACD_IN", "5551234", "8000", party("5551234", "ACTIVE"), party("3002", "ACTIVE", actsActive...))
 	f.wantEvents(mark,
 		dialogsEv("DELETE", "1001", "", left("3001")),
 		userEv("1001", model.StateReady, "", "", ""),

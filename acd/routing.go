@@ -140,8 +140,14 @@ func (e *Engine) offer(tx Tx, q *Queue, call Call, agents []candidate) error {
 	if call.Preroute {
 		callType = "PREROUTE_ACD_IN"
 	}
+	// toAddress is the number the customer dialed; a call injected
+	// without one reached the agent as if dialed directly.
+	to := call.DNIS
+	if to == "" {
+		to = agents[0].agent.Extension
+	}
 	d := Dialog{
-		ID: id, CallID: call.ID, CallType: callType, From: call.ANI, To: agents[0].agent.Extension,
+		ID: id, CallID: call.ID, CallType: callType, From: call.ANI, To: to,
 		DialedNumber: call.DNIS, DNIS: call.DNIS, Queue: q.ID, QueueName: q.Name,
 		Variables: call.Variables, State: DialogAlerting, Created: now,
 		Parties: []Party{{Address: call.ANI, State: PartyActive, Start: call.Enqueued, Changed: now}},

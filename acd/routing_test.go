@@ -134,7 +134,7 @@ func TestRoutingPreroute(t *testing.T) {
 	}
 	f.wantEvents(mark,
 		userEv("1001", model.StateReserved, "", "", ""),
-		dialogsEv("POST", "1001", "", dlg(c.DialogID, "ALERTING", "PREROUTE_ACD_IN", "5551234", "3001",
+		dialogsEv("POST", "1001", "", dlg(c.DialogID, "ALERTING", "PREROUTE_ACD_IN", "5551234", "8000",
 			party("5551234", "ACTIVE"), party("3001", "ALERTING", "ANSWER"))),
 	)
 	if d := f.dialogView("1001", c.DialogID); d.MediaProperties.CallType != "PREROUTE_ACD_IN" {

@@ -23,13 +23,13 @@ func (f *fixture) answered(agent, ext, queue, ani string) (acd.Call, acd.EventID
 }
 
 func droppedDialog(id, ani, ext string) string {
-	return dlg(id, "DROPPED", "ACD_IN", ani, ext, party(ani, "DROPPED"), party(ext, "DROPPED"))
+	return dlg(id, "DROPPED", "ACD_IN", ani, "8000", party(ani, "DROPPED"), party(ext, "DROPPED"))
 }
 
 // wrappingDialog is an ended call whose agent is wrapping it up: it stays
 // on the desktop, where a wrap-up reason can still be applied.
 func wrappingDialog(id, ani, ext string) string {
-	return dlg(id, "DROPPED", "ACD_IN", ani, ext, party(ani, "DROPPED"), party(ext, "WRAP_UP", "UPDATE_CALL_DATA"))
+	return dlg(id, "DROPPED", "ACD_IN", ani, "8000", party(ani, "DROPPED"), party(ext, "WRAP_UP", "UPDATE_CALL_DATA"))
 }
 
 // Scenario 3: on a REQUIRED team the agent goes to WORK_READY when the
@@ -83,7 +83,7 @@ func TestWrapUpEndRoutesWaitingCall(t *testing.T) {
 		dialogsEv("DELETE", "1006", "", droppedDialog(call.DialogID, "5551234", "3006")),
 		userEv("1006", model.StateReady, "", "", ""),
 		userEv("1006", model.StateReserved, "", "", ""),
-		dialogsEv("POST", "1006", "", dlg(c.DialogID, "ALERTING", "ACD_IN", "5550002", "3006",
+		dialogsEv("POST", "1006", "", dlg(c.DialogID, "ALERTING", "ACD_IN", "5550002", "8000",
 			party("5550002", "ACTIVE"), party("3006", "ALERTING", "ANSWER"))),
 	)
 	// The new offer rings for its own 15 seconds.
@@ -379,9 +379,9 @@ func TestWrapUpAfterLeavingConference(t *testing.T) {
 	mark := f.last()
 
 	rid := f.act("1001", s.orig, "DROP")
-	left := dlg(s.orig, "ACTIVE", "CONFERENCE", "5551234", "3001", party("5551234", "ACTIVE"),
+	left := dlg(s.orig, "ACTIVE", "CONFERENCE", "5551234", "8000", party("5551234", "ACTIVE"),
 		party("3001", "DROPPED"), party("3002", "ACTIVE", actsActive...))
-	wrapping := dlg(s.orig, "ACTIVE", "CONFERENCE", "5551234", "3001", party("5551234", "ACTIVE"),
+	wrapping := dlg(s.orig, "ACTIVE", "CONFERENCE", "5551234", "8000", party("5551234", "ACTIVE"),
 		party("3001", "WRAP_UP", "UPDATE_CALL_DATA"), party("3002", "ACTIVE", actsActive...))
 	mark = f.wantEvents(mark,
 		dialogPutEv(s.orig, rid, left, "1002", "1001"),
@@ -390,7 +390,7 @@ func TestWrapUpAfterLeavingConference(t *testing.T) {
 	)
 
 	rid = f.act("1002", s.orig, "DROP")
-	ended := dlg(s.orig, "DROPPED", "CONFERENCE", "5551234", "3001", party("5551234", "DROPPED"),
+	ended := dlg(s.orig, "DROPPED", "CONFERENCE", "5551234", "8000", party("5551234", "DROPPED"),
 		party("3001", "WRAP_UP", "UPDATE_CALL_DATA"), party("3002", "DROPPED"))
 	mark = f.wantEvents(mark,
 		dialogPutEv(s.orig, rid, ended, "1001", "1002"),
@@ -398,7 +398,7 @@ func TestWrapUpAfterLeavingConference(t *testing.T) {
 		userEv("1002", model.StateNotReady, "1", "", rid),
 	)
 	f.clock.Advance(time.Minute)
-	gone := dlg(s.orig, "DROPPED", "CONFERENCE", "5551234", "3001", party("5551234", "DROPPED"),
+	gone := dlg(s.orig, "DROPPED", "CONFERENCE", "5551234", "8000", party("5551234", "DROPPED"),
 		party("3001", "DROPPED"), party("3002", "DROPPED"))
 	f.wantEvents(mark,
 		dialogsEv("DELETE", "1001", "", gone),

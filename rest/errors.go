@@ -47,6 +47,7 @@ var errorKinds = []struct {
 	{acd.ErrBadRequest, apiErrorKind{http.StatusBadRequest, "Bad Request"}},
 	{errMalformed, apiErrorKind{http.StatusBadRequest, "Bad Request"}},
 	{acd.ErrInvalidState, apiErrorKind{http.StatusBadRequest, "Invalid State"}},
+	{acd.ErrPartyHeld, apiErrorKind{http.StatusUnauthorized, "Invalid State"}},
 	{errBodyTooLarge, apiErrorKind{http.StatusRequestEntityTooLarge, "Request Entity Too Large"}},
 	{errMediaType, apiErrorKind{http.StatusUnsupportedMediaType, "Unsupported Media Type"}},
 	{errRangeNotAllowed, apiErrorKind{http.StatusRequestedRangeNotSatisfiable, "Range Not Satisfiable"}},
