@@ -42,6 +42,10 @@ func startServer(t *testing.T) server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// As cmd/finessed starts it, so timers run exactly as in the binary.
+	eng.Start()
+	eng.StartQueueStats()
+	eng.StartSweeper()
 	svc := xmpp.NewService(eng, xmpp.Options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{}, 3)
