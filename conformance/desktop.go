@@ -15,6 +15,7 @@ import (
 type Session interface {
 	Available(ctx context.Context) error
 	Subscribe(ctx context.Context, node string) (string, error)
+	Unsubscribe(ctx context.Context, node string) (string, error)
 	Next(ctx context.Context) (xmpptest.Notification, error)
 	Close() error
 }

@@ -153,8 +153,16 @@ func (r *run) openDesktops(ctx context.Context) error {
 	return nil
 }
 
+// close ends the desktops' sessions. Their subscriptions would outlive
+// them (a user's next session, in a later scenario, would receive
+// notifications it did not ask for), so they are ended first.
 func (r *run) close() {
 	for _, l := range r.listeners {
+		ctx, cancel := context.WithTimeout(context.Background(), defaultWithin)
+		for _, node := range l.desktop.Subscribe {
+			l.session.Unsubscribe(ctx, node)
+		}
+		cancel()
 		l.stop()
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
+
+	"github.com/finessed/finessed/conformance"
 )
 
 // runWatch signs a user in over XMPP, subscribes to the nodes given, and
@@ -59,6 +61,7 @@ func runWatch(args []string, stdout, stderr io.Writer) error {
 		if _, err := s.Subscribe(ctx, node); err != nil {
 			return fmt.Errorf("subscribe %s: %w", node, err)
 		}
+		defer unsubscribe(s, node)
 		fmt.Fprintf(stderr, "subscribed to %s\n", node)
 	}
 	for {
@@ -71,6 +74,15 @@ func runWatch(args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "%s  %s  item %s\n%s\n", time.Now().Format("15:04:05.000"), n.Node, n.ItemID, pretty(n.Text))
 	}
+}
+
+// unsubscribe ends a subscription watch made: subscriptions outlive the
+// session, and the user's desktop would otherwise receive what only watch
+// asked for.
+func unsubscribe(s conformance.Session, node string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	s.Unsubscribe(ctx, node)
 }
 
 // pretty indents an XML document for reading, or returns it as it is.

@@ -213,6 +213,14 @@ func (c *BOSHClient) Subscribe(ctx context.Context, node string) (string, error)
 		id, c.Domain, node, c.JID))
 }
 
+// Unsubscribe ends the client's full JID's subscription to node.
+func (c *BOSHClient) Unsubscribe(ctx context.Context, node string) (string, error) {
+	id := fmt.Sprintf("unsub-%d", iqIDs.Add(1))
+	return c.IQ(ctx, id, fmt.Sprintf(
+		"<iq xmlns='jabber:client' type='set' id='%s' to='pubsub.%s'><pubsub xmlns='http://jabber.org/protocol/pubsub'><unsubscribe node='%s' jid='%s'/></pubsub></iq>",
+		id, c.Domain, node, c.JID))
+}
+
 // Next waits for the next notification.
 func (c *BOSHClient) Next(ctx context.Context) (Notification, error) {
 	select {

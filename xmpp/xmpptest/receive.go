@@ -109,3 +109,11 @@ func (c *Client) Subscribe(ctx context.Context, node string) (string, error) {
 		"<iq type='set' id='sub-%d' to='pubsub.%s'><pubsub xmlns='http://jabber.org/protocol/pubsub'><subscribe node='%s' jid='%s'/></pubsub></iq>",
 		iqIDs.Add(1), c.Domain, node, c.JID))
 }
+
+// Unsubscribe ends the client's full JID's subscription to node and
+// returns the raw reply. Subscriptions outlive the session, as in Finesse.
+func (c *Client) Unsubscribe(ctx context.Context, node string) (string, error) {
+	return c.IQ(ctx, fmt.Sprintf(
+		"<iq type='set' id='unsub-%d' to='pubsub.%s'><pubsub xmlns='http://jabber.org/protocol/pubsub'><unsubscribe node='%s' jid='%s'/></pubsub></iq>",
+		iqIDs.Add(1), c.Domain, node, c.JID))
+}

@@ -1,0 +1,52 @@
+package conformance
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/finessed/finessed/xmpp/xmpptest"
+)
+
+// TestSubscriptionsEndWithTheScenario: a desktop's subscriptions outlive
+// its session, so a scenario that made one must end it, or the user's
+// desktop in a later scenario on the same server receives notifications
+// nobody expected.
+func TestSubscriptionsEndWithTheScenario(t *testing.T) {
+	sc, err := Parse([]byte(`
+name: A supervisor watches a queue
+desktops:
+  supervisor: {user: "2001", subscribe: [/finesse/api/Queue/200], ignore: [/finesse/api/SystemInfo]}
+steps:
+  - wait: 10ms
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := startServer(t)
+	for _, transport := range transports {
+		if res := srv.target(transport).Run(context.Background(), sc); res.Failed() {
+			var b strings.Builder
+			WriteText(&b, res)
+			t.Fatalf("%s: %s", transport, b.String())
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := xmpptest.DialTCP(ctx, srv.xmpp, "localhost", "2001", "finesse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	reply, err := c.IQ(ctx, "<iq type='get' id='subs' to='pubsub.localhost'><pubsub xmlns='http://jabber.org/protocol/pubsub'><subscriptions/></pubsub></iq>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(reply, "type='result'") && !strings.Contains(reply, `type="result"`) {
+		t.Fatalf("subscriptions list: %s", reply)
+	}
+	if strings.Contains(reply, "/finesse/api/Queue/200") {
+		t.Fatalf("the scenario's subscription survived it: %s", reply)
+	}
+}
