@@ -50,3 +50,46 @@ steps:
 		t.Fatalf("the scenario's subscription survived it: %s", reply)
 	}
 }
+
+// TestEarlierScenariosEventsAreForgotten: finessed replays to a user's
+// new desktop what it missed since its last one left, within the grace
+// period. On a server that ran an earlier scenario those are the earlier
+// scenario's events, which the next scenario must not be held to.
+func TestEarlierScenariosEventsAreForgotten(t *testing.T) {
+	scenarios := []string{`
+name: A desktop comes and goes
+desktops:
+  agent: {user: "1003", ignore: [/finesse/api/SystemInfo]}
+steps:
+  - wait: 10ms
+`, `
+name: The agent signs in and out with no desktop open
+steps:
+  - rest: PUT /finesse/api/User/1003
+    as: "1003"
+    body: <User><state>LOGIN</state><extension>3003</extension></User>
+  - wait: 100ms
+  - rest: PUT /finesse/api/User/1003
+    as: "1003"
+    body: <User><state>LOGOUT</state><reasonCodeId>4</reasonCodeId></User>
+  - wait: 100ms
+`, `
+name: A desktop opens and nothing happens
+desktops:
+  agent: {user: "1003", ignore: [/finesse/api/SystemInfo]}
+steps:
+  - wait: 10ms
+`}
+	target := startServer(t).target("tcp")
+	for _, text := range scenarios {
+		sc, err := Parse([]byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res := target.Run(context.Background(), sc); res.Failed() {
+			var b strings.Builder
+			WriteText(&b, res)
+			t.Fatal(b.String())
+		}
+	}
+}

@@ -102,6 +102,13 @@ func (l *listener) unexpected() []xmpptest.Notification {
 	return out
 }
 
+// forget drops every notification received so far.
+func (l *listener) forget() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	clear(l.queues)
+}
+
 func (l *listener) stop() {
 	l.session.Close()
 	l.cancel()

@@ -154,3 +154,13 @@ func LoadDir(dir string) ([]*Scenario, error) {
 	}
 	return out, nil
 }
+
+// movesClock reports whether any step advances the server's test clock.
+func (sc *Scenario) movesClock() bool {
+	for _, st := range sc.Steps {
+		if st.Advance != 0 {
+			return true
+		}
+	}
+	return false
+}
