@@ -38,7 +38,7 @@ func (e *Engine) ChangeState(ctx context.Context, actor *User, req StateRequest)
 		return err
 	}
 	var ready bool
-	err := e.store.Update(ctx, func(tx Tx) error {
+	err := e.update(ctx, func(tx Tx) error {
 		a, err := tx.Agent(target.ID)
 		if err != nil {
 			return err

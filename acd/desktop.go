@@ -24,7 +24,7 @@ import (
 // last announced they had delivered, since a desktop that moves here from
 // a node that just died comes back before the death is noticed.
 func (e *Engine) DesktopConnected(ctx context.Context, user string) (from EventID, replay bool, err error) {
-	err = e.store.Update(ctx, func(tx Tx) error {
+	err = e.update(ctx, func(tx Tx) error {
 		a, err := tx.Agent(user)
 		if err != nil {
 			return err
@@ -89,7 +89,7 @@ const allDesktops = -1
 func (e *Engine) desktopsGone(ctx context.Context, user, node string, n int, cursor EventID) error {
 	var away bool
 	var wait time.Duration
-	err := e.store.Update(ctx, func(tx Tx) error {
+	err := e.update(ctx, func(tx Tx) error {
 		a, err := tx.Agent(user)
 		if err != nil {
 			return err
@@ -170,7 +170,7 @@ func (e *Engine) forceOut(ctx context.Context, id string) error {
 	if !ok {
 		return nil
 	}
-	return e.store.Update(ctx, func(tx Tx) error {
+	return e.update(ctx, func(tx Tx) error {
 		a, err := tx.Agent(id)
 		if err != nil || a.DesktopCount() > 0 || a.AwayDeadline.IsZero() || e.clock.Now().Before(a.AwayDeadline) {
 			return err

@@ -115,7 +115,7 @@ func (e *Engine) DialogAction(ctx context.Context, actor *User, req DialogReques
 	}
 	u := actor
 	var ended []string // the agents a DROP took off the call
-	err := e.store.Update(ctx, func(tx Tx) error {
+	err := e.update(ctx, func(tx Tx) error {
 		ended = nil
 		d, _, err := tx.Dialog(req.DialogID)
 		if err != nil {

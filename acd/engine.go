@@ -28,6 +28,7 @@ type Engine struct {
 	peer   string         // the peer's REST host:port, "" for none
 	roster Roster         // nil: a single node, always in service
 	beat   heartbeat
+	ready  *readyIndex // nil when nodes share the Store
 }
 
 // Options are what an Engine is built from. Store (with its Log), Clock and
@@ -72,7 +73,7 @@ func NewEngine(opts Options) (*Engine, error) {
 	if opts.Log == nil {
 		return nil, errors.New("new engine: a Store needs its Log")
 	}
-	return &Engine{
+	e := &Engine{
 		dir:    opts.Directory,
 		store:  opts.Store,
 		log:    opts.Log,
@@ -83,7 +84,11 @@ func NewEngine(opts Options) (*Engine, error) {
 		self:   opts.Node,
 		peer:   opts.Peer,
 		roster: opts.Roster,
-	}, nil
+	}
+	if opts.Lease == nil && opts.Roster == nil {
+		e.ready = &readyIndex{built: map[string]bool{}, byQueue: map[string][]readyEntry{}}
+	}
+	return e, nil
 }
 
 // Close stops the engine's pending timers and gives up the lease, so that

@@ -15,7 +15,7 @@ func zeroTime() time.Time { return time.Time{} }
 func (e *Engine) HangUpCall(ctx context.Context, id string) (Call, error) {
 	var call Call
 	var ended []string // the agents taken off the call
-	err := e.store.Update(ctx, func(tx Tx) error {
+	err := e.update(ctx, func(tx Tx) error {
 		ended = nil
 		c, found, err := tx.Call(id)
 		if err != nil {

@@ -122,7 +122,7 @@ func (e *Engine) UserHistory(ctx context.Context, actor *User, idOrName string) 
 		return model.History{}, err
 	}
 	var h History
-	err := e.store.Update(ctx, func(tx Tx) error {
+	err := e.update(ctx, func(tx Tx) error {
 		var err error
 		h, err = tx.History(u.ID)
 		return err

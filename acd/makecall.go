@@ -42,7 +42,7 @@ func (e *Engine) MakeCall(ctx context.Context, actor *User, req MakeCallRequest)
 	if req.To == req.From || req.To == a.Extension {
 		return refuse(ErrInvalidDestination, "toAddress", "a call to yourself")
 	}
-	return e.store.Update(ctx, func(tx Tx) error {
+	return e.update(ctx, func(tx Tx) error {
 		a, err := tx.Agent(u.ID)
 		if err != nil {
 			return err
@@ -188,7 +188,7 @@ func (e *Engine) sweepAnswers(ctx context.Context) {
 		if d.AnswerDeadline.IsZero() || now.Before(d.AnswerDeadline) || d.State != DialogAlerting {
 			continue
 		}
-		e.store.Update(ctx, func(tx Tx) error {
+		e.update(ctx, func(tx Tx) error {
 			d, found, err := tx.Dialog(d.ID)
 			if err != nil || !found || d.State != DialogAlerting {
 				return err

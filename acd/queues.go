@@ -54,7 +54,7 @@ func servesQueue(u *User, q *Queue) bool {
 // the store.
 func (e *Engine) queueViews(ctx context.Context, queues []*Queue) ([]model.Queue, error) {
 	var out []model.Queue
-	err := e.store.Update(ctx, func(tx Tx) error {
+	err := e.update(ctx, func(tx Tx) error {
 		out = out[:0]
 		for _, q := range queues {
 			v, err := e.queueView(tx, q)

@@ -54,7 +54,7 @@ func (e *Engine) PublishQueueStats(ctx context.Context) {
 	if len(events) == 0 {
 		return
 	}
-	err = e.store.Update(ctx, func(tx Tx) error {
+	err = e.update(ctx, func(tx Tx) error {
 		for _, ev := range events {
 			tx.Emit(ev)
 		}

@@ -36,7 +36,7 @@ func (e *Engine) InjectCall(ctx context.Context, req CallRequest) (Call, error) 
 		return Call{}, err
 	}
 	var call Call
-	err := e.store.Update(ctx, func(tx Tx) error {
+	err := e.update(ctx, func(tx Tx) error {
 		id, err := tx.NextID("call")
 		if err != nil {
 			return err
@@ -101,7 +101,7 @@ func (e *Engine) route(ctx context.Context, q *Queue) {
 // available agent, reporting whether it did.
 func (e *Engine) offerNext(ctx context.Context, q *Queue) (bool, error) {
 	var offered bool
-	err := e.store.Update(ctx, func(tx Tx) error {
+	err := e.update(ctx, func(tx Tx) error {
 		offered = false
 		waiting, err := tx.Waiting(q.ID)
 		if err != nil || len(waiting) == 0 {
@@ -193,7 +193,7 @@ func (e *Engine) routeFor(ctx context.Context, u *User) {
 // call has waited; queues with no call come last.
 func (e *Engine) byPriority(ctx context.Context, queues []*Queue) []*Queue {
 	oldest := map[string]time.Time{}
-	err := e.store.Update(ctx, func(tx Tx) error {
+	err := e.update(ctx, func(tx Tx) error {
 		for _, q := range queues {
 			waiting, err := tx.Waiting(q.ID)
 			if err != nil || len(waiting) == 0 {

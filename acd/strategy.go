@@ -3,8 +3,6 @@ package acd
 import (
 	"fmt"
 	"slices"
-
-	"github.com/finessed/finessed/model"
 )
 
 // The routing strategies a queue may use to pick among its READY agents.
@@ -37,16 +35,43 @@ type candidate struct {
 	agent Agent
 }
 
-// available lists q's agents that can take a call now: READY, on a phone,
-// and not already ringing with another call.
-func (e *Engine) available(tx Tx, q *Queue) ([]candidate, error) {
+// available lists q's agents that can take a call now (routable), longest
+// available first when the READY index knows them; first reports whether
+// the first of them is enough.
+func (e *Engine) available(tx Tx, q *Queue, first bool) ([]candidate, error) {
+	if e.ready == nil {
+		return e.scanAvailable(tx, q)
+	}
+	ids, err := e.ready.candidates(tx, q)
+	if err != nil {
+		return nil, err
+	}
+	var out []candidate
+	for _, id := range ids {
+		a, err := tx.Agent(id)
+		if err != nil {
+			return nil, err
+		}
+		if routable(a) {
+			out = append(out, candidate{e.dir.users[id], a})
+			if first {
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// scanAvailable reads every agent of q: the way to find its routable
+// agents when other nodes write the Store too.
+func (e *Engine) scanAvailable(tx Tx, q *Queue) ([]candidate, error) {
 	agents, err := tx.AgentsOf(q.agentIDs)
 	if err != nil {
 		return nil, err
 	}
 	var out []candidate
 	for i, a := range agents {
-		if a.State == model.StateReady && a.Extension != "" && len(a.Dialogs) == 0 {
+		if routable(a) {
 			out = append(out, candidate{q.Agents[i], a})
 		}
 	}
@@ -56,7 +81,7 @@ func (e *Engine) available(tx Tx, q *Queue) ([]candidate, error) {
 // pickAgents chooses, by the queue's strategy, the agents to offer its
 // next call to: one, or every READY agent for ring-all, or none.
 func (e *Engine) pickAgents(tx Tx, q *Queue) ([]candidate, error) {
-	cands, err := e.available(tx, q)
+	cands, err := e.available(tx, q, q.Strategy == "" || q.Strategy == LongestAvailable)
 	if err != nil || len(cands) == 0 {
 		return nil, err
 	}

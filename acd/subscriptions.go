@@ -20,7 +20,7 @@ func (e *Engine) Subscribe(ctx context.Context, actor *User, node, jid string) e
 		return nil
 	}
 	sub := Subscription{Node: node, JID: jid}
-	return e.store.Update(ctx, func(tx Tx) error {
+	return e.update(ctx, func(tx Tx) error {
 		subs, err := tx.Subscriptions(actor.ID)
 		if err != nil || slices.Contains(subs, sub) {
 			return err
@@ -37,7 +37,7 @@ func (e *Engine) Subscribe(ctx context.Context, actor *User, node, jid string) e
 // Unsubscribe removes actor's explicit subscription of jid to node.
 func (e *Engine) Unsubscribe(ctx context.Context, actor *User, node, jid string) error {
 	sub := Subscription{Node: node, JID: jid}
-	return e.store.Update(ctx, func(tx Tx) error {
+	return e.update(ctx, func(tx Tx) error {
 		subs, err := tx.Subscriptions(actor.ID)
 		if err != nil {
 			return err

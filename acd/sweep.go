@@ -48,7 +48,7 @@ func (e *Engine) sweepEnded(ctx context.Context) {
 	if len(calls)+len(dialogs) == 0 {
 		return
 	}
-	err = e.store.Update(ctx, func(tx Tx) error {
+	err = e.update(ctx, func(tx Tx) error {
 		for _, c := range calls {
 			now, found, err := tx.Call(c.ID)
 			if err != nil {
@@ -115,7 +115,7 @@ func (e *Engine) sweepRinging(ctx context.Context) {
 // NOT_READY with the RONA reason (32767 on UCCE, 32763 on UCCX) so it is
 // offered nothing more, and the call goes back to the head of its queue.
 func (e *Engine) ringNoAnswer(ctx context.Context, id string) error {
-	return e.store.Update(ctx, func(tx Tx) error {
+	return e.update(ctx, func(tx Tx) error {
 		c, found, err := tx.Call(id)
 		if err != nil || !found || c.State != CallAlerting || e.clock.Now().Before(c.RingDeadline) {
 			return err
@@ -234,7 +234,7 @@ func (e *Engine) sweepWrapUps(ctx context.Context) {
 }
 
 func (e *Engine) endWrapUp(ctx context.Context, u *User) (ready bool, err error) {
-	err = e.store.Update(ctx, func(tx Tx) error {
+	err = e.update(ctx, func(tx Tx) error {
 		a, err := tx.Agent(u.ID)
 		if err != nil || a.WrapUpDeadline.IsZero() || e.clock.Now().Before(a.WrapUpDeadline) {
 			return err
