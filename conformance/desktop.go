@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,6 +19,20 @@ type Session interface {
 	Unsubscribe(ctx context.Context, node string) (string, error)
 	Next(ctx context.Context) (xmpptest.Notification, error)
 	Close() error
+}
+
+// Subscribe subscribes s to node, failing when the server answers with an
+// error (a node that does not exist, or one the user may not watch), which
+// Session.Subscribe returns as its reply.
+func Subscribe(ctx context.Context, s Session, node string) error {
+	reply, err := s.Subscribe(ctx, node)
+	if err != nil {
+		return err
+	}
+	if strings.Contains(reply, `type="error"`) || strings.Contains(reply, "type='error'") {
+		return fmt.Errorf("refused: %s", reply)
+	}
+	return nil
 }
 
 // listener keeps a desktop's notifications, one queue per node, as they

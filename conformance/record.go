@@ -63,7 +63,11 @@ func (r *run) perform(ctx context.Context, st Step, ids *volatile) (Step, error)
 	if err != nil {
 		return st, err
 	}
-	status, body, err := r.do(ctx, method, path, user, st.Body, st.Headers)
+	sent, err := r.vars.expand(st.Body)
+	if err != nil {
+		return st, err
+	}
+	status, body, err := r.do(ctx, method, path, user, sent, st.Headers)
 	if err != nil {
 		return st, err
 	}

@@ -157,7 +157,7 @@ func (r *run) openDesktops(ctx context.Context) error {
 			return fmt.Errorf("desktop %s: available: %w", name, err)
 		}
 		for _, node := range d.Subscribe {
-			if _, err := s.Subscribe(ctx, node); err != nil {
+			if err := Subscribe(ctx, s, node); err != nil {
 				s.Close()
 				return fmt.Errorf("desktop %s: subscribe %s: %w", name, node, err)
 			}

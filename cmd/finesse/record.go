@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -54,6 +55,9 @@ func runRecord(args []string, stdout, stderr io.Writer) error {
 	listen := fs.Duration("listen", 10*time.Second, "how long to listen, without a script")
 	fs.Var(desktops, "desktop", "a desktop `name=user[:node,node...]` to listen with, without a script (repeatable)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return err
 	}
 	if err := checkTransport(cfg.transport); err != nil {

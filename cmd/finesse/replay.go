@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -27,6 +28,9 @@ type replayConfig struct {
 // when any scenario fails.
 func runReplay(args []string, stdout, stderr io.Writer) error {
 	cfg, err := parseReplay(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -37,6 +41,10 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		scenarios = append(scenarios, found...)
+	}
+	if len(scenarios) == 0 {
+		// A mistyped directory must not pass in CI.
+		return fmt.Errorf("no scenarios in %s", strings.Join(cfg.paths, " "))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()

@@ -58,7 +58,7 @@ func runWatch(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	for _, node := range fs.Args() {
-		if _, err := s.Subscribe(ctx, node); err != nil {
+		if err := conformance.Subscribe(ctx, s, node); err != nil {
 			return fmt.Errorf("subscribe %s: %w", node, err)
 		}
 		defer unsubscribe(s, node)
