@@ -7,8 +7,13 @@
 //
 // Commands:
 //
-//	agents   list every agent with its state, reason code and extension
+//	agents      list every agent with its state, reason code and extension
+//	call        bring a customer call into a queue (the simulator's POST /acd/Calls)
+//	gen-config  write a finessed config with N agents, M supervisors and T teams
+//	load        drive a server with state changes and measure notification delivery
+//	record      record what a server does as a conformance scenario
+//	replay      run conformance scenarios against a server and show where it differs
+//	watch       sign in over XMPP, subscribe to nodes and print events as they arrive
 //
-// Run "finesse <command> -h" for a command's flags. Later issues add
-// call injection, event watching, recording, replay and load generation.
+// Run "finesse <command> -h" for a command's flags.
 package main

@@ -16,6 +16,7 @@ type command struct {
 var commands = []command{
 	{"agents", "list every agent with its state, reason code and extension", runAgents},
 	{"call", "bring a customer call into a queue (the simulator's POST /acd/Calls)", runCall},
+	{"gen-config", "write a finessed config with N agents, M supervisors and T teams", runGenConfig},
 	{"load", "drive a server with state changes and measure notification delivery", runLoad},
 	{"record", "record what a server does as a conformance scenario", runRecord},
 	{"replay", "run conformance scenarios against a server and show where it differs", runReplay},
@@ -48,7 +49,7 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: finesse <command> [flags]\n\ncommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-11s%s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'finesse <command> -h' for a command's flags.")
 }
