@@ -1,8 +1,7 @@
-package main
+package loadgen
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/base64"
 	"fmt"
@@ -96,10 +95,6 @@ func (s *rawSession) subscribe(domain, node string) error {
 	return err
 }
 
-// requestIDOpen starts a requestId inside an escaped Update; the closing
-// tag, &lt;/requestId&gt;, does not match it.
-var requestIDOpen = []byte("&lt;requestId&gt;")
-
 // receive reports the requestId of every notification until the
 // connection ends. Notifications without one (unsolicited) are reported
 // as "".
@@ -113,25 +108,6 @@ func (s *rawSession) receive(found func(requestID string)) error {
 		if err != nil {
 			return err
 		}
-	}
-}
-
-// scanRequestIDs reports each complete requestId in buf and returns what
-// is left to scan (a possibly incomplete tail).
-func scanRequestIDs(buf []byte, found func(string)) []byte {
-	for {
-		i := bytes.Index(buf, requestIDOpen)
-		if i < 0 {
-			keep := max(len(buf)-len(requestIDOpen), 0)
-			return append(buf[:0], buf[keep:]...)
-		}
-		rest := buf[i+len(requestIDOpen):]
-		j := bytes.IndexByte(rest, '&')
-		if j < 0 {
-			return append(buf[:0], buf[i:]...)
-		}
-		found(string(rest[:j]))
-		buf = rest[j:]
 	}
 }
 

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// finesse load against a live server, its sessions on every transport in
+// turn: every notification the state changes owe arrives, and the table
+// says so for each transport.
+func TestLoadCountsEveryNotification(t *testing.T) {
+	srv := startLiveServer(t)
+	var out, errs bytes.Buffer
+	args := append(srv.flags("mix"), "-sessions", "3", "-rate", "40", "-d", "1s", "-drain", "5s", "-server-pid", "0")
+	if err := runLoad(args, &out, &errs); err != nil {
+		t.Fatalf("finesse load: %v\n%s\n%s", err, out.String(), errs.String())
+	}
+	table := out.String()
+	for _, want := range []string{"[1 bosh 1 tcp 1 websocket]", " 0 lost, 0 duplicated, 0 unknown",
+		"PUT -> notification, bosh", "PUT -> notification, tcp", "PUT -> notification, websocket"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("the table does not say %q:\n%s", want, table)
+		}
+	}
+	if strings.Contains(table, "\t0 of 0 expected") || strings.Contains(table, " 0 accepted") {
+		t.Errorf("nothing was measured:\n%s", table)
+	}
+}
+
+func TestLoadRefusesBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-transport", "pigeon"},
+		{"-sessions", "0"},
+		{"-config", "/nonexistent.yaml"},
+	} {
+		var out, errs bytes.Buffer
+		if err := runLoad(args, &out, &errs); err == nil {
+			t.Errorf("load %q was accepted", args)
+		}
+	}
+}

@@ -1,0 +1,96 @@
+package loadgen
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Config is one load run: who connects how, who changes state, how fast
+// and for how long.
+type Config struct {
+	// REST is the server's REST base URL (http://127.0.0.1:8082); XMPP its
+	// XMPP TCP address, BOSH its BOSH URL and WebSocket its WebSocket URL.
+	REST, XMPP, BOSH, WebSocket string
+	Domain                      string // the XMPP domain
+	Password                    string // every user's password
+
+	// Sessions are the XMPP sessions that watch; Agents the users whose
+	// state changes, each signed in on its extension before the run.
+	Sessions []SessionSpec
+	Agents   []AgentSpec
+	// NotReadyReason and LogoutReason are the reasonCodeIds sent with
+	// NOT_READY and LOGOUT ("" for none). The agents sign out at the end,
+	// so that the next run does not meet their desktop grace expiring.
+	NotReadyReason, LogoutReason string
+
+	Rate     float64       // state changes a second, over all agents
+	Duration time.Duration // how long to change states
+	Drain    time.Duration // how long to wait for the last notifications
+
+	// ServerPID, when not 0, is the server's process, whose memory and
+	// CPU the report includes (read from /proc: same machine only).
+	ServerPID int
+}
+
+// SessionSpec is one XMPP session: a user, the transport it connects
+// over (tcp, bosh or websocket), and the nodes it subscribes to beyond the
+// automatic ones (its own User node among them).
+type SessionSpec struct {
+	User      string
+	Transport string
+	Subscribe []string
+}
+
+// AgentSpec is an agent that changes state, the extension it signs in on
+// and its team, whose Users node carries its changes.
+type AgentSpec struct {
+	ID, Extension, Team string
+}
+
+// Transports are the ways a session connects.
+var Transports = []string{"tcp", "bosh", "websocket"}
+
+func (c Config) check() error {
+	if len(c.Sessions) == 0 || len(c.Agents) == 0 || c.Rate <= 0 || c.Duration <= 0 {
+		return errors.New("need at least one session and one agent, a rate > 0 and a duration > 0")
+	}
+	for _, s := range c.Sessions {
+		if !slices.Contains(Transports, s.Transport) {
+			return fmt.Errorf("transport %q: want one of %v", s.Transport, Transports)
+		}
+	}
+	return nil
+}
+
+// TeamNode is the node a team's agents' User changes are published on.
+func TeamNode(team string) string { return "/finesse/api/Team/" + team + "/Users" }
+
+// UserNode is an agent's own User node, which every session of the agent
+// receives without subscribing.
+func UserNode(id string) string { return "/finesse/api/User/" + id }
+
+// watchers lists, for each agent, the sessions that must receive its
+// changes and on which node: its own sessions on its User node, and the
+// sessions subscribed to its team's node.
+func (c Config) watchers() [][]watch {
+	out := make([][]watch, len(c.Agents))
+	for a, agent := range c.Agents {
+		for s, spec := range c.Sessions {
+			switch {
+			case spec.User == agent.ID:
+				out[a] = append(out[a], watch{s, UserNode(agent.ID)})
+			case agent.Team != "" && slices.Contains(spec.Subscribe, TeamNode(agent.Team)):
+				out[a] = append(out[a], watch{s, TeamNode(agent.Team)})
+			}
+		}
+	}
+	return out
+}
+
+// watch is one session that receives an agent's changes, on node.
+type watch struct {
+	session int
+	node    string
+}

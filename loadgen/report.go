@@ -1,0 +1,128 @@
+package loadgen
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"text/tabwriter"
+	"time"
+)
+
+// Result is what a run measured.
+type Result struct {
+	Sessions   map[string]int // by transport
+	Accepted   int64          // state changes the server accepted (202)
+	Failed     int64          // and those it did not, or that failed to send
+	Elapsed    time.Duration  // from the first change to the last sent
+	Delivering time.Duration  // from the first change to the last receipt, at least Elapsed
+
+	Expected, Received, Duplicates, Unknown int64
+	Lost                                    []Loss
+
+	REST    Latency            // PUT User state: request to response
+	Notify  map[string]Latency // request sent to notification received, by transport
+	Server  *ProcStats         // nil when no ServerPID was given or /proc had none
+	lostBy  map[string]int     // by node
+	config  Config
+	perLoss map[int]int // by session
+}
+
+// Latency is a distribution's p50, p99 and maximum.
+type Latency struct {
+	N             int
+	P50, P99, Max time.Duration
+}
+
+func latencyOf(ds []time.Duration) Latency {
+	if len(ds) == 0 {
+		return Latency{}
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	at := func(p int) time.Duration { return s[min(len(s)*p/100, len(s)-1)].Round(10 * time.Microsecond) }
+	return Latency{N: len(s), P50: at(50), P99: at(99), Max: s[len(s)-1].Round(10 * time.Microsecond)}
+}
+
+func (l Latency) String() string {
+	return fmt.Sprintf("p50 %v\tp99 %v\tmax %v", l.P50, l.P99, l.Max)
+}
+
+// DeliveredPerSecond is notifications received a second while the server
+// delivered them.
+func (r *Result) DeliveredPerSecond() float64 {
+	return float64(r.Received) / r.Delivering.Seconds()
+}
+
+func (r *run) result(before, after *procSample) *Result {
+	t := r.track
+	t.mu.Lock()
+	res := &Result{
+		Sessions: map[string]int{}, Accepted: r.accepted.Load(), Failed: r.failed.Load(),
+		Elapsed: r.end.Sub(r.start), Expected: t.expected.Load(), Received: t.received.Load(),
+		Duplicates: t.duplicates.Load(), Unknown: t.unknown.Load(),
+		REST: latencyOf(t.restTimes), Notify: map[string]Latency{}, config: r.cfg,
+	}
+	// Deliveries are counted to the last receipt, so a server that falls
+	// behind and catches up in the drain is not credited with the drain's
+	// deliveries at the driving rate.
+	res.Delivering = max(t.last.Sub(r.start), res.Elapsed)
+	for tr, ds := range t.latencies {
+		res.Notify[tr] = latencyOf(ds)
+	}
+	t.mu.Unlock()
+	for _, s := range r.cfg.Sessions {
+		res.Sessions[s.Transport]++
+	}
+	res.Lost = t.losses(r.cfg.Agents)
+	res.lostBy, res.perLoss = map[string]int{}, map[int]int{}
+	for _, l := range res.Lost {
+		res.lostBy[l.Node]++
+		res.perLoss[l.Session]++
+	}
+	res.Server = procStats(before, after)
+	return res
+}
+
+// WriteTable prints the result as the table finesse load shows.
+func (r *Result) WriteTable(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	var sessions []string
+	for _, tr := range slices.Sorted(maps.Keys(r.Sessions)) {
+		sessions = append(sessions, fmt.Sprintf("%d %s", r.Sessions[tr], tr))
+	}
+	fmt.Fprintf(tw, "sessions\t%v\n", sessions)
+	fmt.Fprintf(tw, "state changes\t%d accepted, %d failed, %.0f/s\n", r.Accepted, r.Failed, float64(r.Accepted)/r.Elapsed.Seconds())
+	fmt.Fprintf(tw, "notifications\t%d of %d expected, %d lost, %d duplicated, %d unknown, %.0f/s over %.1fs\n",
+		r.Received, r.Expected, len(r.Lost), r.Duplicates, r.Unknown, r.DeliveredPerSecond(), r.Delivering.Seconds())
+	fmt.Fprintf(tw, "REST PUT User state\t%v\n", r.REST)
+	for _, tr := range slices.Sorted(maps.Keys(r.Notify)) {
+		fmt.Fprintf(tw, "PUT -> notification, %s\t%v\n", tr, r.Notify[tr])
+	}
+	if r.Server != nil {
+		fmt.Fprintf(tw, "server\tRSS %d MB (peak %d MB), CPU %.0f%% of one core\n", r.Server.RSS>>20, r.Server.PeakRSS>>20, r.Server.CPU*100)
+	}
+	tw.Flush()
+	r.writeLosses(w)
+}
+
+// writeLosses names where notifications were lost: by node, then the
+// sessions that lost the most, then the first few losses themselves.
+func (r *Result) writeLosses(w io.Writer) {
+	if len(r.Lost) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "lost, by node:")
+	for _, node := range slices.Sorted(maps.Keys(r.lostBy)) {
+		fmt.Fprintf(w, "  %s: %d\n", node, r.lostBy[node])
+	}
+	fmt.Fprintln(w, "lost, by session (most first):")
+	ids := slices.SortedFunc(maps.Keys(r.perLoss), func(a, b int) int { return r.perLoss[b] - r.perLoss[a] })
+	for _, s := range ids[:min(len(ids), 10)] {
+		spec := r.config.Sessions[s]
+		fmt.Fprintf(w, "  %s/load%d (%s): %d\n", spec.User, s, spec.Transport, r.perLoss[s])
+	}
+	for _, l := range r.Lost[:min(len(r.Lost), 10)] {
+		fmt.Fprintf(w, "  requestId %s of %s, owed to session %d on %s\n", requestID(l.Seq), l.Agent, l.Session, l.Node)
+	}
+}

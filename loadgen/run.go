@@ -1,0 +1,245 @@
+package loadgen
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// session is one connected XMPP session, on whichever transport.
+type session interface {
+	subscribe(domain, node string) error
+	receive(found func(requestID string)) error
+	close()
+}
+
+// Run signs the agents in, connects and subscribes the sessions, changes
+// states at cfg.Rate for cfg.Duration, waits up to cfg.Drain for the last
+// notifications, and returns what happened. Progress lines go to progress
+// (nil for none). It stops early, with what it has, when ctx ends.
+func Run(ctx context.Context, cfg Config, progress io.Writer) (*Result, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	if progress == nil {
+		progress = io.Discard
+	}
+	r := newRun(cfg)
+	defer r.tearDown()
+	if err := r.setUp(ctx, progress); err != nil {
+		return nil, err
+	}
+	before := readProc(cfg.ServerPID)
+	r.drive(ctx, progress)
+	res := r.result(before, readProc(cfg.ServerPID))
+	r.signOut(context.WithoutCancel(ctx))
+	return res, nil
+}
+
+// signOut signs every agent out (NOT_READY, then LOGOUT), a few at a
+// time, ignoring refusals: it is tidying up, not measuring.
+func (r *run) signOut(ctx context.Context) {
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 32)
+	for _, a := range r.cfg.Agents {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			r.put(ctx, a.ID, "<User><state>NOT_READY</state>"+reasonElement(r.cfg.NotReadyReason)+"</User>", "")
+			r.put(ctx, a.ID, "<User><state>LOGOUT</state>"+reasonElement(r.cfg.LogoutReason)+"</User>", "")
+		})
+	}
+	wg.Wait()
+}
+
+// run is one load run's state.
+type run struct {
+	cfg      Config
+	watchers [][]watch
+	sessions []session
+	readers  sync.WaitGroup
+	client   *http.Client
+	bosh     *http.Client // long polls: no timeout shorter than BOSH's wait
+	track    *tracker
+
+	accepted, failed atomic.Int64
+	start, end       time.Time
+}
+
+func newRun(cfg Config) *run {
+	return &run{
+		cfg:      cfg,
+		watchers: cfg.watchers(),
+		client:   &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}},
+		bosh:     &http.Client{Timeout: 90 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 2 * len(cfg.Sessions)}},
+		track:    newTracker(cfg),
+	}
+}
+
+// setUp signs the agents in and opens and subscribes the sessions.
+func (r *run) setUp(ctx context.Context, progress io.Writer) error {
+	for _, a := range r.cfg.Agents {
+		body := "<User><state>LOGIN</state><extension>" + a.Extension + "</extension></User>"
+		if _, err := r.put(ctx, a.ID, body, ""); err != nil {
+			return fmt.Errorf("sign %s in: %w", a.ID, err)
+		}
+	}
+	for i, spec := range r.cfg.Sessions {
+		s, err := r.dial(ctx, spec, "load"+strconv.Itoa(i))
+		if err != nil {
+			return err
+		}
+		for _, node := range spec.Subscribe {
+			if err == nil {
+				err = s.subscribe(r.cfg.Domain, node)
+			}
+		}
+		if err != nil {
+			s.close()
+			return err
+		}
+		r.sessions = append(r.sessions, s)
+		r.readers.Go(func() { s.receive(func(id string) { r.track.receipt(i, id) }) })
+		if (i+1)%500 == 0 {
+			fmt.Fprintf(progress, "%d sessions subscribed\n", i+1)
+		}
+	}
+	return nil
+}
+
+func (r *run) dial(ctx context.Context, spec SessionSpec, resource string) (session, error) {
+	switch spec.Transport {
+	case "bosh":
+		return dialBOSH(ctx, r.bosh, r.cfg.BOSH, r.cfg.Domain, spec.User, r.cfg.Password, resource)
+	case "websocket":
+		return dialWebSocket(ctx, r.cfg.WebSocket, r.cfg.Domain, spec.User, r.cfg.Password, resource)
+	}
+	return dialRaw(ctx, r.cfg.XMPP, r.cfg.Domain, spec.User, r.cfg.Password, resource)
+}
+
+func (r *run) tearDown() {
+	for _, s := range r.sessions {
+		s.close()
+	}
+	r.readers.Wait()
+}
+
+// drive changes states at the configured rate for the configured time,
+// then waits for the notifications to arrive. It paces by the clock, not
+// by ticks: each tick sends every change due by then, so a tick that
+// comes late (both cores busy) does not lower the rate.
+func (r *run) drive(ctx context.Context, progress io.Writer) {
+	interval := max(time.Duration(float64(time.Second)/r.cfg.Rate), time.Millisecond)
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	status := time.NewTicker(time.Second)
+	defer status.Stop()
+	var puts sync.WaitGroup
+	inflight := make(chan struct{}, 256)
+	r.start = time.Now()
+	deadline := r.start.Add(r.cfg.Duration)
+	for seq := 0; ctx.Err() == nil; {
+		var now time.Time
+		select {
+		case now = <-tick.C:
+		case <-status.C:
+			fmt.Fprintf(progress, "changes %d, notifications %d of %d\n", r.accepted.Load(), r.track.received.Load(), r.track.expected.Load())
+			continue
+		case <-ctx.Done():
+			continue
+		}
+		if !now.Before(deadline) {
+			break
+		}
+		due := int(now.Sub(r.start).Seconds()*r.cfg.Rate) + 1
+		for ; seq < due && ctx.Err() == nil; seq++ {
+			inflight <- struct{}{}
+			puts.Add(1)
+			go func(seq int) {
+				defer func() { <-inflight; puts.Done() }()
+				r.changeAt(ctx, seq)
+			}(seq)
+		}
+	}
+	puts.Wait()
+	r.end = time.Now()
+	for wait := time.Now().Add(r.cfg.Drain); time.Now().Before(wait) && ctx.Err() == nil && r.track.received.Load() < r.track.expected.Load(); {
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// changeAt is change seq: agents in turn, each READY then NOT_READY.
+func (r *run) changeAt(ctx context.Context, seq int) {
+	agent := seq % len(r.cfg.Agents)
+	body := "<User><state>READY</state></User>"
+	if (seq/len(r.cfg.Agents))%2 == 1 {
+		body = "<User><state>NOT_READY</state>" + reasonElement(r.cfg.NotReadyReason) + "</User>"
+	}
+	r.change(ctx, seq, agent, body)
+}
+
+func reasonElement(id string) string {
+	if id == "" {
+		return ""
+	}
+	return "<reasonCodeId>" + id + "</reasonCodeId>"
+}
+
+// change sends state change seq of agent and files it with the tracker,
+// which from then on expects its notifications.
+func (r *run) change(ctx context.Context, seq, agent int, body string) {
+	id := r.cfg.Agents[agent].ID
+	r.track.sent(seq, agent, time.Now())
+	took, err := r.put(ctx, id, body, requestID(seq))
+	if err != nil {
+		r.failed.Add(1)
+		r.track.refused(seq)
+		return
+	}
+	r.accepted.Add(1)
+	r.track.accepted(seq, took)
+}
+
+// requestID is the requestId of change seq, which its notifications carry.
+func requestID(seq int) string { return "load-" + strconv.Itoa(seq) }
+
+// parseRequestID is seq for a requestId of this run.
+func parseRequestID(id string) (int, bool) {
+	n, ok := strings.CutPrefix(id, "load-")
+	if !ok {
+		return 0, false
+	}
+	seq, err := strconv.Atoi(n)
+	return seq, err == nil && seq >= 0
+}
+
+// put sends one PUT on an agent's User and reports how long it took; any
+// answer but 202 is an error.
+func (r *run) put(ctx context.Context, agent, body, requestID string) (time.Duration, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, r.cfg.REST+"/finesse/api/User/"+agent, strings.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.SetBasicAuth(agent, r.cfg.Password)
+	req.Header.Set("Content-Type", "application/xml")
+	if requestID != "" {
+		req.Header.Set("requestId", requestID)
+	}
+	began := time.Now()
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		return 0, fmt.Errorf("PUT User/%s: %s", agent, resp.Status)
+	}
+	return time.Since(began), nil
+}

@@ -1,0 +1,115 @@
+package loadgen
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	xwebsocket "golang.org/x/net/websocket"
+)
+
+// wsSession is the load generator's XMPP-over-WebSocket client (RFC
+// 7395): one stanza per message, scanned as text like rawSession's.
+type wsSession struct {
+	ws  *xwebsocket.Conn
+	jid string
+}
+
+// dialWebSocket signs user in at url (ws://host:7071/ws) and makes the
+// session available.
+func dialWebSocket(ctx context.Context, url, domain, user, password, resource string) (*wsSession, error) {
+	cfg, err := xwebsocket.NewConfig(url, "http://localhost/")
+	if err != nil {
+		return nil, err
+	}
+	cfg.Protocol = []string{"xmpp"}
+	tcp, err := (&net.Dialer{}).DialContext(ctx, "tcp", cfg.Location.Host)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := xwebsocket.NewClient(cfg, tcp)
+	if err != nil {
+		tcp.Close()
+		return nil, err
+	}
+	ws.PayloadType = xwebsocket.TextFrame
+	s := &wsSession{ws: ws}
+	ws.SetDeadline(time.Now().Add(30 * time.Second))
+	if err := s.negotiate(domain, user, password, resource); err != nil {
+		ws.Close()
+		return nil, fmt.Errorf("sign in %s/%s over WebSocket: %w", user, resource, err)
+	}
+	ws.SetDeadline(time.Time{})
+	return s, nil
+}
+
+func (s *wsSession) negotiate(domain, user, password, resource string) error {
+	open := "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='" + domain + "' version='1.0'/>"
+	plain := base64.StdEncoding.EncodeToString([]byte("\x00" + user + "\x00" + password))
+	// A message holds whole elements, so "features" is seen only once the
+	// features are complete, whether or not they carry the stream: prefix.
+	steps := []struct{ send, until string }{
+		{open, "features"},
+		{"<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + plain + "</auth>", "success"},
+		{open, "features"},
+		{"<iq type='set' id='bind' xmlns='jabber:client'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>" + resource + "</resource></bind></iq>", "</iq>"},
+		{"<presence xmlns='jabber:client'/>", "finesse@" + domain},
+	}
+	for _, st := range steps {
+		got, err := s.exchange(st.send, st.until)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(got, "<failure") || strings.Contains(got, "type=\"error\"") || strings.Contains(got, "type='error'") {
+			return fmt.Errorf("refused: %s", got)
+		}
+	}
+	s.jid = user + "@" + domain + "/" + resource
+	return nil
+}
+
+// exchange sends one message and reads messages until marker was seen.
+func (s *wsSession) exchange(send, marker string) (string, error) {
+	if err := xwebsocket.Message.Send(s.ws, send); err != nil {
+		return "", err
+	}
+	var seen strings.Builder
+	for !strings.Contains(seen.String(), marker) {
+		var msg string
+		if err := xwebsocket.Message.Receive(s.ws, &msg); err != nil {
+			return seen.String(), err
+		}
+		seen.WriteString(msg)
+	}
+	return seen.String(), nil
+}
+
+// subscribe subscribes the user's bare JID to node.
+func (s *wsSession) subscribe(domain, node string) error {
+	bare, _, _ := strings.Cut(s.jid, "/")
+	got, err := s.exchange(fmt.Sprintf("<iq type='set' id='sub' to='pubsub.%s' xmlns='jabber:client'><pubsub xmlns='http://jabber.org/protocol/pubsub'><subscribe node='%s' jid='%s'/></pubsub></iq>", domain, node, bare), "</iq>")
+	if err == nil && !strings.Contains(got, "subscribed") {
+		err = fmt.Errorf("subscribe %s refused: %s", node, got)
+	}
+	return err
+}
+
+// receive reports requestIds until the connection ends; a message holds
+// whole stanzas, so none is split across two.
+func (s *wsSession) receive(found func(requestID string)) error {
+	for {
+		var msg string
+		if err := xwebsocket.Message.Receive(s.ws, &msg); err != nil {
+			return err
+		}
+		scanRequestIDs([]byte(msg), found)
+	}
+}
+
+func (s *wsSession) close() {
+	xwebsocket.Message.Send(s.ws, "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>")
+	s.ws.Close()
+}
