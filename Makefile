@@ -14,8 +14,12 @@ test:
 test-redis:
 	FINESSE_TEST_STORE=redis $(GO) test -count=1 ./acd/
 
+# Every go test benchmark (model encode/decode, notification rendering,
+# acd state changes and routing, REST handlers, fan-out to 2,000 local
+# sessions, TCP and BOSH delivery) and a short finesse load run against
+# an in-process server (BenchmarkLoad), as one table.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./model/ ./acd/ ./rest/
+	@$(GO) test -run '^$$' -bench . -benchmem ./model/ ./acd/ ./rest/ ./xmpp/... ./cmd/finessed/ 2>/dev/null | awk -f bench/table.awk
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
