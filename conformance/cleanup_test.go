@@ -34,7 +34,7 @@ steps:
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	c, err := xmpptest.DialTCP(ctx, srv.xmpp, "localhost", "2001", "finesse")
+	c, err := xmpptest.DialTCP(ctx, srv.XMPP, "localhost", "2001", "finesse")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,31 +2,21 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/finessed/finessed/acd"
-	"github.com/finessed/finessed/config"
-	"github.com/finessed/finessed/rest"
-	"github.com/finessed/finessed/xmpp"
-	"github.com/finessed/finessed/xmpp/bosh"
-	"github.com/finessed/finessed/xmpp/c2s"
-	"github.com/finessed/finessed/xmpp/websocket"
+	"github.com/finessed/finessed/internal/livetest"
 )
 
 // desktopTransports are the ways the subcommands' desktops connect
 // (their -transport).
 var desktopTransports = []string{"tcp", "websocket", "bosh"}
 
-// liveServer is an in-process finessed on the demo directory with a test
-// clock, started as cmd/finessed starts it: REST and the simulator, XMPP
-// on TCP, WebSocket and BOSH, all on loopback. Everything it starts ends
-// in t.Cleanup.
+// liveServer is an in-process finessed (package livetest) as the
+// subcommands' tests address it.
 type liveServer struct {
 	rest   string // http://host:port
 	xmpp   string // host:port
@@ -36,67 +26,8 @@ type liveServer struct {
 
 func startLiveServer(t *testing.T) liveServer {
 	t.Helper()
-	f, err := config.Demo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := acd.NewDirectory(f.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := acd.NewEngine(acd.Options{Directory: dir, Clock: acd.NewFakeClock(time.Now())})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng.Start()
-	eng.StartQueueStats()
-	eng.StartSweeper()
-	svc := xmpp.NewService(eng, xmpp.Options{})
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() { svc.Run(ctx) })
-	bh := &bosh.Handler{Service: svc}
-	wg.Go(func() { bh.Run(ctx) })
-	ln := listenLoopback(t)
-	wg.Go(func() { (&c2s.Server{Service: svc}).Serve(ctx, ln) })
-	notify := http.NewServeMux()
-	notify.Handle("/ws", &websocket.Handler{Service: svc, Context: ctx})
-	notify.Handle("/http-bind", bh)
-	restSrv, restDone := serveHTTP(t, rest.New(eng, nil))
-	notifySrv, notifyDone := serveHTTP(t, notify)
-	t.Cleanup(func() {
-		restSrv.Close()
-		<-restDone
-		cancel()
-		wg.Wait()
-		notifySrv.Close()
-		<-notifyDone
-		eng.Close()
-	})
-	return liveServer{rest: "http://" + restSrv.Addr, xmpp: ln.Addr().String(), notify: "http://" + notifySrv.Addr, eng: eng}
-}
-
-func listenLoopback(t *testing.T) net.Listener {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ln
-}
-
-// serveHTTP serves h on a loopback port; done is closed when Serve has
-// returned (after Close).
-func serveHTTP(t *testing.T, h http.Handler) (*http.Server, <-chan struct{}) {
-	t.Helper()
-	ln := listenLoopback(t)
-	srv := &http.Server{Handler: h, Addr: ln.Addr().String()}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		srv.Serve(ln)
-	}()
-	return srv, done
+	s := livetest.Start(t)
+	return liveServer{rest: s.REST, xmpp: s.XMPP, notify: s.Notify, eng: s.Engine}
 }
 
 // flags are the target flags (bindTarget) that point a subcommand at s,
