@@ -30,16 +30,16 @@ var sidAttr = regexp.MustCompile(`sid=['"]([^'"]+)['"]`)
 
 // dialBOSH signs user in over BOSH at url (http://host:7071/http-bind) and
 // makes the session available.
-func dialBOSH(ctx context.Context, client *http.Client, url, domain, user, password, resource string) (*boshSession, error) {
+func dialBOSH(ctx context.Context, client *http.Client, url, domain, user, password, resource string, finesse bool) (*boshSession, error) {
 	s := &boshSession{url: url, client: client}
 	s.rid.Store(int64(1_000_000 + time.Now().UnixNano()%1_000_000))
-	if err := s.negotiate(ctx, domain, user, password, resource); err != nil {
+	if err := s.negotiate(ctx, domain, user, password, resource, finesse); err != nil {
 		return nil, fmt.Errorf("sign in %s/%s over BOSH: %w", user, resource, err)
 	}
 	return s, nil
 }
 
-func (s *boshSession) negotiate(ctx context.Context, domain, user, password, resource string) error {
+func (s *boshSession) negotiate(ctx context.Context, domain, user, password, resource string, finesse bool) error {
 	created, err := s.post(ctx, fmt.Sprintf("<body rid='%d' to='%s' xml:lang='en' wait='60' hold='1' ver='1.6' xmpp:version='1.0' xmlns:xmpp='urn:xmpp:xbosh' xmlns='%s'/>",
 		s.rid.Load(), domain, nsHTTPBind))
 	if err != nil {
@@ -56,11 +56,12 @@ func (s *boshSession) negotiate(ctx context.Context, domain, user, password, res
 		}
 	}
 	plain := base64.StdEncoding.EncodeToString([]byte("\x00" + user + "\x00" + password))
+	ready, readyUntil := readyStep(domain, finesse, " xmlns='jabber:client'")
 	steps := []struct{ payload, until string }{
 		{"<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + plain + "</auth>", "success"},
 		{"", "bind"}, // the restart, answered with the features
 		{"<iq type='set' id='bind' xmlns='jabber:client'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>" + resource + "</resource></bind></iq>", "</iq>"},
-		{"<presence xmlns='jabber:client'/>", "finesse@" + domain},
+		{strings.Join(ready, ""), readyUntil},
 	}
 	for i, st := range steps {
 		restart := i == 1
@@ -128,10 +129,10 @@ func (s *boshSession) post(ctx context.Context, body string) (string, error) {
 	return string(data), err
 }
 
-// subscribe subscribes the user's bare JID to node.
-func (s *boshSession) subscribe(domain, node string) error {
+// subscribe subscribes the user's bare JID to node on service.
+func (s *boshSession) subscribe(service, node string) error {
 	bare, _, _ := strings.Cut(s.jid, "/")
-	got, err := s.exchange(context.Background(), fmt.Sprintf("<iq type='set' id='sub' to='pubsub.%s' xmlns='jabber:client'><pubsub xmlns='http://jabber.org/protocol/pubsub'><subscribe node='%s' jid='%s'/></pubsub></iq>", domain, node, bare), false, "</iq>")
+	got, err := s.exchange(context.Background(), fmt.Sprintf("<iq type='set' id='sub' to='%s' xmlns='jabber:client'><pubsub xmlns='http://jabber.org/protocol/pubsub'><subscribe node='%s' jid='%s'/></pubsub></iq>", service, node, bare), false, "</iq>")
 	if err == nil && !strings.Contains(got, "subscribed") {
 		err = fmt.Errorf("subscribe %s refused: %s", node, got)
 	}

@@ -29,6 +29,11 @@ type Config struct {
 	Duration time.Duration // how long to change states
 	Drain    time.Duration // how long to wait for the last notifications
 
+	// Publish, when not nil, is publisher mode (see PublishSpec): a
+	// publisher session publishes items instead of agents changing state,
+	// and Agents, REST, NotReadyReason and LogoutReason are not used.
+	Publish *PublishSpec
+
 	// ServerPID, when not 0, is the server's process, whose memory and
 	// CPU the report includes (read from /proc: same machine only).
 	ServerPID int
@@ -53,6 +58,16 @@ type AgentSpec struct {
 var Transports = []string{"tcp", "bosh", "websocket"}
 
 func (c Config) check() error {
+	if c.Publish != nil {
+		if c.Publish.Node == "" || c.Publish.Publisher == "" {
+			return errors.New("publisher mode needs a node and a publisher")
+		}
+		for _, s := range c.Sessions {
+			if !slices.Contains(s.Subscribe, c.Publish.Node) {
+				return fmt.Errorf("session of %s does not subscribe to %s", s.User, c.Publish.Node)
+			}
+		}
+	}
 	if len(c.Sessions) == 0 || len(c.Agents) == 0 || c.Rate <= 0 || c.Duration <= 0 {
 		return errors.New("need at least one session and one agent, a rate > 0 and a duration > 0")
 	}
@@ -71,11 +86,35 @@ func TeamNode(team string) string { return "/finesse/api/Team/" + team + "/Users
 // receives without subscribing.
 func UserNode(id string) string { return "/finesse/api/User/" + id }
 
+// pubsubService is the service the sessions subscribe on.
+func (c Config) pubsubService() string {
+	if c.Publish != nil && c.Publish.Service != "" {
+		return c.Publish.Service
+	}
+	return "pubsub." + c.Domain
+}
+
+// publishing is c in publisher mode, ready to run: the publisher stands
+// in as its only agent, so that the tracker files its items like changes.
+func (c Config) publishing() Config {
+	if c.Publish != nil {
+		c.Agents = []AgentSpec{{ID: c.Publish.Publisher}}
+	}
+	return c
+}
+
 // watchers lists, for each agent, the sessions that must receive its
 // changes and on which node: its own sessions on its User node, and the
 // sessions subscribed to its team's node.
 func (c Config) watchers() [][]watch {
 	out := make([][]watch, len(c.Agents))
+	if c.Publish != nil {
+		// One agent, the publisher: every session receives each item.
+		for s := range c.Sessions {
+			out[0] = append(out[0], watch{s, c.Publish.Node})
+		}
+		return out
+	}
 	for a, agent := range c.Agents {
 		for s, spec := range c.Sessions {
 			switch {

@@ -10,4 +10,8 @@
 // scan the bytes for requestIds, so thousands of sessions cost the
 // generator little and the figures describe the server. It only targets
 // the addresses it is given.
+//
+// In publisher mode (Config.Publish) it measures another XMPP server the
+// same way: a publisher session publishes XEP-0060 items carrying the
+// same escaped Updates, and the sessions are the node's subscribers.
 package loadgen

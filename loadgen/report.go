@@ -19,6 +19,12 @@ type Result struct {
 
 	Expected, Received, Duplicates, Unknown int64
 	Lost                                    []Loss
+	// PublishError is, in publisher mode, the server's answer to one
+	// refused publish ("" when none was refused), and Unanswered the
+	// publishes it had not answered when the run ended: neither accepted
+	// nor failed, they owe no notifications.
+	PublishError string
+	Unanswered   int64
 
 	REST    Latency            // PUT User state: request to response
 	Notify  map[string]Latency // request sent to notification received, by transport
@@ -81,6 +87,10 @@ func (r *run) result(before, after *procSample) *Result {
 		res.perLoss[l.Session]++
 	}
 	res.Server = procStats(before, after)
+	if r.pub != nil {
+		res.PublishError, _ = r.pub.lastErr.Load().(string)
+		res.Unanswered = r.unanswered()
+	}
 	return res
 }
 
@@ -92,12 +102,23 @@ func (r *Result) WriteTable(w io.Writer) {
 		sessions = append(sessions, fmt.Sprintf("%d %s", r.Sessions[tr], tr))
 	}
 	fmt.Fprintf(tw, "sessions\t%v\n", sessions)
-	fmt.Fprintf(tw, "state changes\t%d accepted, %d failed, %.0f/s\n", r.Accepted, r.Failed, float64(r.Accepted)/r.Elapsed.Seconds())
+	changes, request, toNotification := "state changes", "REST PUT User state", "PUT -> notification"
+	if p := r.config.Publish; p != nil {
+		changes, request, toNotification = "items published to "+p.Node, "publish -> iq result", "publish -> notification"
+	}
+	unanswered := ""
+	if r.Unanswered > 0 {
+		unanswered = fmt.Sprintf(", %d unanswered", r.Unanswered)
+	}
+	fmt.Fprintf(tw, "%s\t%d accepted, %d failed%s, %.0f/s\n", changes, r.Accepted, r.Failed, unanswered, float64(r.Accepted)/r.Elapsed.Seconds())
 	fmt.Fprintf(tw, "notifications\t%d of %d expected, %d lost, %d duplicated, %d unknown, %.0f/s over %.1fs\n",
 		r.Received, r.Expected, len(r.Lost), r.Duplicates, r.Unknown, r.DeliveredPerSecond(), r.Delivering.Seconds())
-	fmt.Fprintf(tw, "REST PUT User state\t%v\n", r.REST)
+	fmt.Fprintf(tw, "%s\t%v\n", request, r.REST)
 	for _, tr := range slices.Sorted(maps.Keys(r.Notify)) {
-		fmt.Fprintf(tw, "PUT -> notification, %s\t%v\n", tr, r.Notify[tr])
+		fmt.Fprintf(tw, "%s, %s\t%v\n", toNotification, tr, r.Notify[tr])
+	}
+	if r.PublishError != "" {
+		fmt.Fprintf(tw, "a refused publish\t%s\n", r.PublishError)
 	}
 	if r.Server != nil {
 		fmt.Fprintf(tw, "server\tRSS %d MB (peak %d MB), CPU %.0f%% of one core\n", r.Server.RSS>>20, r.Server.PeakRSS>>20, r.Server.CPU*100)

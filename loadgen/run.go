@@ -14,7 +14,7 @@ import (
 
 // session is one connected XMPP session, on whichever transport.
 type session interface {
-	subscribe(domain, node string) error
+	subscribe(service, node string) error
 	receive(found func(requestID string)) error
 	close()
 }
@@ -24,6 +24,7 @@ type session interface {
 // notifications, and returns what happened. Progress lines go to progress
 // (nil for none). It stops early, with what it has, when ctx ends.
 func Run(ctx context.Context, cfg Config, progress io.Writer) (*Result, error) {
+	cfg = cfg.publishing()
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
@@ -38,7 +39,9 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Result, error) {
 	before := readProc(cfg.ServerPID)
 	r.drive(ctx, progress)
 	res := r.result(before, readProc(cfg.ServerPID))
-	r.signOut(context.WithoutCancel(ctx))
+	if cfg.Publish == nil {
+		r.signOut(context.WithoutCancel(ctx))
+	}
 	return res, nil
 }
 
@@ -67,6 +70,7 @@ type run struct {
 	client   *http.Client
 	bosh     *http.Client // long polls: no timeout shorter than BOSH's wait
 	track    *tracker
+	pub      *publisher // in publisher mode
 
 	accepted, failed atomic.Int64
 	start, end       time.Time
@@ -84,7 +88,12 @@ func newRun(cfg Config) *run {
 
 // setUp signs the agents in and opens and subscribes the sessions.
 func (r *run) setUp(ctx context.Context, progress io.Writer) error {
-	for _, a := range r.cfg.Agents {
+	if r.cfg.Publish != nil {
+		if err := r.setUpPublisher(ctx, progress); err != nil {
+			return err
+		}
+	}
+	for _, a := range r.agentsToSignIn() {
 		body := "<User><state>LOGIN</state><extension>" + a.Extension + "</extension></User>"
 		if _, err := r.put(ctx, a.ID, body, ""); err != nil {
 			return fmt.Errorf("sign %s in: %w", a.ID, err)
@@ -97,7 +106,7 @@ func (r *run) setUp(ctx context.Context, progress io.Writer) error {
 		}
 		for _, node := range spec.Subscribe {
 			if err == nil {
-				err = s.subscribe(r.cfg.Domain, node)
+				err = s.subscribe(r.cfg.pubsubService(), node)
 			}
 		}
 		if err != nil {
@@ -114,16 +123,20 @@ func (r *run) setUp(ctx context.Context, progress io.Writer) error {
 }
 
 func (r *run) dial(ctx context.Context, spec SessionSpec, resource string) (session, error) {
+	finesse := r.cfg.Publish == nil
 	switch spec.Transport {
 	case "bosh":
-		return dialBOSH(ctx, r.bosh, r.cfg.BOSH, r.cfg.Domain, spec.User, r.cfg.Password, resource)
+		return dialBOSH(ctx, r.bosh, r.cfg.BOSH, r.cfg.Domain, spec.User, r.cfg.Password, resource, finesse)
 	case "websocket":
-		return dialWebSocket(ctx, r.cfg.WebSocket, r.cfg.Domain, spec.User, r.cfg.Password, resource)
+		return dialWebSocket(ctx, r.cfg.WebSocket, r.cfg.Domain, spec.User, r.cfg.Password, resource, finesse)
 	}
-	return dialRaw(ctx, r.cfg.XMPP, r.cfg.Domain, spec.User, r.cfg.Password, resource)
+	return dialRaw(ctx, r.cfg.XMPP, r.cfg.Domain, spec.User, r.cfg.Password, resource, finesse)
 }
 
 func (r *run) tearDown() {
+	if r.pub != nil {
+		r.pub.close()
+	}
 	for _, s := range r.sessions {
 		s.close()
 	}
@@ -159,6 +172,10 @@ func (r *run) drive(ctx context.Context, progress io.Writer) {
 		}
 		due := int(now.Sub(r.start).Seconds()*r.cfg.Rate) + 1
 		for ; seq < due && ctx.Err() == nil; seq++ {
+			if r.pub != nil {
+				r.publishAt(seq)
+				continue
+			}
 			inflight <- struct{}{}
 			puts.Add(1)
 			go func(seq int) {
@@ -169,7 +186,7 @@ func (r *run) drive(ctx context.Context, progress io.Writer) {
 	}
 	puts.Wait()
 	r.end = time.Now()
-	for wait := time.Now().Add(r.cfg.Drain); time.Now().Before(wait) && ctx.Err() == nil && r.track.received.Load() < r.track.expected.Load(); {
+	for wait := time.Now().Add(r.cfg.Drain); time.Now().Before(wait) && ctx.Err() == nil && (r.track.received.Load() < r.track.expected.Load() || r.unanswered() > 0); {
 		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -21,15 +21,16 @@ type rawSession struct {
 	jid  string
 }
 
-// dialRaw signs user in over TCP and makes the session available.
-func dialRaw(ctx context.Context, addr, domain, user, password, resource string) (*rawSession, error) {
+// dialRaw signs user in over TCP and makes the session available, on
+// finessed (finesse) or another XMPP server.
+func dialRaw(ctx context.Context, addr, domain, user, password, resource string, finesse bool) (*rawSession, error) {
 	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
 	}
 	s := &rawSession{conn: conn, r: bufio.NewReaderSize(conn, 4096)}
 	conn.SetDeadline(time.Now().Add(30 * time.Second))
-	if err := s.negotiate(domain, user, password, resource); err != nil {
+	if err := s.negotiate(domain, user, password, resource, finesse); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("sign in %s/%s: %w", user, resource, err)
 	}
@@ -37,16 +38,17 @@ func dialRaw(ctx context.Context, addr, domain, user, password, resource string)
 	return s, nil
 }
 
-func (s *rawSession) negotiate(domain, user, password, resource string) error {
+func (s *rawSession) negotiate(domain, user, password, resource string, finesse bool) error {
 	header := "<?xml version='1.0'?><stream:stream to='" + domain +
 		"' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
 	plain := base64.StdEncoding.EncodeToString([]byte("\x00" + user + "\x00" + password))
+	ready, readyUntil := readyStep(domain, finesse, "")
 	steps := []struct{ send, until string }{
 		{header, "</stream:features>"},
 		{"<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + plain + "</auth>", "<success"},
 		{header, "</stream:features>"},
 		{"<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>" + resource + "</resource></bind></iq>", "</iq>"},
-		{"<presence/>", "finesse@" + domain},
+		{strings.Join(ready, ""), readyUntil},
 	}
 	for _, st := range steps {
 		if _, err := io.WriteString(s.conn, st.send); err != nil {
@@ -78,13 +80,13 @@ func (s *rawSession) readUntil(marker string) (string, error) {
 	return b.String(), nil
 }
 
-// subscribe subscribes the session's user, by bare JID, to node and waits
-// for the answer. A bare-JID subscription reaches every session of the
-// user, so thousands of sessions of one supervisor need only one (a user
-// may hold at most 100).
-func (s *rawSession) subscribe(domain, node string) error {
+// subscribe subscribes the session's user, by bare JID, to node on
+// service (pubsub.domain) and waits for the answer. A bare-JID
+// subscription reaches every session of the user, so thousands of
+// sessions of one supervisor need only one (a user may hold at most 100).
+func (s *rawSession) subscribe(service, node string) error {
 	bare, _, _ := strings.Cut(s.jid, "/")
-	_, err := fmt.Fprintf(s.conn, "<iq type='set' id='sub' to='pubsub.%s'><pubsub xmlns='http://jabber.org/protocol/pubsub'><subscribe node='%s' jid='%s'/></pubsub></iq>", domain, node, bare)
+	_, err := fmt.Fprintf(s.conn, "<iq type='set' id='sub' to='%s'><pubsub xmlns='http://jabber.org/protocol/pubsub'><subscribe node='%s' jid='%s'/></pubsub></iq>", service, node, bare)
 	if err != nil {
 		return err
 	}

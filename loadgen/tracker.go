@@ -120,3 +120,13 @@ func (t *tracker) losses(agents []AgentSpec) []Loss {
 	}
 	return out
 }
+
+// sentAt is when change seq was sent, and whether it is one that was.
+func (t *tracker) sentAt(seq int) (time.Time, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if seq < 0 || seq >= len(t.changes) || t.changes[seq].agent < 0 {
+		return time.Time{}, false
+	}
+	return t.changes[seq].sentAt, true
+}

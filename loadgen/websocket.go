@@ -20,7 +20,7 @@ type wsSession struct {
 
 // dialWebSocket signs user in at url (ws://host:7071/ws) and makes the
 // session available.
-func dialWebSocket(ctx context.Context, url, domain, user, password, resource string) (*wsSession, error) {
+func dialWebSocket(ctx context.Context, url, domain, user, password, resource string, finesse bool) (*wsSession, error) {
 	cfg, err := xwebsocket.NewConfig(url, "http://localhost/")
 	if err != nil {
 		return nil, err
@@ -38,7 +38,7 @@ func dialWebSocket(ctx context.Context, url, domain, user, password, resource st
 	ws.PayloadType = xwebsocket.TextFrame
 	s := &wsSession{ws: ws}
 	ws.SetDeadline(time.Now().Add(30 * time.Second))
-	if err := s.negotiate(domain, user, password, resource); err != nil {
+	if err := s.negotiate(domain, user, password, resource, finesse); err != nil {
 		ws.Close()
 		return nil, fmt.Errorf("sign in %s/%s over WebSocket: %w", user, resource, err)
 	}
@@ -46,9 +46,10 @@ func dialWebSocket(ctx context.Context, url, domain, user, password, resource st
 	return s, nil
 }
 
-func (s *wsSession) negotiate(domain, user, password, resource string) error {
+func (s *wsSession) negotiate(domain, user, password, resource string, finesse bool) error {
 	open := "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='" + domain + "' version='1.0'/>"
 	plain := base64.StdEncoding.EncodeToString([]byte("\x00" + user + "\x00" + password))
+	ready, readyUntil := readyStep(domain, finesse, " xmlns='jabber:client'")
 	// A message holds whole elements, so "features" is seen only once the
 	// features are complete, whether or not they carry the stream: prefix.
 	steps := []struct{ send, until string }{
@@ -56,7 +57,15 @@ func (s *wsSession) negotiate(domain, user, password, resource string) error {
 		{"<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + plain + "</auth>", "success"},
 		{open, "features"},
 		{"<iq type='set' id='bind' xmlns='jabber:client'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>" + resource + "</resource></bind></iq>", "</iq>"},
-		{"<presence xmlns='jabber:client'/>", "finesse@" + domain},
+	}
+	// One stanza a message (RFC 7395): the ready step's go one by one, and
+	// only the last waits.
+	for i, send := range ready {
+		until := ""
+		if i == len(ready)-1 {
+			until = readyUntil
+		}
+		steps = append(steps, struct{ send, until string }{send, until})
 	}
 	for _, st := range steps {
 		got, err := s.exchange(st.send, st.until)
@@ -87,10 +96,10 @@ func (s *wsSession) exchange(send, marker string) (string, error) {
 	return seen.String(), nil
 }
 
-// subscribe subscribes the user's bare JID to node.
-func (s *wsSession) subscribe(domain, node string) error {
+// subscribe subscribes the user's bare JID to node on service.
+func (s *wsSession) subscribe(service, node string) error {
 	bare, _, _ := strings.Cut(s.jid, "/")
-	got, err := s.exchange(fmt.Sprintf("<iq type='set' id='sub' to='pubsub.%s' xmlns='jabber:client'><pubsub xmlns='http://jabber.org/protocol/pubsub'><subscribe node='%s' jid='%s'/></pubsub></iq>", domain, node, bare), "</iq>")
+	got, err := s.exchange(fmt.Sprintf("<iq type='set' id='sub' to='%s' xmlns='jabber:client'><pubsub xmlns='http://jabber.org/protocol/pubsub'><subscribe node='%s' jid='%s'/></pubsub></iq>", service, node, bare), "</iq>")
 	if err == nil && !strings.Contains(got, "subscribed") {
 		err = fmt.Errorf("subscribe %s refused: %s", node, got)
 	}

@@ -28,6 +28,8 @@ type loadFlags struct {
 	configFile            string
 	desktops, supervisors int
 	serverPID             int
+	publish               loadgen.PublishSpec
+	userPrefix            string
 }
 
 // runLoad drives a running server and prints what it delivered; it fails
@@ -70,6 +72,18 @@ while -agents change state. With -config (a finesse gen-config file):
 -desktops agents each connect their own session and change state, and
 -supervisors supervisors watch their teams' nodes.
 
+With -publish-node (publisher mode, for measuring another XMPP server such
+as Prosody or ejabberd the same way): user -publisher publishes items to
+that node on -publish-service over -xmpp at -rate a second, each carrying
+a User Update's escaped text with the requestId load-N, and -sessions
+users -user-prefix0001, -user-prefix0002, ... each subscribe one session
+to it (by bare JID); -register registers them in-band first. No REST.
+Example, against Prosody on its default ports:
+
+  finesse load -publish-node /finesse/api/Team/1/Users -password secret \
+    -xmpp 127.0.0.1:5222 -bosh http://127.0.0.1:5280/http-bind \
+    -transport tcp -sessions 1000 -rate 5 -d 20s -drain 30s
+
 `)
 		fs.PrintDefaults()
 	}
@@ -90,7 +104,12 @@ while -agents change state. With -config (a finesse gen-config file):
 	fs.StringVar(&f.configFile, "config", "", "the server's config `file`, for the desktops shape")
 	fs.IntVar(&f.desktops, "desktops", 100, "with -config: agents that connect and change state")
 	fs.IntVar(&f.supervisors, "supervisors", 10, "with -config: supervisors whose sessions watch their teams")
-	fs.IntVar(&f.serverPID, "server-pid", -1, "the server's `pid`, for its memory and CPU (default: the one local finessed, when -rest is on loopback; 0: none)")
+	fs.StringVar(&f.publish.Node, "publish-node", "", "publisher mode: the pubsub `node` to publish to (created when missing)")
+	fs.StringVar(&f.publish.Service, "publish-service", "", "publisher mode: the pubsub service's `JID` (default pubsub.DOMAIN)")
+	fs.StringVar(&f.publish.Publisher, "publisher", "publisher", "publisher mode: the `user` who publishes")
+	fs.StringVar(&f.userPrefix, "user-prefix", "load", "publisher mode: subscriber users are this `prefix` and a 4-digit number from 0001")
+	fs.BoolVar(&f.publish.Register, "register", false, "publisher mode: register the publisher and subscribers in-band (XEP-0077) first")
+	fs.IntVar(&f.serverPID, "server-pid", -1, "the server's `pid`, for its memory and CPU (default: the one local finessed, when -rest is on loopback and not in publisher mode; 0: none)")
 	return f, fs.Parse(args)
 }
 
@@ -99,6 +118,9 @@ while -agents change state. With -config (a finesse gen-config file):
 func (f loadFlags) config() (loadgen.Config, error) {
 	c := f.cfg
 	c.ServerPID = f.serverPID
+	if c.ServerPID < 0 && f.publish.Node != "" {
+		c.ServerPID = 0 // not finessed: give its pid with -server-pid
+	}
 	if c.ServerPID < 0 {
 		c.ServerPID = 0
 		if u, err := url.Parse(c.REST); err == nil && isLoopback(u.Hostname()) {
@@ -107,6 +129,9 @@ func (f loadFlags) config() (loadgen.Config, error) {
 	}
 	if f.transport != "mix" && !slices.Contains(loadgen.Transports, f.transport) {
 		return c, fmt.Errorf("-transport %q: want tcp, bosh, websocket or mix", f.transport)
+	}
+	if f.publish.Node != "" {
+		return f.publishShape(c)
 	}
 	if f.configFile != "" {
 		return f.desktopsShape(c)
@@ -122,6 +147,32 @@ func (f loadFlags) config() (loadgen.Config, error) {
 		c.Agents = append(c.Agents, loadgen.AgentSpec{ID: a, Extension: strconv.Itoa(3001 + i), Team: f.team})
 	}
 	c.NotReadyReason, c.LogoutReason = "1", "4" // the demo directory's
+	return c, nil
+}
+
+// publishShape is publisher mode: -sessions subscriber users, one session
+// each, subscribed to -publish-node.
+func (f loadFlags) publishShape(c loadgen.Config) (loadgen.Config, error) {
+	if f.sessions < 1 {
+		return c, errors.New("-sessions must be at least 1")
+	}
+	if f.configFile != "" {
+		return c, errors.New("-config and -publish-node do not go together")
+	}
+	for _, addr := range []string{"tcp://" + c.XMPP, c.BOSH, c.WebSocket} {
+		if u, err := url.Parse(addr); err != nil || !isLoopback(u.Hostname()) {
+			return c, fmt.Errorf("publisher mode only targets loopback addresses, not %q", addr)
+		}
+	}
+	p := f.publish
+	if p.Service == "" {
+		p.Service = "pubsub." + c.Domain
+	}
+	c.Publish = &p
+	for i := range f.sessions {
+		user := fmt.Sprintf("%s%04d", f.userPrefix, i+1)
+		c.Sessions = append(c.Sessions, loadgen.SessionSpec{User: user, Transport: f.transportOf(i), Subscribe: []string{p.Node}})
+	}
 	return c, nil
 }
 
