@@ -25,6 +25,8 @@ type Config struct {
 	// so that the next run does not meet their desktop grace expiring.
 	NotReadyReason, LogoutReason string
 
+	Calls CallLoad // customer calls played alongside the state changes
+
 	Rate     float64       // state changes a second, over all agents
 	Duration time.Duration // how long to change states
 	Drain    time.Duration // how long to wait for the last notifications

@@ -26,12 +26,18 @@ type Result struct {
 	PublishError string
 	Unanswered   int64
 
-	REST    Latency            // PUT User state: request to response
-	Notify  map[string]Latency // request sent to notification received, by transport
-	Server  *ProcStats         // nil when no ServerPID was given or /proc had none
-	lostBy  map[string]int     // by node
-	config  Config
-	perLoss map[int]int // by session
+	REST Latency // PUT User state: request to response
+	// Requests is REST latency by kind when the run also played calls
+	// (PUT User state, POST /acd/Calls, PUT Dialog ANSWER...), and
+	// RequestsFailed what each kind had refused or fail.
+	Requests       map[string]Latency
+	RequestsFailed map[string]int
+	Calls          CallsResult
+	Notify         map[string]Latency // request sent to notification received, by transport
+	Server         *ProcStats         // nil when no ServerPID was given or /proc had none
+	lostBy         map[string]int     // by node
+	config         Config
+	perLoss        map[int]int // by session
 }
 
 // Latency is a distribution's p50, p99 and maximum.
@@ -80,7 +86,9 @@ func (r *run) result(before, after *procSample) *Result {
 	for _, s := range r.cfg.Sessions {
 		res.Sessions[s.Transport]++
 	}
-	res.Lost = t.losses(r.cfg.Agents)
+	res.Lost = append(t.losses(r.cfg.Agents), r.calls.losses(r.cfg.Sessions)...)
+	res.Requests, res.RequestsFailed = r.kinds.results()
+	res.Calls = r.calls.result()
 	res.lostBy, res.perLoss = map[string]int{}, map[int]int{}
 	for _, l := range res.Lost {
 		res.lostBy[l.Node]++
@@ -114,6 +122,9 @@ func (r *Result) WriteTable(w io.Writer) {
 	fmt.Fprintf(tw, "notifications\t%d of %d expected, %d lost, %d duplicated, %d unknown, %.0f/s over %.1fs\n",
 		r.Received, r.Expected, len(r.Lost), r.Duplicates, r.Unknown, r.DeliveredPerSecond(), r.Delivering.Seconds())
 	fmt.Fprintf(tw, "%s\t%v\n", request, r.REST)
+	if r.config.Calls.Rate > 0 {
+		r.writeCalls(tw)
+	}
 	for _, tr := range slices.Sorted(maps.Keys(r.Notify)) {
 		fmt.Fprintf(tw, "%s, %s\t%v\n", toNotification, tr, r.Notify[tr])
 	}
@@ -144,6 +155,25 @@ func (r *Result) writeLosses(w io.Writer) {
 		fmt.Fprintf(w, "  %s/load%d (%s): %d\n", spec.User, s, spec.Transport, r.perLoss[s])
 	}
 	for _, l := range r.Lost[:min(len(r.Lost), 10)] {
-		fmt.Fprintf(w, "  requestId %s of %s, owed to session %d on %s\n", requestID(l.Seq), l.Agent, l.Session, l.Node)
+		fmt.Fprintf(w, "  requestId %s of %s, owed to session %d on %s\n", l.RequestID, l.Agent, l.Session, l.Node)
+	}
+}
+
+// writeCalls adds the call side of a run: how many calls, REST latency of
+// each kind of request, and call action to notification by transport.
+func (r *Result) writeCalls(w io.Writer) {
+	c := r.Calls
+	fmt.Fprintf(w, "calls\t%d played out by this run's agents, %d abandoned in a queue\n", c.Offered, c.Abandoned)
+	kinds := maps.Clone(r.RequestsFailed)
+	for kind := range r.Requests {
+		kinds[kind] += 0
+	}
+	for _, kind := range slices.Sorted(maps.Keys(kinds)) {
+		if kind != kindState {
+			fmt.Fprintf(w, "REST %s\t%v\t%d failed\n", kind, r.Requests[kind], r.RequestsFailed[kind])
+		}
+	}
+	for _, tr := range slices.Sorted(maps.Keys(c.Notify)) {
+		fmt.Fprintf(w, "PUT Dialog -> notification, %s\t%v\n", tr, c.Notify[tr])
 	}
 }

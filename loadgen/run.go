@@ -70,6 +70,8 @@ type run struct {
 	client   *http.Client
 	bosh     *http.Client // long polls: no timeout shorter than BOSH's wait
 	track    *tracker
+	calls    *callTracker
+	kinds    restKinds  // REST latency by kind of request
 	pub      *publisher // in publisher mode
 
 	accepted, failed atomic.Int64
@@ -77,13 +79,15 @@ type run struct {
 }
 
 func newRun(cfg Config) *run {
-	return &run{
+	r := &run{
 		cfg:      cfg,
 		watchers: cfg.watchers(),
 		client:   &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}},
 		bosh:     &http.Client{Timeout: 90 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 2 * len(cfg.Sessions)}},
 		track:    newTracker(cfg),
 	}
+	r.calls = r.track.calls
+	return r
 }
 
 // setUp signs the agents in and opens and subscribes the sessions.
@@ -157,6 +161,8 @@ func (r *run) drive(ctx context.Context, progress io.Writer) {
 	inflight := make(chan struct{}, 256)
 	r.start = time.Now()
 	deadline := r.start.Add(r.cfg.Duration)
+	var calls sync.WaitGroup
+	calls.Go(func() { r.driveCalls(ctx, deadline) })
 	for seq := 0; ctx.Err() == nil; {
 		var now time.Time
 		select {
@@ -186,6 +192,7 @@ func (r *run) drive(ctx context.Context, progress io.Writer) {
 	}
 	puts.Wait()
 	r.end = time.Now()
+	calls.Wait()
 	for wait := time.Now().Add(r.cfg.Drain); time.Now().Before(wait) && ctx.Err() == nil && (r.track.received.Load() < r.track.expected.Load() || r.unanswered() > 0); {
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -214,6 +221,7 @@ func (r *run) change(ctx context.Context, seq, agent int, body string) {
 	id := r.cfg.Agents[agent].ID
 	r.track.sent(seq, agent, time.Now())
 	took, err := r.put(ctx, id, body, requestID(seq))
+	r.kinds.observe(kindState, took, err)
 	if err != nil {
 		r.failed.Add(1)
 		r.track.refused(seq)

@@ -11,7 +11,8 @@ import (
 // arrive, where.
 type tracker struct {
 	watchers  [][]watch
-	transport []string // of each session
+	transport []string     // of each session
+	calls     *callTracker // files call actions' notifications
 
 	mu        sync.Mutex
 	changes   []change  // by seq
@@ -32,7 +33,7 @@ type change struct {
 }
 
 func newTracker(cfg Config) *tracker {
-	t := &tracker{watchers: cfg.watchers(), latencies: map[string][]time.Duration{}}
+	t := &tracker{watchers: cfg.watchers(), latencies: map[string][]time.Duration{}, calls: newCallTracker()}
 	for _, s := range cfg.Sessions {
 		t.transport = append(t.transport, s.Transport)
 	}
@@ -68,6 +69,12 @@ func (t *tracker) refused(seq int) {
 // receipt files a notification carrying requestID, received by session.
 func (t *tracker) receipt(session int, requestID string) {
 	now := time.Now()
+	if isCallRequestID(requestID) {
+		if !t.calls.receipt(session, t.transport[session], requestID, now) {
+			t.unknown.Add(1)
+		}
+		return
+	}
 	seq, ok := parseRequestID(requestID)
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -92,14 +99,14 @@ func (t *tracker) receipt(session int, requestID string) {
 	t.latencies[tr] = append(t.latencies[tr], now.Sub(t.changes[seq].sentAt))
 }
 
-// Loss is a notification that did not arrive: change Seq (its requestId
-// is load-Seq) of Agent, owed to Session (its index in Config.Sessions)
-// on Node.
+// Loss is a notification that did not arrive: the one carrying RequestID
+// (a state change or a call action of Agent), owed to Session (its index
+// in Config.Sessions) on Node.
 type Loss struct {
-	Seq     int
-	Agent   string
-	Session int
-	Node    string
+	RequestID string
+	Agent     string
+	Session   int
+	Node      string
 }
 
 // losses lists every notification an accepted change owed and no session
@@ -114,7 +121,7 @@ func (t *tracker) losses(agents []AgentSpec) []Loss {
 		}
 		for _, w := range t.watchers[c.agent] {
 			if got := t.got[w.session]; seq >= len(got) || got[seq] == 0 {
-				out = append(out, Loss{Seq: seq, Agent: agents[c.agent].ID, Session: w.session, Node: w.node})
+				out = append(out, Loss{RequestID: requestID(seq), Agent: agents[c.agent].ID, Session: w.session, Node: w.node})
 			}
 		}
 	}

@@ -50,7 +50,7 @@ func TestTrackerReportsADroppedNotification(t *testing.T) {
 		t.Fatalf("expected %d, received %d, duplicates %d, unknown %d; want 6, 5, 1, 2",
 			res.Expected, res.Received, res.Duplicates, res.Unknown)
 	}
-	want := Loss{Seq: 2, Agent: "1001", Session: 2, Node: "/finesse/api/Team/10/Users"}
+	want := Loss{RequestID: "load-2", Agent: "1001", Session: 2, Node: "/finesse/api/Team/10/Users"}
 	if len(res.Lost) != 1 || res.Lost[0] != want {
 		t.Fatalf("lost %+v, want [%+v]", res.Lost, want)
 	}

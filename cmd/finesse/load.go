@@ -30,6 +30,7 @@ type loadFlags struct {
 	serverPID             int
 	publish               loadgen.PublishSpec
 	userPrefix            string
+	queues                string
 }
 
 // runLoad drives a running server and prints what it delivered; it fails
@@ -109,6 +110,10 @@ Example, against Prosody on its default ports:
 	fs.StringVar(&f.publish.Publisher, "publisher", "publisher", "publisher mode: the `user` who publishes")
 	fs.StringVar(&f.userPrefix, "user-prefix", "load", "publisher mode: subscriber users are this `prefix` and a 4-digit number from 0001")
 	fs.BoolVar(&f.publish.Register, "register", false, "publisher mode: register the publisher and subscribers in-band (XEP-0077) first")
+	fs.Float64Var(&f.cfg.Calls.Rate, "calls", 0, "customer calls a second brought into the queues, each answered, held, retrieved and dropped by its agent (0: none)")
+	fs.StringVar(&f.queues, "queues", "", "the queues calls go to, comma-separated (default: 100 without -config; with it, the queues of the agents that run)")
+	fs.DurationVar(&f.cfg.Calls.Step, "call-step", 200*time.Millisecond, "time between one action on a call and the next")
+	fs.StringVar(&f.cfg.Calls.Admin, "admin", "admin", "the user who brings calls in through the simulator (/acd/)")
 	fs.IntVar(&f.serverPID, "server-pid", -1, "the server's `pid`, for its memory and CPU (default: the one local finessed, when -rest is on loopback and not in publisher mode; 0: none)")
 	return f, fs.Parse(args)
 }
@@ -147,6 +152,7 @@ func (f loadFlags) config() (loadgen.Config, error) {
 		c.Agents = append(c.Agents, loadgen.AgentSpec{ID: a, Extension: strconv.Itoa(3001 + i), Team: f.team})
 	}
 	c.NotReadyReason, c.LogoutReason = "1", "4" // the demo directory's
+	c.Calls.Queues = f.callQueues([]string{"100"})
 	return c, nil
 }
 
@@ -214,6 +220,17 @@ func (f loadFlags) desktopsShape(c loadgen.Config) (loadgen.Config, error) {
 			c.LogoutReason = r.ID
 		}
 	}
+	running := map[string]bool{}
+	for _, a := range c.Agents {
+		running[a.ID] = true
+	}
+	var queues []string
+	for _, q := range file.Queues {
+		if slices.ContainsFunc(q.Agents, func(id string) bool { return running[id] }) {
+			queues = append(queues, q.ID)
+		}
+	}
+	c.Calls.Queues = f.callQueues(queues)
 	return c, nil
 }
 
@@ -247,4 +264,12 @@ func expandDevices(list []string) ([]string, error) {
 
 func isLoopback(host string) bool {
 	return host == "localhost" || strings.HasPrefix(host, "127.") || host == "::1"
+}
+
+// callQueues is -queues, or the given queues when it is empty.
+func (f loadFlags) callQueues(otherwise []string) []string {
+	if f.queues == "" {
+		return otherwise
+	}
+	return strings.Split(f.queues, ",")
 }
