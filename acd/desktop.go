@@ -146,6 +146,10 @@ func (e *Engine) reapNode(ctx context.Context, node string, delivered EventID) e
 // SweepAway forces out every agent whose grace period has run out without a
 // desktop coming back. It is safe to call at any time, from any node.
 func (e *Engine) SweepAway(ctx context.Context) {
+	e.awaySweeps.run(func() { e.sweepAway(ctx) })
+}
+
+func (e *Engine) sweepAway(ctx context.Context) {
 	agents, err := e.store.Agents(ctx)
 	if err != nil {
 		slog.Error("sweep desktop deadlines", "err", err)

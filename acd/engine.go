@@ -29,6 +29,8 @@ type Engine struct {
 	roster Roster         // nil: a single node, always in service
 	beat   heartbeat
 	ready  *readyIndex // nil when nodes share the Store
+
+	sweeps, awaySweeps sweepGate // one Sweep, one SweepAway at a time
 }
 
 // Options are what an Engine is built from. Store (with its Log), Clock and

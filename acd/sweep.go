@@ -14,11 +14,13 @@ import (
 // timer ran out. Deadlines live with their entities, so any node may
 // sweep, including one that takes over after another died.
 func (e *Engine) Sweep(ctx context.Context) {
-	e.SweepAway(ctx)
-	e.sweepRinging(ctx)
-	e.sweepAnswers(ctx)
-	e.sweepWrapUps(ctx)
-	e.sweepEnded(ctx)
+	e.sweeps.run(func() {
+		e.SweepAway(ctx)
+		e.sweepRinging(ctx)
+		e.sweepAnswers(ctx)
+		e.sweepWrapUps(ctx)
+		e.sweepEnded(ctx)
+	})
 }
 
 // endedRetention is how long an ended call or dialog stays readable (GET
