@@ -247,24 +247,9 @@ func parseRequestID(id string) (int, bool) {
 // put sends one PUT on an agent's User and reports how long it took; any
 // answer but 202 is an error.
 func (r *run) put(ctx context.Context, agent, body, requestID string) (time.Duration, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, r.cfg.REST+"/finesse/api/User/"+agent, strings.NewReader(body))
-	if err != nil {
-		return 0, err
+	status, _, took, err := r.request(ctx, http.MethodPut, "/finesse/api/User/"+agent, agent, body, requestID)
+	if err == nil && status != http.StatusAccepted {
+		err = fmt.Errorf("PUT User/%s: %d", agent, status)
 	}
-	req.SetBasicAuth(agent, r.cfg.Password)
-	req.Header.Set("Content-Type", "application/xml")
-	if requestID != "" {
-		req.Header.Set("requestId", requestID)
-	}
-	began := time.Now()
-	resp, err := r.client.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusAccepted {
-		return 0, fmt.Errorf("PUT User/%s: %s", agent, resp.Status)
-	}
-	return time.Since(began), nil
+	return took, err
 }
