@@ -1,6 +1,7 @@
 package c2s
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/xml"
@@ -109,15 +110,27 @@ func (s *Server) refuse(ctx context.Context, conn net.Conn, ms *mxmpp.Session, s
 	w.Write(out)
 }
 
-// framing writes a TCP stream: stanzas back to back, one writev a batch.
+// framing writes a TCP stream: stanzas back to back, one system call a
+// batch.
 type framing struct {
 	conn net.Conn
 }
 
+// buffersWriter is a connection that writes a vector in one writev.
+type buffersWriter interface {
+	WriteBuffers(v *net.Buffers) (int64, error)
+}
+
 func (f *framing) WriteBatch(b *xmpp.Batch) error {
-	bufs := net.Buffers(b.Buffers())
 	f.conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
-	_, err := bufs.WriteTo(f.conn)
+	bufs := net.Buffers(b.Buffers())
+	if bw, ok := f.conn.(buffersWriter); ok {
+		_, err := bw.WriteBuffers(&bufs)
+		return err
+	}
+	// Over TLS, one Write of the joined batch fills whole records; a Write
+	// per buffer would seal and send a record for every head and body.
+	_, err := f.conn.Write(bytes.Join(bufs, nil))
 	return err
 }
 

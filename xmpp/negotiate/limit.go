@@ -40,6 +40,14 @@ func (c *LimitConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// WriteBuffers writes v to the connection underneath in one writev where
+// it supports that (a TCP socket): net.Buffers only takes that path for
+// the net package's own connection types, and a LimitConn would otherwise
+// cost a write system call per buffer.
+func (c *LimitConn) WriteBuffers(v *net.Buffers) (int64, error) {
+	return v.WriteTo(c.Conn)
+}
+
 // resetLimit starts counting again after a complete stanza. conn is the
 // session's connection, which may be a TLS connection over a LimitConn.
 func resetLimit(conn net.Conn) {

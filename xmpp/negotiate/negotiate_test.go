@@ -281,3 +281,37 @@ func TestStreamID(t *testing.T) {
 		t.Errorf("stream ids %q %q", a, b)
 	}
 }
+
+// TestLimitConnWriteBuffers: a vector written through a LimitConn over
+// TCP arrives whole and in order.
+func TestLimitConnWriteBuffers(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	got := make(chan string, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer c.Close()
+		b, _ := io.ReadAll(c)
+		got <- string(b)
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lc := &LimitConn{Conn: c}
+	bufs := net.Buffers{[]byte("<message>"), []byte("<body/>"), []byte("</message>")}
+	if n, err := lc.WriteBuffers(&bufs); err != nil || n != 26 {
+		t.Fatalf("WriteBuffers = %d, %v", n, err)
+	}
+	lc.Close()
+	if s := <-got; s != "<message><body/></message>" {
+		t.Errorf("received %q", s)
+	}
+}
