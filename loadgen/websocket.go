@@ -106,15 +106,20 @@ func (s *wsSession) subscribe(service, node string) error {
 	return err
 }
 
-// receive reports requestIds until the connection ends; a message holds
-// whole stanzas, so none is split across two.
+// receive reports requestIds until the connection ends. It reads the
+// messages' payloads as one stream, as rawSession does, rather than a
+// string a message: the generator's own allocations were what capped a
+// WebSocket run.
 func (s *wsSession) receive(found func(requestID string)) error {
+	var buf []byte
+	chunk := make([]byte, 16<<10)
 	for {
-		var msg string
-		if err := xwebsocket.Message.Receive(s.ws, &msg); err != nil {
+		n, err := s.ws.Read(chunk)
+		buf = append(buf, chunk[:n]...)
+		buf = scanRequestIDs(buf, found)
+		if err != nil {
 			return err
 		}
-		scanRequestIDs([]byte(msg), found)
 	}
 }
 

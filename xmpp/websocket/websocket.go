@@ -40,7 +40,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.once.Do(func() {
 		h.ws = xwebsocket.Server{Handshake: handshake, Handler: h.serve}
 	})
-	h.ws.ServeHTTP(w, r)
+	h.ws.ServeHTTP(withCorking(w, r))
 }
 
 // errNoXMPPProtocol refuses an upgrade without the xmpp subprotocol.
@@ -79,7 +79,7 @@ func (h *Handler) serve(ws *xwebsocket.Conn) {
 		return
 	}
 	conn.SetDeadline(time.Time{})
-	negotiate.Serve(ctx, ms, st.Session, &framing{ws: ws}, or(h.IdleTimeout, 2*time.Minute))
+	negotiate.Serve(ctx, ms, st.Session, &framing{ws: ws, cork: corkOf(ws.Request())}, or(h.IdleTimeout, 2*time.Minute))
 }
 
 // refuse ends a stream whose negotiation failed with the stream error the
@@ -104,22 +104,32 @@ func (h *Handler) refuse(ctx context.Context, ws *xwebsocket.Conn, ms *mxmpp.Ses
 	(&framing{ws: ws}).WriteEnd(se)
 }
 
-// framing writes RFC 7395 messages: one stanza per WebSocket message.
+// framing writes RFC 7395 messages: one stanza per WebSocket message, and
+// a batch of them in one write where the connection is corked.
 type framing struct {
-	ws *xwebsocket.Conn
+	ws     *xwebsocket.Conn
+	cork   *corkConn // nil: every message is its own write
+	stanza []byte    // reused to join a stanza's head and body
 }
 
 func (f *framing) WriteBatch(b *xmpp.Batch) error {
 	f.ws.SetWriteDeadline(time.Now().Add(30 * time.Second))
+	if f.cork != nil {
+		f.cork.cork()
+	}
 	var err error
 	b.Each(func(head, body []byte) {
 		if err != nil {
 			return
 		}
-		msg := make([]byte, 0, len(head)+len(body))
-		msg = append(append(msg, head...), body...)
-		_, err = f.ws.Write(msg)
+		f.stanza = append(append(f.stanza[:0], head...), body...)
+		_, err = f.ws.Write(f.stanza)
 	})
+	if f.cork != nil {
+		if uerr := f.cork.uncork(); err == nil {
+			err = uerr
+		}
+	}
 	return err
 }
 
