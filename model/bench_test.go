@@ -19,3 +19,11 @@ func BenchmarkParseUserRequest(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkUserUpdateMarshalIndent(b *testing.B) {
+	u := testUser()
+	b.ReportAllocs()
+	for b.Loop() {
+		MarshalIndent(Update{Event: EventPut, Source: u.URI(), Data: u.Element("user")}.Element())
+	}
+}

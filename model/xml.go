@@ -80,17 +80,6 @@ func Marshal(el *etree.Element) []byte {
 	return buf.Bytes()
 }
 
-// MarshalIndent renders el as an indented XML document, the way Finesse
-// pretty-prints the Update inside a notification.
-func MarshalIndent(el *etree.Element) []byte {
-	doc := etree.NewDocument()
-	doc.SetRoot(el.Copy())
-	doc.Indent(2)
-	var buf bytes.Buffer
-	doc.WriteTo(&buf)
-	return buf.Bytes()
-}
-
 // ParseRoot reads data as an XML document and returns its root element,
 // which must be called one of names (any root when names is empty).
 func ParseRoot(data []byte, names ...string) (*etree.Element, error) {

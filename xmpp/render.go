@@ -12,7 +12,7 @@ import (
 // as one escaped text node, then the message end.
 func notificationBody(node, item string, update []byte) []byte {
 	var b bytes.Buffer
-	b.Grow(len(update) + len(update)/8 + 256)
+	b.Grow(escapedLen(update) + len(node) + len(item) + 256)
 	b.WriteString("<event xmlns='" + NSPubSubEvent + "'><items node='")
 	b.WriteString(xmlAttr(node))
 	b.WriteString("'><item id='")
@@ -21,6 +21,22 @@ func notificationBody(node, item string, update []byte) []byte {
 	escapeText(&b, update)
 	b.WriteString("</notification></item></items></event></message>")
 	return b.Bytes()
+}
+
+// escapedLen is len(s) once escaped by escapeText. Sizing the buffer
+// exactly saves growing it: an indented Update is mostly markup, and its
+// escaped form is a third longer.
+func escapedLen(s []byte) int {
+	n := len(s)
+	for _, c := range s {
+		switch c {
+		case '&':
+			n += 4
+		case '<', '>':
+			n += 3
+		}
+	}
+	return n
 }
 
 // escapeText writes s as XML character data.
