@@ -14,7 +14,11 @@ type Config struct {
 	// XMPP TCP address, BOSH its BOSH URL and WebSocket its WebSocket URL.
 	REST, XMPP, BOSH, WebSocket string
 	Domain                      string // the XMPP domain
-	Password                    string // every user's password
+	// BOSHOverH2C sends BOSH requests over cleartext HTTP/2 with prior
+	// knowledge, so that held requests share connections: the way past a
+	// per-process open-file limit to tens of thousands of sessions.
+	BOSHOverH2C bool
+	Password    string // every user's password
 
 	// Sessions are the XMPP sessions that watch; Agents the users whose
 	// state changes, each signed in on its extension before the run.

@@ -83,11 +83,22 @@ func newRun(cfg Config) *run {
 		cfg:      cfg,
 		watchers: cfg.watchers(),
 		client:   &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}},
-		bosh:     &http.Client{Timeout: 90 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 2 * len(cfg.Sessions)}},
+		bosh:     &http.Client{Timeout: 90 * time.Second, Transport: boshTransport(cfg)},
 		track:    newTracker(cfg),
 	}
 	r.calls = r.track.calls
 	return r
+}
+
+// boshTransport carries the BOSH requests: a connection a held request
+// over HTTP/1.1, or streams on a few connections over HTTP/2.
+func boshTransport(cfg Config) *http.Transport {
+	t := &http.Transport{MaxIdleConnsPerHost: 2 * len(cfg.Sessions)}
+	if cfg.BOSHOverH2C {
+		t.Protocols = new(http.Protocols)
+		t.Protocols.SetUnencryptedHTTP2(true)
+	}
+	return t
 }
 
 // setUp signs the agents in and opens and subscribes the sessions.

@@ -91,6 +91,7 @@ Example, against Prosody on its default ports:
 	fs.StringVar(&c.REST, "rest", "http://127.0.0.1:8082", "the server's REST base `URL`")
 	fs.StringVar(&c.XMPP, "xmpp", "127.0.0.1:5222", "the server's XMPP TCP `address`")
 	fs.StringVar(&c.BOSH, "bosh", "http://127.0.0.1:7071/http-bind", "the server's BOSH `URL`")
+	fs.BoolVar(&c.BOSHOverH2C, "bosh-h2c", false, "BOSH over cleartext HTTP/2 (prior knowledge): many sessions share a connection, for more sessions than open files")
 	fs.StringVar(&c.WebSocket, "ws", "ws://127.0.0.1:7071/ws", "the server's WebSocket `URL`")
 	fs.StringVar(&c.Domain, "domain", "localhost", "the XMPP domain")
 	fs.StringVar(&c.Password, "password", "finesse", "password of every user")

@@ -210,11 +210,30 @@ func (s *server) startHTTP() error {
 	}
 	for i, l := range s.listeners {
 		l.http = &http.Server{Handler: l.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+		if l.notify && !l.tls {
+			l.http.Protocols, l.http.HTTP2 = boshOverH2C()
+		}
 		go s.serve(l, bound[i])
 		slog.Info("listening", "listener", l.name, "addr", l.addr, "tls", l.tls)
 	}
 	return nil
 }
+
+// boshOverH2C lets a cleartext notification listener speak HTTP/2 with
+// prior knowledge beside HTTP/1.1. A held BOSH request then costs a stream
+// instead of a connection, which is what lets one node (and one load
+// generator) carry tens of thousands of BOSH sessions under an open-file
+// limit, and what a proxy in front of the desktops can use.
+func boshOverH2C() (*http.Protocols, *http.HTTP2Config) {
+	var p http.Protocols
+	p.SetHTTP1(true)
+	p.SetUnencryptedHTTP2(true)
+	return &p, &http.HTTP2Config{MaxConcurrentStreams: maxBOSHStreams}
+}
+
+// maxBOSHStreams is how many requests one HTTP/2 connection may have open:
+// a BOSH session holds one or two at a time.
+const maxBOSHStreams = 1000
 
 // serve runs one listener until shutdown closes it.
 func (s *server) serve(l *listener, ln net.Listener) {
