@@ -181,10 +181,17 @@ func sleep(ctx context.Context, d time.Duration) {
 // action owes at least one notification carrying its requestId to each
 // session of the agent (a Dialog and a User Update, usually).
 type callTracker struct {
+	users    []string       // of each session
+	sessions map[string]int // sessions of each agent
+
 	mu        sync.Mutex
 	actions   map[string]*callAction // by requestId
 	latencies map[string][]time.Duration
 
+	// owed counts the notifications accepted actions owe (one a session
+	// of the agent), got the first receipts of each; the run drains until
+	// got catches up.
+	owed, got          atomic.Int64
 	offered, abandoned atomic.Int64
 }
 
@@ -195,8 +202,13 @@ type callAction struct {
 	got      map[int]bool // sessions that received it
 }
 
-func newCallTracker() *callTracker {
-	return &callTracker{actions: map[string]*callAction{}, latencies: map[string][]time.Duration{}}
+func newCallTracker(sessions []SessionSpec) *callTracker {
+	t := &callTracker{sessions: map[string]int{}, actions: map[string]*callAction{}, latencies: map[string][]time.Duration{}}
+	for _, s := range sessions {
+		t.users = append(t.users, s.User)
+		t.sessions[s.User]++
+	}
+	return t
 }
 
 func (t *callTracker) sent(id, agent string, at time.Time) {
@@ -208,8 +220,18 @@ func (t *callTracker) sent(id, agent string, at time.Time) {
 func (t *callTracker) accepted(id string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.actions[id].accepted = true
+	a := t.actions[id]
+	a.accepted = true
+	t.owed.Add(int64(t.sessions[a.agent]))
+	for s := range a.got { // receipts that beat the response
+		if t.users[s] == a.agent {
+			t.got.Add(1)
+		}
+	}
 }
+
+// outstanding is how many notifications accepted actions still owe.
+func (t *callTracker) outstanding() int64 { return t.owed.Load() - t.got.Load() }
 
 // receipt files a notification carrying a call action's requestId; it
 // reports false for a requestId of no action of this run.
@@ -223,6 +245,9 @@ func (t *callTracker) receipt(session int, transport, id string, at time.Time) b
 	if !a.got[session] {
 		a.got[session] = true
 		t.latencies[transport] = append(t.latencies[transport], at.Sub(a.sentAt))
+		if a.accepted && t.users[session] == a.agent {
+			t.got.Add(1)
+		}
 	}
 	return true
 }

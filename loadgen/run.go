@@ -204,7 +204,7 @@ func (r *run) drive(ctx context.Context, progress io.Writer) {
 	puts.Wait()
 	r.end = time.Now()
 	calls.Wait()
-	for wait := time.Now().Add(r.cfg.Drain); time.Now().Before(wait) && ctx.Err() == nil && (r.track.received.Load() < r.track.expected.Load() || r.unanswered() > 0); {
+	for wait := time.Now().Add(r.cfg.Drain); time.Now().Before(wait) && ctx.Err() == nil && (r.track.received.Load() < r.track.expected.Load() || r.calls.outstanding() > 0 || r.unanswered() > 0); {
 		time.Sleep(10 * time.Millisecond)
 	}
 }

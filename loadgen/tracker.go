@@ -33,7 +33,7 @@ type change struct {
 }
 
 func newTracker(cfg Config) *tracker {
-	t := &tracker{watchers: cfg.watchers(), latencies: map[string][]time.Duration{}, calls: newCallTracker()}
+	t := &tracker{watchers: cfg.watchers(), latencies: map[string][]time.Duration{}, calls: newCallTracker(cfg.Sessions)}
 	for _, s := range cfg.Sessions {
 		t.transport = append(t.transport, s.Transport)
 	}

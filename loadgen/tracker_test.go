@@ -76,3 +76,22 @@ func TestTrackerRefusedChangeOwesNothing(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 }
+
+// TestCallsOutstanding: a run drains until every accepted call action
+// reached each session of its agent, counting receipts that beat the
+// REST response and not the supervisors' copies.
+func TestCallsOutstanding(t *testing.T) {
+	ct := newCallTracker([]SessionSpec{{User: "1001"}, {User: "2001"}, {User: "1001"}})
+	ct.sent("call-0-0", "1001", time.Now())
+	ct.receipt(1, "tcp", "call-0-0", time.Now()) // the supervisor's copy
+	ct.receipt(0, "tcp", "call-0-0", time.Now()) // before the 202
+	ct.accepted("call-0-0")
+	if got := ct.outstanding(); got != 1 {
+		t.Fatalf("outstanding after one of two sessions: %d, want 1", got)
+	}
+	ct.receipt(2, "tcp", "call-0-0", time.Now())
+	ct.receipt(2, "tcp", "call-0-0", time.Now()) // a second notification of the action
+	if got := ct.outstanding(); got != 0 {
+		t.Fatalf("outstanding after both sessions: %d, want 0", got)
+	}
+}
