@@ -13,12 +13,12 @@
 		else { v = v " " $(i+1) }
 		figures = figures (figures == "" ? "" : ", ") v
 	}
-	rows[++n] = sprintf("%-16s %-22s %s", pkg, name, figures)
+	rows[++n] = sprintf("%-16s %-25s %s", pkg, name, figures)
 	next
 }
 /^(PASS|ok |\?)/ { next }
 { print }
 END {
-	printf "%s\n%-16s %-22s %s\n", head, "package", "benchmark", "figures"
+	printf "%s\n%-16s %-25s %s\n", head, "package", "benchmark", "figures"
 	for (i = 1; i <= n; i++) print rows[i]
 }
