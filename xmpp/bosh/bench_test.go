@@ -30,3 +30,15 @@ func BenchmarkBOSHLongPoll(b *testing.B) {
 		c.collect(receive(b, held).body, arrived)
 	}
 }
+
+// BenchmarkParseBodyPoll measures reading an empty request body, which
+// every desktop sends after each response.
+func BenchmarkParseBodyPoll(b *testing.B) {
+	data := []byte("<body rid='1385961773' sid='6f3b5c2e9a1d4e7b8c0f2a3d4e5f6a7b' xmlns='" + NSHTTPBind + "'/>")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseBody(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -44,6 +44,9 @@ var errNotBody = errors.New("bosh: the root element is not a BOSH <body/>")
 // parseBody reads a request. The wrapper's namespace may be missing (a few
 // hand-rolled clients omit it) but its name must be body.
 func parseBody(data []byte) (*body, error) {
+	if b, ok := parsePoll(data); ok {
+		return b, nil
+	}
 	doc := etree.NewDocument()
 	if err := doc.ReadFromBytes(data); err != nil {
 		return nil, err
@@ -65,6 +68,77 @@ func parseBody(data []byte) (*body, error) {
 		}
 	}
 	return b, nil
+}
+
+// parsePoll reads the commonest request, an empty <body/> of a session
+// (a poll, or an ack of the last response), without building a document:
+// every desktop sends one after each response. It takes only unprefixed
+// attributes with plain values, a sid among them, and the wrapper's own
+// namespace or none; anything else is left to the full parser.
+func parsePoll(data []byte) (*body, bool) {
+	rest, ok := bytes.CutPrefix(bytes.TrimSpace(data), []byte("<body"))
+	if !ok {
+		return nil, false
+	}
+	rest, ok = bytes.CutSuffix(rest, []byte("/>"))
+	if !ok {
+		return nil, false
+	}
+	attrs := map[string]string{}
+	for {
+		trimmed := bytes.TrimLeft(rest, " \t\r\n")
+		if len(trimmed) == 0 {
+			break
+		}
+		if len(trimmed) == len(rest) {
+			return nil, false // attributes must be separated by white space
+		}
+		var name, value string
+		if name, value, rest, ok = cutAttr(trimmed); !ok || attrs[name] != "" {
+			return nil, false
+		}
+		attrs[name] = value
+	}
+	if ns, ok := attrs["xmlns"]; ok && ns != NSHTTPBind {
+		return nil, false
+	}
+	b := &body{el: etree.NewElement("body"), sid: attrs["sid"], typ: attrs["type"]}
+	if b.sid == "" {
+		return nil, false
+	}
+	if rid, err := strconv.ParseInt(attrs["rid"], 10, 64); err == nil && rid > 0 && rid <= maxRID {
+		b.rid = rid
+	}
+	return b, true
+}
+
+// cutAttr reads name='value' or name="value" from the start of s: a name
+// of letters, digits, '-' and '_', and a non-empty value without markup
+// or references.
+func cutAttr(s []byte) (name, value string, rest []byte, ok bool) {
+	eq := bytes.IndexByte(s, '=')
+	if eq <= 0 || len(s) < eq+3 {
+		return "", "", nil, false
+	}
+	for i, c := range s[:eq] {
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !letter && (i == 0 || !(c >= '0' && c <= '9' || c == '-' || c == '_')) {
+			return "", "", nil, false
+		}
+	}
+	quote := s[eq+1]
+	if quote != '\'' && quote != '"' {
+		return "", "", nil, false
+	}
+	end := bytes.IndexByte(s[eq+2:], quote)
+	if end <= 0 {
+		return "", "", nil, false
+	}
+	v := s[eq+2 : eq+2+end]
+	if bytes.ContainsAny(v, "<&\t\r\n") {
+		return "", "", nil, false
+	}
+	return string(s[:eq]), string(v), s[eq+3+end:], true
 }
 
 // sniffSID finds the sid of a body that could not be parsed (malformed or

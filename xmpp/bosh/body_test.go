@@ -61,3 +61,52 @@ func TestParseBody(t *testing.T) {
 		t.Fatalf("sniffSID = %q", sid)
 	}
 }
+
+// TestParsePollAgreesWithTheParser: what the fast path for empty bodies
+// accepts, it reads as the full parser does; what it refuses goes to the
+// full parser.
+func TestParsePollAgreesWithTheParser(t *testing.T) {
+	ns := " xmlns='" + NSHTTPBind + "'"
+	for _, in := range []string{
+		"<body rid='8' sid='abc'" + ns + "/>",
+		`<body sid="abc" rid="9" xmlns="` + NSHTTPBind + `" type="terminate"/>`,
+		"  <body rid='8' sid='abc' ack='7'/>\n",
+		"<body rid='x' sid='abc'/>",
+		"<body rid='9007199254740992' sid='abc'/>",
+		"<body rid='8' sid='a&amp;b'/>",
+		"<body rid='8' sid='abc' xmlns='urn:other'/>",
+		"<body rid='8' sid='abc' xmpp:restart='true' xmlns:xmpp='urn:xmpp:xbosh'/>",
+		"<body rid='8'sid='abc'/>",
+		"<body rid='8' sid='abc' rid='9'/>",
+		"<body rid='8' sid='abc'></body>",
+		"<body rid='8'/>",
+		"<body rid='8' sid='abc' 1x='y'/>",
+		"<body rid='8' sid='a\tb'/>",
+		"<bodyx rid='8' sid='abc'/>",
+	} {
+		fast, ok := parsePoll([]byte(in))
+		if !ok {
+			continue
+		}
+		full := mustParseWithEtree(t, in)
+		if fast.sid != full.sid || fast.rid != full.rid || fast.typ != full.typ || fast.restart != full.restart || len(fast.el.ChildElements()) != 0 {
+			t.Errorf("%q: fast %+v, full %+v", in, *fast, *full)
+		}
+	}
+	for _, in := range []string{"<body rid='8'sid='abc'/>", "<body rid='8' sid='abc' rid='9'/>", "<body rid='8' sid='abc' xmlns='urn:other'/>", "<body rid='8' sid='abc' xmpp:restart='true' xmlns:xmpp='urn:xmpp:xbosh'/>", "<body rid='8' sid='abc' 1x='y'/>"} {
+		if _, ok := parsePoll([]byte(in)); ok {
+			t.Errorf("%q taken by the fast path", in)
+		}
+	}
+}
+
+// mustParseWithEtree is parseBody without its fast path, which an XML
+// declaration keeps out.
+func mustParseWithEtree(t *testing.T, in string) *body {
+	t.Helper()
+	b, err := parseBody([]byte("<?xml version='1.0'?>" + in))
+	if err != nil {
+		t.Fatalf("%q: %v", in, err)
+	}
+	return b
+}
