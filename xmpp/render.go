@@ -23,8 +23,8 @@ func notificationBody(node, item string, update []byte) []byte {
 	return b.Bytes()
 }
 
-// escapedLen is len(s) once escaped by escapeText. Sizing the buffer
-// exactly saves growing it: an indented Update is mostly markup, and its
+// escapedLen is len(s) once escaped by escapeText. Sizing the buffer by
+// it saves growing it: an indented Update is mostly markup, and its
 // escaped form is a third longer.
 func escapedLen(s []byte) int {
 	n := len(s)

@@ -28,3 +28,21 @@ func TestBOSHOverH2C(t *testing.T) {
 		}
 	}
 }
+
+// TestWebSocketOverH2CRefused: /ws on the same listener answers an HTTP/2
+// request with a plain error; the upgrade needs HTTP/1.1.
+func TestWebSocketOverH2CRefused(t *testing.T) {
+	srv := startServer(t, withNotify())
+	h2c := &http.Transport{Protocols: new(http.Protocols)}
+	h2c.Protocols.SetUnencryptedHTTP2(true)
+	defer h2c.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: h2c}).Get(srv.url("bosh") + "/ws")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "HTTP/1.1") {
+		t.Errorf("GET /ws over h2c: %s %d %s", resp.Proto, resp.StatusCode, body)
+	}
+}

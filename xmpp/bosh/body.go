@@ -70,13 +70,16 @@ func parseBody(data []byte) (*body, error) {
 	return b, nil
 }
 
+// xmlSpace is white space as XML counts it.
+const xmlSpace = " \t\r\n"
+
 // parsePoll reads the commonest request, an empty <body/> of a session
 // (a poll, or an ack of the last response), without building a document:
 // every desktop sends one after each response. It takes only unprefixed
 // attributes with plain values, a sid among them, and the wrapper's own
 // namespace or none; anything else is left to the full parser.
 func parsePoll(data []byte) (*body, bool) {
-	rest, ok := bytes.CutPrefix(bytes.TrimSpace(data), []byte("<body"))
+	rest, ok := bytes.CutPrefix(bytes.Trim(data, xmlSpace), []byte("<body"))
 	if !ok {
 		return nil, false
 	}
@@ -86,7 +89,7 @@ func parsePoll(data []byte) (*body, bool) {
 	}
 	attrs := map[string]string{}
 	for {
-		trimmed := bytes.TrimLeft(rest, " \t\r\n")
+		trimmed := bytes.TrimLeft(rest, xmlSpace)
 		if len(trimmed) == 0 {
 			break
 		}
@@ -135,8 +138,10 @@ func cutAttr(s []byte) (name, value string, rest []byte, ok bool) {
 		return "", "", nil, false
 	}
 	v := s[eq+2 : eq+2+end]
-	if bytes.ContainsAny(v, "<&\t\r\n") {
-		return "", "", nil, false
+	for _, c := range v {
+		if c < 0x20 || c > 0x7e || c == '<' || c == '&' {
+			return "", "", nil, false
+		}
 	}
 	return string(s[:eq]), string(v), s[eq+3+end:], true
 }

@@ -83,6 +83,13 @@ func TestParsePollAgreesWithTheParser(t *testing.T) {
 		"<body rid='8' sid='abc' 1x='y'/>",
 		"<body rid='8' sid='a\tb'/>",
 		"<bodyx rid='8' sid='abc'/>",
+		"\v<body rid='8' sid='abc'/>",
+		"<body rid='8' sid='abc'/>\f",
+		"<body rid='8' sid='abc' x='\x01'/>",
+		"<body rid='8' sid='abc' x='\x00'/>",
+		"<body rid='8' sid='abc' x='\uFFFE'/>",
+		"<body rid='8' sid='abc' x='\xff'/>",
+		"<body rid='8' sid='abc' x='\u00e9'/>",
 	} {
 		fast, ok := parsePoll([]byte(in))
 		if !ok {
@@ -93,7 +100,7 @@ func TestParsePollAgreesWithTheParser(t *testing.T) {
 			t.Errorf("%q: fast %+v, full %+v", in, *fast, *full)
 		}
 	}
-	for _, in := range []string{"<body rid='8'sid='abc'/>", "<body rid='8' sid='abc' rid='9'/>", "<body rid='8' sid='abc' xmlns='urn:other'/>", "<body rid='8' sid='abc' xmpp:restart='true' xmlns:xmpp='urn:xmpp:xbosh'/>", "<body rid='8' sid='abc' 1x='y'/>"} {
+	for _, in := range []string{"\v<body rid='8' sid='abc'/>", "<body rid='8' sid='abc' x='\x01'/>", "<body rid='8' sid='abc' x='\xff'/>", "<body rid='8'sid='abc'/>", "<body rid='8' sid='abc' rid='9'/>", "<body rid='8' sid='abc' xmlns='urn:other'/>", "<body rid='8' sid='abc' xmpp:restart='true' xmlns:xmpp='urn:xmpp:xbosh'/>", "<body rid='8' sid='abc' 1x='y'/>"} {
 		if _, ok := parsePoll([]byte(in)); ok {
 			t.Errorf("%q taken by the fast path", in)
 		}

@@ -40,6 +40,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.once.Do(func() {
 		h.ws = xwebsocket.Server{Handshake: handshake, Handler: h.serve}
 	})
+	if r.ProtoMajor != 1 {
+		// The upgrade takes the connection over, which HTTP/2 (served
+		// beside HTTP/1.1 for BOSH) has no way to do.
+		http.Error(w, "XMPP over WebSocket needs HTTP/1.1", http.StatusBadRequest)
+		return
+	}
 	h.ws.ServeHTTP(withCorking(w, r))
 }
 
@@ -130,6 +136,12 @@ func (f *framing) WriteBatch(b *xmpp.Batch) error {
 			err = uerr
 		}
 	}
+	if cap(f.stanza) > maxKeptPending {
+		f.stanza = nil
+	}
+	// The deadline was for this batch; left set, it would fail the pong
+	// the library writes for a client's ping long after.
+	f.ws.SetWriteDeadline(time.Time{})
 	return err
 }
 
