@@ -9,15 +9,21 @@ import (
 	"time"
 )
 
-// MemoryLog is the in-memory Log: a bounded, ordered slice of events and a
-// channel that is closed to wake readers whenever events are appended. It
-// keeps at least the newest retain events and at most an eighth more.
+// MemoryLog is the in-memory Log: bounded, ordered events and a channel
+// that is closed to wake readers whenever events are appended. It keeps at
+// least the newest retain events and at most an eighth more.
+//
+// Events live in chunks of an eighth of retain, and the oldest chunk goes
+// once the others hold retain: appending never copies the log, which it
+// does under the store's commit lock.
 type MemoryLog struct {
 	retain int
+	chunk  int // events a chunk holds
 	epoch  string
 
 	mu     sync.Mutex
-	events []Event // oldest first; IDs are consecutive
+	chunks [][]Event // oldest first, all full but the last; IDs are consecutive
+	held   int       // events in chunks
 	last   EventID
 	wake   chan struct{}
 }
@@ -27,7 +33,7 @@ func NewMemoryLog(retain int) *MemoryLog {
 	if retain < 1 {
 		retain = 1
 	}
-	return &MemoryLog{retain: retain, epoch: NewEpoch(), wake: make(chan struct{})}
+	return &MemoryLog{retain: retain, chunk: max(retain/8, 1), epoch: NewEpoch(), wake: make(chan struct{})}
 }
 
 func (l *MemoryLog) append(events []Event, now time.Time) {
@@ -38,13 +44,16 @@ func (l *MemoryLog) append(events []Event, now time.Time) {
 	for _, e := range events {
 		l.last++
 		e.ID, e.Time = l.last, now
-		l.events = append(l.events, e)
+		if n := len(l.chunks); n == 0 || len(l.chunks[n-1]) == l.chunk {
+			l.chunks = append(l.chunks, make([]Event, 0, l.chunk))
+		}
+		l.chunks[len(l.chunks)-1] = append(l.chunks[len(l.chunks)-1], e)
+		l.held++
 	}
-	// Trim only once the log is an eighth over its limit, so the copy that
-	// lets dropped events be collected is paid once per retain/8 appends
-	// rather than on every append.
-	if len(l.events) > l.retain+l.retain/8 {
-		l.events = append(make([]Event, 0, l.retain+l.retain/8+1), l.events[len(l.events)-l.retain:]...)
+	for l.held-len(l.chunks[0]) >= l.retain {
+		l.held -= len(l.chunks[0])
+		l.chunks[0] = nil // collectable now, not when the slice moves on
+		l.chunks = l.chunks[1:]
 	}
 	wake := l.wake
 	l.wake = make(chan struct{})
@@ -73,17 +82,21 @@ func (l *MemoryLog) Read(ctx context.Context, after EventID, limit int) ([]Event
 
 // since returns up to max events after id; l.mu must be held.
 func (l *MemoryLog) since(id EventID, max int) []Event {
-	if len(l.events) == 0 || id >= l.last {
+	if l.held == 0 || id >= l.last {
 		return nil
 	}
-	first := l.events[0].ID
+	first := l.chunks[0][0].ID
 	start := 0
 	if id >= first {
 		start = int(id - first + 1)
 	}
-	end := min(len(l.events), start+max)
-	out := make([]Event, end-start)
-	copy(out, l.events[start:end])
+	out := make([]Event, 0, min(l.held-start, max))
+	for i := start; i < l.held && len(out) < max; {
+		c := l.chunks[i/l.chunk][i%l.chunk:]
+		c = c[:min(len(c), max-len(out))]
+		out = append(out, c...)
+		i += len(c)
+	}
 	return out
 }
 

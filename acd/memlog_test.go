@@ -233,3 +233,44 @@ func TestMemoryLogConcurrentReaders(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoryLogReadsAcrossChunks: with events kept in chunks (an eighth of
+// retain each), every read from every position returns the consecutive
+// events it should, the oldest retained first when the reader is behind,
+// and the log never keeps fewer than retain or an eighth more.
+func TestMemoryLogReadsAcrossChunks(t *testing.T) {
+	const retain = 16 // chunks of 2
+	s := acd.NewMemoryStore(acd.NewFakeClock(t0), retain)
+	l := s.Log()
+	ctx := context.Background()
+	last := 0
+	for _, batch := range []int{1, 1, 3, 1, 5, 2, 7, 1, 1, 4, 9, 1, 2, 6} {
+		nodes := make([]string, batch)
+		for i := range nodes {
+			nodes[i] = fmt.Sprintf("/%d", last+i+1)
+		}
+		emit(t, s, nodes...)
+		last += batch
+		all, err := l.Read(ctx, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		oldest := int(all[0].ID)
+		if held := last - oldest + 1; held < min(retain, last) || held > retain+retain/8 {
+			t.Fatalf("after event %d the log holds %d events", last, held)
+		}
+		for after := 0; after < last; after++ { // at last, Read waits for the next event
+			for _, limit := range []int{1, 2, 3, 5, 100} {
+				evs, err := l.Read(ctx, acd.EventID(after), limit)
+				from := max(after+1, oldest)
+				want := ""
+				for id := from; id <= last && id < from+limit; id++ {
+					want += fmt.Sprintf(" %d", id)
+				}
+				if err != nil || ids(evs) != want {
+					t.Fatalf("after event %d: Read(after %d, limit %d) = %q, %v; want %q", last, after, limit, ids(evs), err, want)
+				}
+			}
+		}
+	}
+}
