@@ -254,7 +254,7 @@ func (t *callTracker) receipt(session int, transport, id string, at time.Time) b
 
 // losses lists the accepted actions that never reached a session of
 // their agent.
-func (t *callTracker) losses(sessions []SessionSpec) []Loss {
+func (t *callTracker) losses() []Loss {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var out []Loss
@@ -262,8 +262,8 @@ func (t *callTracker) losses(sessions []SessionSpec) []Loss {
 		if !a.accepted {
 			continue
 		}
-		for s, spec := range sessions {
-			if spec.User == a.agent && !a.got[s] {
+		for s, user := range t.users {
+			if user == a.agent && !a.got[s] {
 				out = append(out, Loss{RequestID: id, Agent: a.agent, Session: s, Node: UserNode(a.agent) + "/Dialogs"})
 			}
 		}

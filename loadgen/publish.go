@@ -81,9 +81,10 @@ func createStanza(service, node string) string {
 		xmlAttr(node) + "'/></pubsub></iq>"
 }
 
-func xmlAttr(s string) string {
-	return strings.NewReplacer("&", "&amp;", "'", "&apos;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
+var attrEscaper = strings.NewReplacer("&", "&amp;", "'", "&apos;", "<", "&lt;", ">", "&gt;")
+
+// xmlAttr escapes s for a single-quoted attribute value.
+func xmlAttr(s string) string { return attrEscaper.Replace(s) }
 
 // publisher is the session that publishes: it writes items and reads the
 // server's answers, each an iq of id pN, result or error.

@@ -86,7 +86,7 @@ func (r *run) result(before, after *procSample) *Result {
 	for _, s := range r.cfg.Sessions {
 		res.Sessions[s.Transport]++
 	}
-	res.Lost = append(t.losses(r.cfg.Agents), r.calls.losses(r.cfg.Sessions)...)
+	res.Lost = append(t.losses(r.cfg.Agents), r.calls.losses()...)
 	res.Requests, res.RequestsFailed = r.kinds.results()
 	res.Calls = r.calls.result()
 	res.lostBy, res.perLoss = map[string]int{}, map[int]int{}

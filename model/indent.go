@@ -15,12 +15,11 @@ import (
 // and re-indenting the tree: every state change renders one, so this sits
 // on the event path.
 func MarshalIndent(el *etree.Element) []byte {
-	if !plainTree(el) {
-		return marshalIndentTree(el)
-	}
 	var b bytes.Buffer
 	b.Grow(1024)
-	writeIndented(&b, el, 1)
+	if !writeIndented(&b, el, 1) {
+		return marshalIndentTree(el)
+	}
 	b.WriteByte('\n')
 	return b.Bytes()
 }
@@ -36,28 +35,11 @@ func marshalIndentTree(el *etree.Element) []byte {
 	return buf.Bytes()
 }
 
-// plainTree reports whether el holds only elements and non-CDATA text.
-func plainTree(el *etree.Element) bool {
-	for _, c := range el.Child {
-		switch c := c.(type) {
-		case *etree.Element:
-			if !plainTree(c) {
-				return false
-			}
-		case *etree.CharData:
-			if c.IsCData() {
-				return false
-			}
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 // writeIndented writes el with its child elements each on a line of its
-// own at depth, dropping whitespace-only text as indenting does.
-func writeIndented(b *bytes.Buffer, el *etree.Element, depth int) {
+// own at depth, dropping whitespace-only text as indenting does. It
+// reports false, having written part of el, on meeting a comment, CDATA or
+// an instruction.
+func writeIndented(b *bytes.Buffer, el *etree.Element, depth int) bool {
 	b.WriteByte('<')
 	b.WriteString(el.FullTag())
 	for _, a := range el.Attr {
@@ -71,6 +53,9 @@ func writeIndented(b *bytes.Buffer, el *etree.Element, depth int) {
 	for _, c := range el.Child {
 		switch c := c.(type) {
 		case *etree.CharData:
+			if c.IsCData() {
+				return false
+			}
 			if c.IsWhitespace() {
 				continue
 			}
@@ -84,13 +69,17 @@ func writeIndented(b *bytes.Buffer, el *etree.Element, depth int) {
 				b.WriteByte('>')
 			}
 			newline(b, depth)
-			writeIndented(b, c, depth+1)
+			if !writeIndented(b, c, depth+1) {
+				return false
+			}
 			wrote, lastText = true, false
+		default:
+			return false
 		}
 	}
 	if !wrote {
 		b.WriteString("/>")
-		return
+		return true
 	}
 	if !lastText {
 		newline(b, depth-1)
@@ -98,6 +87,7 @@ func writeIndented(b *bytes.Buffer, el *etree.Element, depth int) {
 	b.WriteString("</")
 	b.WriteString(el.FullTag())
 	b.WriteByte('>')
+	return true
 }
 
 func newline(b *bytes.Buffer, depth int) {

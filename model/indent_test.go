@@ -22,19 +22,24 @@ func TestMarshalIndentMatchesEtree(t *testing.T) {
 	mixed.CreateCharData(" after\x01\uFFFD")
 	mixed.CreateElement("f").CreateElement("g")
 	mixed.CreateElement("ns:h").CreateAttr("xmlns:ns", "urn:x")
+	fallback := etree.NewElement("f")
+	fallback.CreateElement("a").SetText("x")
+	fallback.CreateElement("b").SetCData("<raw>")
+	fallback.CreateComment("note")
 	spaces := etree.NewElement("s")
 	spaces.SetText("   ")
 	for name, el := range map[string]*etree.Element{
-		"user update":   Update{Event: EventPut, RequestID: "r1", Source: u.URI(), Data: u.Element("user")}.Element(),
-		"dialog update": Update{Event: EventPost, Source: "/finesse/api/Dialog/" + d.ID, Data: d.Element("Dialog")}.Element(),
-		"errors update": Update{Event: EventPut, Source: u.URI(), Errors: testAPIErrors()}.Element(),
-		"team":          testTeam().Element(),
-		"queue":         testQueue().Element(),
-		"system info":   testSystemInfo().Element("SystemInfo"),
-		"parsed":        parsed,
-		"mixed":         mixed,
-		"spaces":        spaces,
-		"empty":         etree.NewElement("empty"),
+		"user update":    Update{Event: EventPut, RequestID: "r1", Source: u.URI(), Data: u.Element("user")}.Element(),
+		"dialog update":  Update{Event: EventPost, Source: "/finesse/api/Dialog/" + d.ID, Data: d.Element("Dialog")}.Element(),
+		"errors update":  Update{Event: EventPut, Source: u.URI(), Errors: testAPIErrors()}.Element(),
+		"team":           testTeam().Element(),
+		"queue":          testQueue().Element(),
+		"system info":    testSystemInfo().Element("SystemInfo"),
+		"parsed":         parsed,
+		"mixed":          mixed,
+		"spaces":         spaces,
+		"cdata, comment": fallback,
+		"empty":          etree.NewElement("empty"),
 	} {
 		want := string(marshalIndentTree(el))
 		if got := string(MarshalIndent(el)); got != want {
