@@ -71,7 +71,7 @@ func (s *Server) handle(ctx context.Context, raw net.Conn) {
 	defer stop()
 
 	st := negotiate.NewState(s.Service, "tcp")
-	ms, err := mxmpp.ReceiveSession(context.WithoutCancel(ctx), conn, 0, mxmpp.NewNegotiator(func(*mxmpp.Session, *mxmpp.StreamConfig) mxmpp.StreamConfig {
+	ms, err := st.Receive(context.WithoutCancel(ctx), conn, mxmpp.NewNegotiator(func(*mxmpp.Session, *mxmpp.StreamConfig) mxmpp.StreamConfig {
 		return mxmpp.StreamConfig{Features: st.Features(s.TLS)}
 	}))
 	if err != nil {

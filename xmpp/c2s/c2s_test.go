@@ -445,6 +445,11 @@ func TestHeaderErrors(t *testing.T) {
 		{"wrong element", "<?xml version='1.0'?><foo xmlns='jabber:client'>", "invalid-namespace"},
 		{"wrong version", "<?xml version='1.0'?><stream:stream to='localhost' xmlns='jabber:client' xmlns:stream='" + nsStream + "' version='2.0'>", "unsupported-version"},
 		{"not well-formed", "<?xml version='1.0'?><stream:stream to='localhost' xmlns='jabber:client' xmlns:stream='" + nsStream + "' version='1.0'<<", "not-well-formed"},
+		{"foreign domain", "<?xml version='1.0'?><stream:stream to='example.net' xmlns='jabber:client' xmlns:stream='" + nsStream + "' version='1.0'>", "host-unknown"},
+		// RFC 6120 §11.1: no DTD, comment or processing instruction.
+		{"doctype", "<?xml version='1.0'?><!DOCTYPE stream>" + streamHeader, "restricted-xml"},
+		{"comment", "<!-- hello -->" + streamHeader, "restricted-xml"},
+		{"processing instruction", "<?xml-stylesheet href='x'?>" + streamHeader, "restricted-xml"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := dialRaw(t, h.addr)
@@ -454,6 +459,81 @@ func TestHeaderErrors(t *testing.T) {
 			h.assertServing()
 		})
 	}
+}
+
+// streamHeader opens a stream to localhost, without an XML declaration.
+const streamHeader = "<stream:stream to='localhost' xmlns='jabber:client' xmlns:stream='" + nsStream + "' version='1.0'>"
+
+// TestStreamAddressing: a header without to, or with the domain in
+// another case, is answered from the service's domain (RFC 6120 §4.7.1).
+func TestStreamAddressing(t *testing.T) {
+	h := start(t, options{})
+	for _, header := range []string{
+		"<stream:stream xmlns='jabber:client' xmlns:stream='" + nsStream + "' version='1.0'>",
+		"<stream:stream to='LOCALHOST' xmlns='jabber:client' xmlns:stream='" + nsStream + "' version='1.0'>",
+	} {
+		r := dialRaw(t, h.addr)
+		r.send(header)
+		r.header() // from='localhost'
+		parseFeatures(t, r.element())
+		if got := r.auth("PLAIN", plain("", "agent1", "finesse")); got != "success" {
+			t.Fatalf("%s: PLAIN: %s", header, got)
+		}
+	}
+	h.assertServing()
+}
+
+// TestRestrictedXML: a comment, processing instruction or DTD anywhere in
+// the stream ends it with <restricted-xml/> (RFC 6120 §11.1), before
+// authentication and after binding alike. It also pins the mellium error
+// text negotiate.restrictedXML recognises.
+func TestRestrictedXML(t *testing.T) {
+	h := start(t, options{})
+	for _, tc := range []struct{ name, send string }{
+		{"comment", "<!-- hello -->"},
+		{"processing instruction", "<?pi data?>"},
+		{"doctype", "<!DOCTYPE x>"},
+		{"comment inside auth", "<auth xmlns='" + nsSASL + "' mechanism='PLAIN'><!-- x -->" + plain("", "agent1", "finesse") + "</auth>"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := dialRaw(t, h.addr)
+			r.open()
+			r.send(tc.send)
+			r.streamError("restricted-xml")
+		})
+		t.Run(tc.name+" after bind", func(t *testing.T) {
+			r, _ := signIn(t, h.addr, "agent1", "finesse", "restricted")
+			r.available()
+			r.send(tc.send)
+			r.streamError("restricted-xml")
+		})
+	}
+	h.assertServing()
+}
+
+// TestBindRefused: a bind request that cannot be honoured is answered with
+// an iq error (RFC 6120 §7.7.2) and the client may try again.
+func TestBindRefused(t *testing.T) {
+	h := start(t, options{})
+	r := dialRaw(t, h.addr)
+	r.open()
+	r.login("agent1", "finesse")
+	for _, tc := range []struct{ name, iq string }{
+		{"resource too long", "<iq type='set' id='b1'><bind xmlns='" + nsBind + "'><resource>" + strings.Repeat("r", 2000) + "</resource></bind></iq>"},
+		{"get", "<iq type='get' id='b1'><bind xmlns='" + nsBind + "'/></iq>"},
+		{"no bind", "<iq type='set' id='b1'><ping xmlns='urn:xmpp:ping'/></iq>"},
+	} {
+		r.send(tc.iq)
+		s := r.element()
+		if name, a := attrs(t, s); name != "iq" || a["type"] != "error" || a["id"] != "b1" || !strings.Contains(s, "<bad-request xmlns=\"urn:ietf:params:xml:ns:xmpp-stanzas\"/>") {
+			t.Errorf("%s: want a bad-request iq error, got %q", tc.name, s)
+		}
+	}
+	if jid := r.bind(ptr("after")); jid != "1001@localhost/after" {
+		t.Errorf("bound %q after the refusals", jid)
+	}
+	r.available()
+	h.assertServing()
 }
 
 // TestServeReturnsOnCancel: cancelling the context stops Serve, which

@@ -4,13 +4,13 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 
 	"mellium.im/xmlstream"
 	mxmpp "mellium.im/xmpp"
 	"mellium.im/xmpp/jid"
+	mstream "mellium.im/xmpp/stream"
 
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/xmpp"
@@ -48,7 +48,7 @@ func (st *State) Features(tlsConfig *tls.Config) []mxmpp.StreamFeature {
 	if tlsConfig != nil {
 		features = append(features, startTLS(tlsConfig))
 	}
-	return append(features, st.saslPlain(), mxmpp.BindCustom(st.bind))
+	return append(features, st.saslPlain(), st.bindResource())
 }
 
 // startTLS offers TLS without requiring it, so that old clients that never
@@ -57,14 +57,7 @@ func startTLS(cfg *tls.Config) mxmpp.StreamFeature {
 	return mxmpp.StreamFeature{
 		Name:       xml.Name{Space: nsTLS, Local: "starttls"},
 		Prohibited: mxmpp.Secure | mxmpp.Authn,
-		List: func(ctx context.Context, e xmlstream.TokenWriter, start xml.StartElement) (bool, error) {
-			start.Attr = []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: nsTLS}}
-			start.Name = xml.Name{Local: "starttls"}
-			if err := e.EncodeToken(start); err != nil {
-				return false, err
-			}
-			return false, e.EncodeToken(start.End())
-		},
+		List:       listEmpty(xml.Name{Space: nsTLS, Local: "starttls"}, false),
 		Negotiate: func(ctx context.Context, s *mxmpp.Session, _ interface{}) (mxmpp.SessionState, io.ReadWriter, error) {
 			if err := skipElement(s); err != nil {
 				return 0, nil, err
@@ -81,21 +74,39 @@ func startTLS(cfg *tls.Config) mxmpp.StreamFeature {
 	}
 }
 
-// bind opens the xmpp.Session for the authenticated user, keeping the
-// resource the client asked for.
-func (st *State) bind(_ jid.JID, resource string) (jid.JID, error) {
-	if st.user == nil {
-		return jid.JID{}, errors.New("negotiate: bind before authentication")
+// listEmpty lists a feature as an empty element declaring its namespace;
+// required is whether the client must negotiate it.
+func listEmpty(name xml.Name, required bool) func(context.Context, xmlstream.TokenWriter, xml.StartElement) (bool, error) {
+	return func(ctx context.Context, e xmlstream.TokenWriter, start xml.StartElement) (bool, error) {
+		start.Attr = []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: name.Space}}
+		start.Name = xml.Name{Local: name.Local}
+		if err := e.EncodeToken(start); err != nil {
+			return required, err
+		}
+		return required, e.EncodeToken(start.End())
 	}
-	sess, err := st.svc.Open(st.user, resource, st.transport)
+}
+
+// Receive negotiates a client stream on conn as the service's domain.
+// Naming the domain up front makes mellium answer from it even when the
+// client's header has no to, and refuse a header addressed elsewhere,
+// which hostChecked reports as host-unknown (RFC 6120 §4.9.3.6).
+func (st *State) Receive(ctx context.Context, conn io.ReadWriter, negotiator mxmpp.Negotiator) (*mxmpp.Session, error) {
+	domain, err := jid.Parse(st.svc.Domain())
 	if err != nil {
-		return jid.JID{}, err
+		return nil, fmt.Errorf("negotiate: the service domain %q: %w", st.svc.Domain(), err)
 	}
-	st.Session = sess
-	full, err := jid.Parse(sess.JID())
-	if err != nil {
-		sess.Close()
-		return jid.JID{}, err
+	return mxmpp.NewSession(ctx, domain, jid.JID{}, conn, mxmpp.Received, hostChecked(domain, negotiator))
+}
+
+// hostChecked turns mellium's refusal of a stream addressed to another
+// domain, a plain error, into the stream error that names it.
+func hostChecked(domain jid.JID, next mxmpp.Negotiator) mxmpp.Negotiator {
+	return func(ctx context.Context, in, out *mstream.Info, s *mxmpp.Session, data interface{}) (mxmpp.SessionState, io.ReadWriter, interface{}, error) {
+		mask, rw, cache, err := next(ctx, in, out, s, data)
+		if err != nil && !in.To.Equal(domain) && !in.To.Equal(jid.JID{}) {
+			err = fmt.Errorf("stream to %s: %w", in.To, mstream.HostUnknown)
+		}
+		return mask, rw, cache, err
 	}
-	return full, nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"strings"
 
 	mstream "mellium.im/xmpp/stream"
 
@@ -39,8 +40,12 @@ func RefusalError(err error, stopping bool) *xmpp.StreamError {
 	case errors.Is(err, ErrTooManyAttempts):
 		// RFC 6120 §6.4.5.
 		return &xmpp.StreamError{Condition: "policy-violation", Text: "too many failed authentication attempts"}
+	case errors.Is(err, ErrTooManyBinds):
+		return &xmpp.StreamError{Condition: "policy-violation", Text: "too many refused bind requests"}
 	case errors.As(err, &syntax):
 		return &xmpp.StreamError{Condition: "not-well-formed", Text: syntax.Msg}
+	case restrictedXML(err):
+		return restrictedXMLError()
 	case errors.As(err, &netErr) && netErr.Timeout():
 		return &xmpp.StreamError{Condition: "connection-timeout", Text: "stream negotiation took too long"}
 	case errors.As(err, &mellium) && mellium.Err != "" && mellium.Err != "policy-violation":
@@ -52,6 +57,33 @@ func RefusalError(err error, stopping bool) *xmpp.StreamError {
 	// feature, such as a stanza before authentication, which RFC 6120
 	// §4.9.3.17 calls not-authorized; so is anything else.
 	return &xmpp.StreamError{Condition: "not-authorized", Text: "negotiation failed"}
+}
+
+// restrictedXMLError refuses a comment, a processing instruction or a
+// DTD, which RFC 6120 §11.1 forbids on a stream.
+func restrictedXMLError() *xmpp.StreamError {
+	return &xmpp.StreamError{Condition: "restricted-xml", Text: "comments, processing instructions and DTDs are not allowed"}
+}
+
+// restrictedXML reports whether err is mellium's refusal of XML that RFC
+// 6120 §11.1 restricts. mellium makes those errors with errors.New and
+// fmt.Errorf, naming the token, so their text is all there is to go on;
+// TestRestrictedXML pins it, so that an upgrade that rewords it fails
+// there rather than quietly turning the condition back into a generic one.
+func restrictedXML(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "disallowed XML ") {
+		return true
+	}
+	for _, tok := range []string{"xml.Comment", "xml.ProcInst", "xml.Directive"} {
+		if strings.Contains(msg, "of type "+tok) {
+			return true
+		}
+	}
+	return false
 }
 
 // StreamID is a random stream id, for a stream header the server writes

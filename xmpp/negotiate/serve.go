@@ -130,6 +130,8 @@ func readError(err error) error {
 		return &xmpp.StreamError{Condition: "policy-violation", Text: "stanza larger than the limit"}
 	case errors.As(err, &syntax):
 		return &xmpp.StreamError{Condition: "not-well-formed", Text: syntax.Msg}
+	case restrictedXML(err):
+		return restrictedXMLError()
 	case errors.As(err, &netErr) && netErr.Timeout():
 		// Only the idle deadline times reads out (RFC 6120 §4.9.3.4).
 		return &xmpp.StreamError{Condition: "connection-timeout", Text: "no traffic from the client within the idle timeout"}

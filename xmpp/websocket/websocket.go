@@ -76,7 +76,7 @@ func (h *Handler) serve(ws *xwebsocket.Conn) {
 	// its own deadline juggling cannot undo this one.
 	stop := context.AfterFunc(ctx, func() { ws.SetDeadline(time.Now()) })
 	st := negotiate.NewState(h.Service, "websocket")
-	ms, err := mxmpp.ReceiveSession(context.WithoutCancel(ctx), conn, 0, mwebsocket.Negotiator(func(*mxmpp.Session, *mxmpp.StreamConfig) mxmpp.StreamConfig {
+	ms, err := st.Receive(context.WithoutCancel(ctx), conn, mwebsocket.Negotiator(func(*mxmpp.Session, *mxmpp.StreamConfig) mxmpp.StreamConfig {
 		return mxmpp.StreamConfig{Features: st.Features(nil)}
 	}))
 	stop()

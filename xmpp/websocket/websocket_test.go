@@ -251,6 +251,34 @@ func TestNegotiationErrors(t *testing.T) {
 		}
 		r.streamError("invalid-namespace")
 	})
+	t.Run("foreign domain", func(t *testing.T) {
+		r := dialRaw(t, h.url)
+		r.send("<open xmlns='" + nsFraming + "' to='example.net' version='1.0'/>")
+		msg, name := r.recv()
+		if name != (xml.Name{Space: nsFraming, Local: "open"}) || attrs(t, msg)["from"] != "localhost" {
+			t.Fatalf("want <open/> from localhost, got %q", msg)
+		}
+		r.streamError("host-unknown")
+	})
+	t.Run("comment", func(t *testing.T) {
+		r := dialRaw(t, h.url)
+		r.open()
+		r.send("<!-- a comment -->")
+		r.streamError("restricted-xml")
+	})
+	t.Run("resource too long", func(t *testing.T) {
+		r := dialRaw(t, h.url)
+		r.open()
+		if got := r.auth("PLAIN", plain("", "agent1", "finesse")); got != "success" {
+			t.Fatal(got)
+		}
+		r.open()
+		r.send("<iq xmlns='jabber:client' type='set' id='long'><bind xmlns='" + nsBind + "'><resource>" + strings.Repeat("r", 2000) + "</resource></bind></iq>")
+		msg, _ := r.recv()
+		if a := attrs(t, msg); a["type"] != "error" || a["id"] != "long" || !strings.Contains(msg, "<bad-request") {
+			t.Fatalf("want a bad-request iq error, got %q", msg)
+		}
+	})
 	h.assertServing()
 }
 
