@@ -5,13 +5,13 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	mxmpp "mellium.im/xmpp"
 
 	"github.com/finessed/finessed/xmpp"
@@ -28,25 +28,30 @@ type Server struct {
 	// afterwards (default 2 min; desktops ping every 10 to 20 s).
 	NegotiationTimeout time.Duration
 	IdleTimeout        time.Duration
+	// MaxConns caps the connections open at once (0: no cap); one more is
+	// told policy-violation and closed.
+	MaxConns int
+	// AcceptErrors counts failed accepts and Refused the connections
+	// turned away at the cap; either may be nil.
+	AcceptErrors, Refused prometheus.Counter
 }
 
 // Serve accepts connections on ln until ctx is done, then closes ln and
 // waits for the connections' goroutines to end (sessions are closed by the
-// Service as it stops).
+// Service as it stops). A failed accept is retried after a backoff; only
+// closing ln ends Serve early.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	l := NewListener(ln, "xmpp")
+	l.Max, l.Refuse, l.Errors, l.Refused = s.MaxConns, s.refuseBusy, s.AcceptErrors, s.Refused
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
+	stop := context.AfterFunc(ctx, func() { l.Close() })
 	defer stop()
 	for {
-		conn, err := ln.Accept()
+		conn, err := l.Accept()
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue
 			}
 			return fmt.Errorf("c2s accept: %w", err)
 		}
@@ -97,11 +102,22 @@ func (s *Server) refuse(ctx context.Context, conn net.Conn, ms *mxmpp.Session, s
 		return
 	}
 	w := net.Conn(conn)
-	var out []byte
 	if ms != nil {
 		w = ms.Conn()
 	}
-	if ms == nil || ms.Out().ID == "" {
+	s.writeRefusal(w, ms == nil || ms.Out().ID == "", se)
+}
+
+// refuseBusy tells a connection past MaxConns why it is closed.
+func (s *Server) refuseBusy(conn net.Conn) {
+	s.writeRefusal(conn, true, &xmpp.StreamError{Condition: "policy-violation", Text: "too many connections"})
+}
+
+// writeRefusal writes a stream error and the end of the stream, after a
+// stream header of the server's own when open is set (RFC 6120 §4.9.1.2).
+func (s *Server) writeRefusal(w net.Conn, open bool, se *xmpp.StreamError) {
+	var out []byte
+	if open {
 		out = fmt.Appendf(out, "<?xml version='1.0'?><stream:stream xmlns='%s' xmlns:stream='http://etherx.jabber.org/streams' version='1.0' id='%s' from='%s'>",
 			xmpp.NSClient, negotiate.StreamID(), s.Service.Domain())
 	}

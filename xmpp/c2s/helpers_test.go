@@ -45,6 +45,10 @@ type options struct {
 	noTLS       bool
 	negotiation time.Duration
 	idle        time.Duration
+	// server changes the server before it serves; listener wraps its
+	// listener.
+	server   func(*c2s.Server)
+	listener func(net.Listener) net.Listener
 }
 
 // harness is one running service and c2s server on loopback.
@@ -70,9 +74,16 @@ func start(t testing.TB, o options) *harness {
 	if !o.noTLS {
 		srv.TLS = serverTLS(t)
 	}
+	if o.server != nil {
+		o.server(srv)
+	}
+	addr := ln.Addr().String()
+	if o.listener != nil {
+		ln = o.listener(ln)
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(run.Context, ln) }()
-	h := &harness{t: t, eng: run.Engine, dir: run.Dir, svc: run.Service, addr: ln.Addr().String()}
+	h := &harness{t: t, eng: run.Engine, dir: run.Dir, svc: run.Service, addr: addr}
 	var once sync.Once
 	h.stop = func() {
 		once.Do(func() {

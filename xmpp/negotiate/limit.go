@@ -41,10 +41,16 @@ func (c *LimitConn) Read(p []byte) (int, error) {
 }
 
 // WriteBuffers writes v to the connection underneath in one writev where
-// it supports that (a TCP socket): net.Buffers only takes that path for
-// the net package's own connection types, and a LimitConn would otherwise
-// cost a write system call per buffer.
+// it supports that (a TCP socket, or a wrapper of one that passes vectors
+// on): net.Buffers only takes that path for the net package's own
+// connection types, and a LimitConn would otherwise cost a write system
+// call per buffer.
 func (c *LimitConn) WriteBuffers(v *net.Buffers) (int64, error) {
+	if bw, ok := c.Conn.(interface {
+		WriteBuffers(*net.Buffers) (int64, error)
+	}); ok {
+		return bw.WriteBuffers(v)
+	}
 	return v.WriteTo(c.Conn)
 }
 

@@ -321,3 +321,30 @@ func TestLimitConnWriteBuffers(t *testing.T) {
 		t.Errorf("received %q", s)
 	}
 }
+
+// vectorConn records the vectors handed to its WriteBuffers.
+type vectorConn struct {
+	net.Conn
+	got []string
+}
+
+func (c *vectorConn) WriteBuffers(v *net.Buffers) (int64, error) {
+	var n int64
+	for _, b := range *v {
+		c.got = append(c.got, string(b))
+		n += int64(len(b))
+	}
+	return n, nil
+}
+
+// TestLimitConnPassesVectorsOn: over a wrapper of a socket that takes
+// vectors itself (the listener's connection tracking), the batch stays
+// one vector rather than a write per buffer.
+func TestLimitConnPassesVectorsOn(t *testing.T) {
+	vc := &vectorConn{}
+	lc := &LimitConn{Conn: vc}
+	bufs := net.Buffers{[]byte("<a/>"), []byte("<b/>")}
+	if n, err := lc.WriteBuffers(&bufs); err != nil || n != 8 || len(vc.got) != 2 {
+		t.Fatalf("WriteBuffers = %d, %v; the wrapper saw %q", n, err, vc.got)
+	}
+}
