@@ -15,6 +15,8 @@ type options struct {
 	boshAddr    string
 	boshTLSAddr string
 	xmppAddr    string
+	maxConns    int // open connections on the XMPP TCP listener
+	maxHTTPConn int // open connections on each HTTP listener
 	metricsAddr string
 	pprofAddr   string
 	redisURL    string
@@ -34,6 +36,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.boshAddr, "bosh-addr", ":7071", "BOSH and WebSocket over HTTP (empty: off)")
 	fs.StringVar(&o.boshTLSAddr, "bosh-tls-addr", ":7443", "BOSH and WebSocket over HTTPS (empty: off)")
 	fs.StringVar(&o.xmppAddr, "xmpp-addr", ":5222", "XMPP client connections over TCP (empty: off)")
+	fs.IntVar(&o.maxConns, "max-conns", 10000, "most connections open at once on the XMPP TCP listener; more are refused with policy-violation (0: no cap)")
+	fs.IntVar(&o.maxHTTPConn, "max-http-conns", 0, "most connections open at once on each HTTP listener; more are closed at once (0: no cap)")
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics and /healthz here instead of on the REST listeners")
 	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "serve net/http/pprof here, for profiling (empty: off)")
 	fs.StringVar(&o.redisURL, "redis", "", "shared state in Redis, as redis://host:port/db (empty: in memory)")

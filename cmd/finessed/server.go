@@ -41,6 +41,10 @@ type server struct {
 	listeners []*listener
 	xmppAddr  string // bound address of the TCP XMPP listener, once started
 
+	// acceptErrors and refused count, per listener, failed accepts and
+	// connections turned away at the cap.
+	acceptErrors, refused *prometheus.CounterVec
+
 	// ctx ends the notification service and its transports at shutdown.
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -90,6 +94,15 @@ func newServer(opts options) (*server, error) {
 	s := &server{opts: opts, engine: engine, redis: rdb, registry: prometheus.NewRegistry()}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.acceptErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "finesse_accept_errors_total",
+		Help: "Failed accepts on a listener (such as running out of file descriptors), each retried after a backoff.",
+	}, []string{"listener"})
+	s.refused = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "finesse_connections_refused_total",
+		Help: "Connections closed as soon as accepted because the listener had its maximum open.",
+	}, []string{"listener"})
+	s.registry.MustRegister(s.acceptErrors, s.refused)
 	s.notify = xmpp.NewService(engine, xmpp.Options{Registerer: s.registry})
 	if opts.restTLSAddr != "" || opts.boshTLSAddr != "" || opts.xmppAddr != "" {
 		if s.cert, err = certificate(file.TLS); err != nil {
@@ -169,7 +182,10 @@ func (s *server) start() error {
 	s.goRun("notification service", func() error { return s.notify.Run(s.ctx) })
 	s.goRun("bosh", func() error { s.bosh.Run(s.ctx); return nil })
 	if xmppLn != nil {
-		c2sServer := &c2s.Server{Service: s.notify, TLS: s.tlsConfig()}
+		c2sServer := &c2s.Server{
+			Service: s.notify, TLS: s.tlsConfig(), MaxConns: s.opts.maxConns,
+			AcceptErrors: s.acceptErrors.WithLabelValues("xmpp"), Refused: s.refused.WithLabelValues("xmpp"),
+		}
 		s.goRun("xmpp listener", func() error { return c2sServer.Serve(s.ctx, xmppLn) })
 		slog.Info("listening", "listener", "xmpp", "addr", s.xmppAddr, "starttls", true)
 	}
@@ -202,6 +218,12 @@ func (s *server) startHTTP() error {
 			}
 			return fmt.Errorf("listen %s on %s: %w", l.name, l.addr, err)
 		}
+		// net/http retries a failed accept itself, but logs every failure
+		// and counts none; the wrapper retries first, counts, logs once a
+		// run, and caps the connections (under TLS, before the handshake).
+		cl := c2s.NewListener(ln, l.name)
+		cl.Max, cl.Errors, cl.Refused = s.opts.maxHTTPConn, s.acceptErrors.WithLabelValues(l.name), s.refused.WithLabelValues(l.name)
+		ln = cl
 		if l.tls {
 			ln = tls.NewListener(ln, s.tlsConfig())
 		}

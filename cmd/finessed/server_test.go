@@ -210,7 +210,7 @@ func TestFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := options{restAddr: ":8082", restTLSAddr: ":8445", boshAddr: ":7071", boshTLSAddr: ":7443", xmppAddr: ":5222"}
+	want := options{restAddr: ":8082", restTLSAddr: ":8445", boshAddr: ":7071", boshTLSAddr: ":7443", xmppAddr: ":5222", maxConns: 10000}
 	if o != want {
 		t.Errorf("defaults %+v, want %+v", o, want)
 	}
