@@ -203,9 +203,7 @@ func (s *server) goRun(name string, f func() error) {
 	}()
 }
 
-func (s *server) tlsConfig() *tls.Config {
-	return &tls.Config{Certificates: []tls.Certificate{s.cert}, MinVersion: tls.VersionTLS12}
-}
+func (s *server) tlsConfig() *tls.Config { return serverTLSConfig(s.cert) }
 
 // startHTTP binds and serves the HTTP listeners.
 func (s *server) startHTTP() error {

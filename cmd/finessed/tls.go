@@ -16,6 +16,26 @@ import (
 	"github.com/finessed/finessed/config"
 )
 
+// serverTLSConfig is the TLS every listener offers: TLS 1.2 and 1.3, and
+// for 1.2 only ECDHE with AEAD ciphers. Go's defaults still include the
+// CBC-mode SHA-1 suites, which are open to padding-oracle and Lucky13
+// style attacks, and any client of the last decade offers AES-GCM. TLS 1.3's
+// suites are all AEAD and not configurable.
+func serverTLSConfig(cert tls.Certificate) *tls.Config {
+	return &tls.Config{
+		Certificates: []tls.Certificate{cert},
+		MinVersion:   tls.VersionTLS12,
+		CipherSuites: []uint16{
+			tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+			tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+			tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+			tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+			tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+			tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+		},
+	}
+}
+
 // certificate loads the configured certificate, or generates a self-signed
 // one for this host so that the TLS listeners work out of the box.
 func certificate(cfg config.TLS) (tls.Certificate, error) {
