@@ -35,7 +35,8 @@ func (e *Engine) checkReason(u *User, req StateRequest, forced bool) error {
 		return refuse(ErrInvalidInput, "reasonCodeId", "no reason code applies to state "+string(req.State))
 	case req.ReasonCodeID == "":
 		if e.hasReasonCodes(u, category) {
-			return refuse(ErrParameterMissing, "reasonCodeId", "a reason code is required for "+string(req.State))
+			// Real Finesse's body for it: its message key as ErrorData.
+			return refuse(ErrParameterMissing, "finesse.api.reasoncode.require_reasoncode", "The state change requires a valid reason code.")
 		}
 		return nil
 	}

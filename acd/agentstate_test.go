@@ -23,6 +23,10 @@ func viewOf(u model.User) view {
 // The devices the demo users sign in on in these tests.
 var deviceFor = map[string]string{"1001": "3001", "1002": "3002", "1006": "3006", "2001": "3020"}
 
+// requireReasonCode is the ErrorData real Finesse answers a state change
+// without the reason code it needs with.
+const requireReasonCode = "finesse.api.reasoncode.require_reasoncode"
+
 // putIn brings demo user id into state the way a real session would:
 // signing in and asking for READY, and for the states only calls reach,
 // writing the store as the call side of the engine does.
@@ -107,7 +111,7 @@ var stateCases = []stateCase{
 		state: model.StateNotReady, reason: "2",
 		want: view{State: model.StateNotReady, ReasonCodeID: "2", Extension: "3001"}},
 	{name: "NOT_READY without the required reason", from: model.StateReady, state: model.StateNotReady,
-		syncErr: acd.ErrParameterMissing, field: "reasonCodeId"},
+		syncErr: acd.ErrParameterMissing, field: requireReasonCode},
 	{name: "NOT_READY with a LOGOUT code", from: model.StateReady, state: model.StateNotReady, reason: "4",
 		syncErr: acd.ErrInvalidInput, field: "reasonCodeId"},
 	{name: "NOT_READY with an unknown code", from: model.StateReady, state: model.StateNotReady, reason: "77",
@@ -122,12 +126,12 @@ var stateCases = []stateCase{
 		syncErr: acd.ErrInvalidInput, field: "reasonCodeId"},
 	{name: "NOT_READY without a code on the team that has them", configure: onlyTeam20Codes,
 		target: "1006", from: model.StateReady, state: model.StateNotReady,
-		syncErr: acd.ErrParameterMissing, field: "reasonCodeId"},
+		syncErr: acd.ErrParameterMissing, field: requireReasonCode},
 	{name: "team-less user needs no code when every code is team-limited", configure: onlyTeam20Codes,
 		target: "2001", from: model.StateReady, state: model.StateNotReady,
 		want: view{State: model.StateNotReady, ReasonCodeID: "-1", Extension: "3020"}},
 	{name: "team-less user must give a global code", target: "2001", from: model.StateReady, state: model.StateNotReady,
-		syncErr: acd.ErrParameterMissing, field: "reasonCodeId"},
+		syncErr: acd.ErrParameterMissing, field: requireReasonCode},
 	{name: "team-less user gives a global code", target: "2001", from: model.StateReady, state: model.StateNotReady, reason: "3",
 		want: view{State: model.StateNotReady, ReasonCodeID: "3", Extension: "3020"}},
 
@@ -135,7 +139,7 @@ var stateCases = []stateCase{
 	{name: "LOGOUT from NOT_READY", from: model.StateNotReady, state: model.StateLogout, reason: "4",
 		want: view{State: model.StateLogout, ReasonCodeID: "4"}},
 	{name: "LOGOUT without the required reason", from: model.StateNotReady, state: model.StateLogout,
-		syncErr: acd.ErrParameterMissing, field: "reasonCodeId"},
+		syncErr: acd.ErrParameterMissing, field: requireReasonCode},
 	{name: "LOGOUT with a NOT_READY code", from: model.StateNotReady, state: model.StateLogout, reason: "1",
 		syncErr: acd.ErrInvalidInput, field: "reasonCodeId"},
 	{name: "LOGOUT without a code when none is configured", configure: noLogoutCodes,
@@ -241,7 +245,7 @@ var stateCases = []stateCase{
 		state: model.StateReady,
 		want:  view{State: model.StateTalking, ReasonCodeID: "-1", PendingState: model.StateReady, Extension: "3001"}},
 	{name: "NOT_READY during a call still needs its reason", from: model.StateTalking, state: model.StateNotReady,
-		syncErr: acd.ErrParameterMissing, field: "reasonCodeId"},
+		syncErr: acd.ErrParameterMissing, field: requireReasonCode},
 	// Finesse lets an agent sign out only from NOT_READY, and never lets a
 	// user ask for WORK or WORK_READY, so neither waits for the call to end.
 	{name: "LOGOUT during a call", from: model.StateTalking, state: model.StateLogout, reason: "4", async: invalidState},

@@ -16,80 +16,165 @@ import (
 // agent out (reason 255 to the CTI server). The deadline is stored with the
 // agent, so whichever node sweeps finds it.
 
-// DesktopConnected records that one of user's notification sessions became
-// available on this node. The new session is owed replay from event from
-// (replay true) when the user's desktops were all gone and it came back
-// within the grace period, from the last event they were given; or when
-// the user's other desktops are only on other nodes, from what those nodes
-// last announced they had delivered, since a desktop that moves here from
-// a node that just died comes back before the death is noticed.
-func (e *Engine) DesktopConnected(ctx context.Context, user string) (from EventID, replay bool, err error) {
+// DesktopSession names one notification session of a user to
+// DesktopConnected and DesktopDisconnected.
+type DesktopSession struct {
+	User string // the user's id
+	JID  string // the session's full JID
+	// Alone is true when it is the user's only available session on this
+	// node: the first to arrive, or the last to leave. Only those change
+	// the agent's record, so that a user with many sessions on one node (a
+	// load test's supervisor) does not make every one of them contend for
+	// it.
+	Alone bool
+}
+
+// DesktopConnected records that a notification session became available
+// on this node, and says from which event it is owed replay (replay
+// true). A session back under a JID that went away within the grace
+// period is owed what that JID missed; one whose JID was last seen
+// available on another node (which died, or lost it) is owed what that
+// node last announced it had delivered; a new JID of a user who had no
+// desktop left, back within the grace period, is owed what the user's
+// last desktops missed. Otherwise nothing is owed from before the
+// session bound its resource, which the notification service keeps.
+func (e *Engine) DesktopConnected(ctx context.Context, s DesktopSession) (from EventID, replay bool, err error) {
 	err = e.update(ctx, func(tx Tx) error {
-		a, err := tx.Agent(user)
+		from, replay = 0, false
+		d, found, err := tx.Desktop(s.JID)
 		if err != nil {
 			return err
 		}
-		if a.DesktopCount() == 0 {
-			from, replay = a.Cursor, !a.AwayDeadline.IsZero() && !e.clock.Now().After(a.AwayDeadline)
-		} else if a.Desktops[e.node] == 0 {
-			from, replay = e.deliveredTo(ctx, a)
+		if found {
+			from, replay = e.owedTo(ctx, d)
 		}
-		if a.Desktops == nil {
-			a.Desktops = map[string]int{}
+		if s.Alone {
+			if err := e.agentArrives(ctx, tx, s.User, &from, &replay); err != nil {
+				return err
+			}
 		}
-		a.Desktops[e.node]++
-		a.AwayDeadline, a.Cursor = time.Time{}, 0
-		tx.PutAgent(a)
+		tx.PutDesktop(Desktop{JID: s.JID, User: s.User, Node: e.node})
 		return nil
 	})
 	return from, replay, err
 }
 
+// owedTo is where replay starts for a session whose JID has record d.
+func (e *Engine) owedTo(ctx context.Context, d Desktop) (EventID, bool) {
+	switch {
+	case d.Away():
+		return d.Cursor, e.clock.Now().Before(d.Until)
+	case d.Node != e.node:
+		return e.announcedBy(ctx, d.Node)
+	}
+	return 0, false
+}
+
+// agentArrives counts the user's first desktop on this node in its agent
+// record, ending a grace period. When nothing better is known, a desktop
+// of a user who had none left is owed what its last desktops missed, and
+// one of a user whose desktops are all on other nodes what those nodes
+// last announced they had delivered: a desktop that moves here from a node
+// that just died may come back under a new resource, before the death is
+// noticed.
+func (e *Engine) agentArrives(ctx context.Context, tx Tx, user string, from *EventID, replay *bool) error {
+	a, err := tx.Agent(user)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *replay:
+	case a.DesktopCount() == 0:
+		*from, *replay = a.Cursor, !a.AwayDeadline.IsZero() && !e.clock.Now().After(a.AwayDeadline)
+	case a.Desktops[e.node] == 0:
+		*from, *replay = e.deliveredTo(ctx, a)
+	}
+	if a.Desktops == nil {
+		a.Desktops = map[string]int{}
+	}
+	a.Desktops[e.node]++
+	a.AwayDeadline, a.Cursor = time.Time{}, 0
+	tx.PutAgent(a)
+	return nil
+}
+
 // deliveredTo is the earliest delivery cursor the nodes holding a's
-// desktops announced, or false when one of them never did. It reads the
-// roster afresh when it can, as the heartbeat's copy may be a beat older:
-// every beat less is a beat of events the desktop is not given twice.
+// desktops announced, or false when one of them never did.
 func (e *Engine) deliveredTo(ctx context.Context, a Agent) (EventID, bool) {
+	var from EventID
+	found := false
+	for node, n := range a.Desktops {
+		if n == 0 {
+			continue
+		}
+		delivered, ok := e.announcedBy(ctx, node)
+		if !ok {
+			return 0, false
+		}
+		if !found || delivered < from {
+			from, found = delivered, true
+		}
+	}
+	return from, found
+}
+
+// announcedBy is the delivery cursor node last announced in the roster,
+// or false when it never did. It reads the roster afresh when it can, as
+// the heartbeat's copy may be a beat older: every beat less is a beat of
+// events the desktop is not given twice.
+func (e *Engine) announcedBy(ctx context.Context, node string) (EventID, bool) {
 	members := e.beat.members()
 	if e.roster != nil {
 		if fresh, err := e.roster.Members(ctx); err == nil {
 			members = fresh
 		}
 	}
-	var from EventID
-	found := 0
-	for node, n := range a.Desktops {
-		if n == 0 {
-			continue
-		}
-		i := slices.IndexFunc(members, func(m Member) bool { return m.ID == node })
-		if i < 0 {
-			return 0, false
-		}
-		if found == 0 || members[i].Delivered < from {
-			from = members[i].Delivered
-		}
-		found++
+	i := slices.IndexFunc(members, func(m Member) bool { return m.ID == node })
+	if i < 0 {
+		return 0, false
 	}
-	return from, found > 0
+	return members[i].Delivered, true
 }
 
-// DesktopDisconnected records that one of user's sessions on this node
-// went away, having been given every event up to cursor.
-func (e *Engine) DesktopDisconnected(ctx context.Context, user string, cursor EventID) error {
-	return e.desktopsGone(ctx, user, e.node, 1, cursor)
+// DesktopDisconnected records that a session on this node went away,
+// having been given every event up to cursor. Its record keeps the cursor
+// for the grace period, unless the session is already available on
+// another node.
+func (e *Engine) DesktopDisconnected(ctx context.Context, s DesktopSession, cursor EventID) error {
+	gone := Desktop{JID: s.JID, User: s.User, Cursor: cursor, Until: e.clock.Now().Add(e.dir.Settings.DesktopGrace)}
+	if !s.Alone {
+		return e.update(ctx, func(tx Tx) error { return e.leaveDesktop(tx, gone) })
+	}
+	return e.desktopsGone(ctx, s.User, e.node, 1, cursor, gone)
+}
+
+// leaveDesktop writes the record of a session that went away from this
+// node, unless another node holds that JID now.
+func (e *Engine) leaveDesktop(tx Tx, gone Desktop) error {
+	d, found, err := tx.Desktop(gone.JID)
+	if err != nil || (found && !d.Away() && d.Node != e.node) {
+		return err
+	}
+	tx.PutDesktop(gone)
+	return nil
 }
 
 // allDesktops, to desktopsGone, is every desktop the user has on the node.
 const allDesktops = -1
 
-// desktopsGone takes n of user's desktops on node away. When it was the
-// last, the grace period starts; a repeated report of the loss keeps the
-// deadline it set.
-func (e *Engine) desktopsGone(ctx context.Context, user, node string, n int, cursor EventID) error {
+// desktopsGone takes n of user's desktops on node away, and writes the
+// records of the sessions that went (none when gone has no JID). When it
+// was the last, the grace period starts; a repeated report of the loss
+// keeps the deadline it set.
+func (e *Engine) desktopsGone(ctx context.Context, user, node string, n int, cursor EventID, gone Desktop) error {
 	var away bool
 	var wait time.Duration
 	err := e.update(ctx, func(tx Tx) error {
+		if gone.JID != "" {
+			if err := e.leaveDesktop(tx, gone); err != nil {
+				return err
+			}
+		}
 		a, err := tx.Agent(user)
 		if err != nil {
 			return err
@@ -135,9 +220,75 @@ func (e *Engine) reapNode(ctx context.Context, node string, delivered EventID) e
 	}
 	for _, a := range agents {
 		if a.Desktops[node] > 0 {
-			if err := e.desktopsGone(ctx, a.ID, node, allDesktops, delivered); err != nil {
+			if err := e.desktopsGone(ctx, a.ID, node, allDesktops, delivered, Desktop{}); err != nil {
 				return fmt.Errorf("reap node %s: agent %s: %w", node, a.ID, err)
 			}
+		}
+	}
+	until := e.clock.Now().Add(e.dir.Settings.DesktopGrace)
+	err = e.rewriteDesktops(ctx, func(d Desktop) (Desktop, bool) {
+		if d.Node != node {
+			return d, false
+		}
+		return Desktop{JID: d.JID, User: d.User, Cursor: delivered, Until: until}, true
+	})
+	if err != nil {
+		return fmt.Errorf("reap node %s: %w", node, err)
+	}
+	return nil
+}
+
+// sweepDesktops forgets the sessions that went away and did not come back
+// within the grace period.
+func (e *Engine) sweepDesktops(ctx context.Context) {
+	now := e.clock.Now()
+	err := e.rewriteDesktops(ctx, func(d Desktop) (Desktop, bool) {
+		if d.Away() && !now.Before(d.Until) {
+			return Desktop{JID: d.JID}, true
+		}
+		return d, false
+	})
+	if err != nil {
+		slog.Error("forget sessions gone for good", "err", err)
+	}
+}
+
+// rewriteBatch is how many session records one transaction of
+// rewriteDesktops changes at most.
+const rewriteBatch = 256
+
+// rewriteDesktops replaces each session record that change picks with
+// what it returns (a record without a Node or Until is deleted). The
+// listing only nominates them: each is picked again inside the
+// transaction that changes it, so a concurrent change wins.
+func (e *Engine) rewriteDesktops(ctx context.Context, change func(Desktop) (Desktop, bool)) error {
+	all, err := e.store.Desktops(ctx)
+	if err != nil {
+		return err
+	}
+	all = slices.DeleteFunc(all, func(d Desktop) bool { _, picked := change(d); return !picked })
+	for batch := range slices.Chunk(all, rewriteBatch) {
+		err := e.update(ctx, func(tx Tx) error {
+			for _, listed := range batch {
+				d, found, err := tx.Desktop(listed.JID)
+				if err != nil {
+					return err
+				}
+				if !found {
+					continue
+				}
+				if d, picked := change(d); !picked {
+					continue
+				} else if d.Node == "" && d.Until.IsZero() {
+					tx.DeleteDesktop(d.JID)
+				} else {
+					tx.PutDesktop(d)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return nil

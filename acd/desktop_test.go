@@ -2,6 +2,7 @@ package acd_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -12,24 +13,48 @@ import (
 // grace is the default Settings.DesktopGrace of the demo directory.
 const grace = 60 * time.Second
 
-// connect reports a desktop of user and returns where its replay starts,
-// or -1 when nothing is owed.
+// desk is the one desktop session of user that a node reports, under
+// the resource "desk".
+func desk(user string) acd.DesktopSession {
+	return acd.DesktopSession{User: user, JID: user + "@localhost/desk", Alone: true}
+}
+
+// connect reports a new desktop of user, as the notification service
+// would: its JID is user@localhost/desk-N, N counting the user's desktops
+// open before it, and it is alone when it is the first. It returns where
+// its replay starts, or -1 when nothing is owed.
 func (f *fixture) connect(user string) int64 {
 	f.tb.Helper()
-	from, replay, err := f.eng.DesktopConnected(context.Background(), user)
+	open := f.desktops[user]
+	return f.connectAs(acd.DesktopSession{User: user, JID: fmt.Sprintf("%s@localhost/desk-%d", user, open), Alone: open == 0})
+}
+
+func (f *fixture) connectAs(d acd.DesktopSession) int64 {
+	f.tb.Helper()
+	from, replay, err := f.eng.DesktopConnected(context.Background(), d)
 	if err != nil {
-		f.tb.Fatalf("DesktopConnected(%s): %v", user, err)
+		f.tb.Fatalf("DesktopConnected(%s): %v", d.JID, err)
 	}
+	if f.desktops == nil {
+		f.desktops = map[string]int{}
+	}
+	f.desktops[d.User]++
 	if !replay {
 		return -1
 	}
 	return int64(from)
 }
 
+// disconnect reports the newest desktop of user gone, given every event
+// up to cursor; with none open, it reports a desktop the node no longer
+// counts, as a repeated report would.
 func (f *fixture) disconnect(user string, cursor acd.EventID) {
 	f.tb.Helper()
-	if err := f.eng.DesktopDisconnected(context.Background(), user, cursor); err != nil {
-		f.tb.Fatalf("DesktopDisconnected(%s): %v", user, err)
+	open := max(f.desktops[user]-1, 0)
+	f.desktops[user] = open
+	d := acd.DesktopSession{User: user, JID: fmt.Sprintf("%s@localhost/desk-%d", user, open), Alone: open == 0}
+	if err := f.eng.DesktopDisconnected(context.Background(), d, cursor); err != nil {
+		f.tb.Fatalf("DesktopDisconnected(%s): %v", d.JID, err)
 	}
 }
 

@@ -60,6 +60,9 @@ type fixture struct {
 	log   acd.Log
 	clock *acd.FakeClock
 	reqs  atomic.Int64
+	// desktops counts each user's desktops open on the fixture's engine,
+	// as a node's notification service does.
+	desktops map[string]int
 }
 
 func newFixture(tb testing.TB, cfg acd.Config) *fixture {

@@ -10,9 +10,8 @@ import (
 )
 
 // MemoryStore is the embedded Store of a single node: one versioned key
-// space (agent:, device:, subs:, call:, dialog:, waiting:, seq:, history:
-// keys), as a
-// Redis store keeps it. Transactions are optimistic, as on Redis: fn runs
+// space (agent:, device:, subs:, call:, dialog:, waiting:, seq:, history:,
+// mark:, desktop:, lastreq: keys), as a Redis store keeps it. Transactions are optimistic, as on Redis: fn runs
 // without the store's lock, reading versioned values, and the commit
 // re-checks those versions under the lock, running fn again if another
 // transaction changed them meanwhile. Rendering events (the costly part of
@@ -179,6 +178,11 @@ func (s *MemoryStore) Dialog(ctx context.Context, id string) (Dialog, bool, erro
 // Dialogs implements Store.
 func (s *MemoryStore) Dialogs(ctx context.Context) ([]Dialog, error) {
 	return scanAs[Dialog](s, "dialog:"), nil
+}
+
+// Desktops implements Store.
+func (s *MemoryStore) Desktops(ctx context.Context) ([]Desktop, error) {
+	return scanAs[Desktop](s, "desktop:"), nil
 }
 
 func scanAs[T any](s *MemoryStore, prefix string) []T {

@@ -110,3 +110,19 @@ func (t *memTx) RoutingMark(queue string) (string, error) {
 func (t *memTx) PutRoutingMark(queue, mark string) { t.put("mark:"+queue, mark) }
 
 func (t *memTx) Emit(e Event) { t.events = append(t.events, e) }
+
+func (t *memTx) Desktop(jid string) (Desktop, bool, error) {
+	d, ok := t.get("desktop:" + jid).(Desktop)
+	return d, ok, nil
+}
+
+func (t *memTx) PutDesktop(d Desktop) { t.put("desktop:"+d.JID, d) }
+
+func (t *memTx) DeleteDesktop(jid string) { t.writes["desktop:"+jid] = nil }
+
+func (t *memTx) LastRequest(user string) (LastRequest, error) {
+	r, _ := t.get("lastreq:" + user).(LastRequest)
+	return r, nil
+}
+
+func (t *memTx) PutLastRequest(user string, r LastRequest) { t.put("lastreq:"+user, r) }

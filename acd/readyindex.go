@@ -36,19 +36,28 @@ func routable(a Agent) bool {
 	return a.State == model.StateReady && a.Extension != "" && len(a.Dialogs) == 0
 }
 
-// update runs fn in a Store transaction, as Store.Update does, and then
-// brings the READY index up to date with the agents it wrote.
+// update runs fn in a Store transaction, as Store.Update does, refusing
+// the repeat of a retry-safe request (retrysafe.go), and then brings the
+// READY index up to date with the agents it wrote.
 func (e *Engine) update(ctx context.Context, fn func(tx Tx) error) error {
+	fn, committed := e.retrySafe(ctx, fn)
 	if e.ready == nil {
-		return e.store.Update(ctx, fn)
+		err := e.store.Update(ctx, fn)
+		if err == nil {
+			committed()
+		}
+		return err
 	}
 	var rec *agentWrites
 	err := e.store.Update(ctx, func(tx Tx) error {
 		rec = &agentWrites{Tx: tx}
 		return fn(rec)
 	})
-	if err == nil && rec != nil && len(rec.ids) > 0 {
-		e.ready.note(ctx, e, rec.ids)
+	if err == nil {
+		committed()
+		if rec != nil && len(rec.ids) > 0 {
+			e.ready.note(ctx, e, rec.ids)
+		}
 	}
 	return err
 }

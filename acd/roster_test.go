@@ -113,7 +113,7 @@ func TestDesktopMovesBeforeDeathIsNoticed(t *testing.T) {
 	a, b := peers(t, f)
 	f.ready("1001", "3001")
 	ctx := context.Background()
-	if _, replay, err := a.DesktopConnected(ctx, "1001"); err != nil || replay {
+	if _, replay, err := a.DesktopConnected(ctx, desk("1001")); err != nil || replay {
 		t.Fatalf("first desktop on a: replay %v, %v", replay, err)
 	}
 	a.delivered.Store(uint64(f.last()))
@@ -122,7 +122,7 @@ func TestDesktopMovesBeforeDeathIsNoticed(t *testing.T) {
 	f.mustChange("1001", "1001", model.StateNotReady, "", "2") // not delivered: a dies now
 	a.die()
 
-	from, replay, err := b.DesktopConnected(ctx, "1001")
+	from, replay, err := b.DesktopConnected(ctx, desk("1001"))
 	if err != nil || !replay || from != delivered {
 		t.Fatalf("desktop moved to b: from %d replay %v (%v), want replay from %d", from, replay, err, delivered)
 	}
@@ -148,7 +148,7 @@ func TestDeadNodesDesktopsAreReaped(t *testing.T) {
 	f.ready("1002", "3002")
 	ctx := context.Background()
 	for _, id := range []string{"1001", "1002"} {
-		if _, _, err := a.DesktopConnected(ctx, id); err != nil {
+		if _, _, err := a.DesktopConnected(ctx, desk(id)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -162,7 +162,7 @@ func TestDeadNodesDesktopsAreReaped(t *testing.T) {
 			t.Fatalf("%s after a's death: desktops %v, deadline %v, cursor %d (want %d)", id, got.Desktops, got.AwayDeadline, got.Cursor, delivered)
 		}
 	}
-	from, replay, err := b.DesktopConnected(ctx, "1002")
+	from, replay, err := b.DesktopConnected(ctx, desk("1002"))
 	if err != nil || !replay || from != delivered {
 		t.Fatalf("1002 back on b: from %d replay %v (%v), want %d", from, replay, err, delivered)
 	}
@@ -177,7 +177,7 @@ func TestRestartedNodeClearsItsDesktops(t *testing.T) {
 	f := newFixture(t, demoConfig(t))
 	a, _ := peers(t, f)
 	f.ready("1001", "3001")
-	if _, _, err := a.DesktopConnected(context.Background(), "1001"); err != nil {
+	if _, _, err := a.DesktopConnected(context.Background(), desk("1001")); err != nil {
 		t.Fatal(err)
 	}
 	a.Close()
@@ -251,4 +251,67 @@ func TestLeaseKeptThroughASlowRenewal(t *testing.T) {
 	if !leader.Leading() || (a.Leading() && b.Leading()) {
 		t.Fatalf("after the renewals got through again: a %v, b %v", a.Leading(), b.Leading())
 	}
+}
+
+// Both desktops of a user on a node that dies are owed what that node
+// last announced, each under its own JID, whether it moves to the peer
+// before the death is noticed or after the peer cleared up, and although
+// the user already has a desktop on the peer when the second arrives. A
+// new JID is owed nothing from before it bound.
+func TestEveryDesktopOfADeadNodeIsReplayed(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	a, b := peers(t, f)
+	f.ready("1001", "3001")
+	ctx := context.Background()
+	first := acd.DesktopSession{User: "2001", JID: "2001@localhost/one", Alone: true}
+	second := acd.DesktopSession{User: "2001", JID: "2001@localhost/two"}
+	for _, d := range []acd.DesktopSession{first, second} {
+		if _, replay, err := a.DesktopConnected(ctx, d); err != nil || replay {
+			t.Fatalf("%s on a: replay %v, %v", d.JID, replay, err)
+		}
+	}
+	a.delivered.Store(uint64(f.last()))
+	f.clock.Advance(250 * time.Millisecond)
+	delivered := f.last()
+	f.mustChange("1001", "1001", model.StateNotReady, "", "2") // a never delivers it
+	a.die()
+
+	from, replay, err := b.DesktopConnected(ctx, first)
+	if err != nil || !replay || from != delivered {
+		t.Fatalf("%s moved to b: from %d replay %v (%v), want %d", first.JID, from, replay, err, delivered)
+	}
+	f.clock.Advance(acd.LeaseTTL + time.Second) // b reaps a
+	from, replay, err = b.DesktopConnected(ctx, second)
+	if err != nil || !replay || from != delivered {
+		t.Fatalf("%s moved to b after a was reaped: from %d replay %v (%v), want %d", second.JID, from, replay, err, delivered)
+	}
+	if _, replay, err := b.DesktopConnected(ctx, acd.DesktopSession{User: "2001", JID: "2001@localhost/new"}); err != nil || replay {
+		t.Fatalf("a new JID on b: replay %v (%v), want none", replay, err)
+	}
+}
+
+// The record of a session that went away is kept for the grace period and
+// then forgotten by the sweep.
+func TestDesktopRecordsExpire(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	f.connect("1001")
+	f.connect("1001")
+	f.disconnect("1001", 7)
+	if got := f.desktopRecords(); len(got) != 2 || !got[1].Away() || got[1].Cursor != 7 {
+		t.Fatalf("after one desktop left: %+v, want one available and one away at 7", got)
+	}
+	f.clock.Advance(grace)
+	f.eng.Sweep(context.Background())
+	if got := f.desktopRecords(); len(got) != 1 || got[0].Away() {
+		t.Fatalf("after the grace period: %+v, want only the available one", got)
+	}
+}
+
+func (f *fixture) desktopRecords() []acd.Desktop {
+	f.tb.Helper()
+	ds, err := f.store.Desktops(context.Background())
+	if err != nil {
+		f.tb.Fatalf("store.Desktops: %v", err)
+	}
+	return ds
 }

@@ -25,7 +25,8 @@ type Agent struct {
 	// desktops died with it. When none is left, AwayDeadline is set: if no
 	// session returns by then, the engine forces the agent out as Finesse
 	// does. Cursor is the last event the user's sessions were given, for
-	// replay on reconnect.
+	// replay to a desktop of the user that returns under a new resource
+	// (one that returns under its own has its Desktop record).
 	Desktops     map[string]int
 	AwayDeadline time.Time
 	Cursor       EventID
@@ -65,6 +66,26 @@ func (a Agent) DesktopCount() int {
 	return n
 }
 
+// Desktop is one notification session of a user, kept by its full JID
+// from the moment it becomes available until a grace period after it went
+// away: where it is while available, so that the survivor of its node's
+// death knows it was there, and what it had been given once it went away,
+// so that coming back under the same JID it is replayed exactly what it
+// missed, whatever the user's other desktops did meanwhile.
+type Desktop struct {
+	JID  string // user@domain/resource
+	User string
+	// Node holds the session while it is available; "" once it went away.
+	Node string
+	// Once away: every event up to Cursor was given or not owed, and the
+	// rest is owed only if the session is back before Until.
+	Cursor EventID
+	Until  time.Time
+}
+
+// Away reports whether the session went away.
+func (d Desktop) Away() bool { return d.Node == "" }
+
 // signedOut is the state of an agent the Store has never seen.
 func signedOut(id string) Agent { return Agent{ID: id, State: model.StateLogout} }
 
@@ -88,6 +109,8 @@ type Store interface {
 	// Dialog and Dialogs read the dialogs.
 	Dialog(ctx context.Context, id string) (Dialog, bool, error)
 	Dialogs(ctx context.Context) ([]Dialog, error)
+	// Desktops reads every notification session's record.
+	Desktops(ctx context.Context) ([]Desktop, error)
 }
 
 // Tx is one transaction of a Store.
@@ -119,6 +142,13 @@ type Tx interface {
 	// (round-robin: the agent offered the last call).
 	RoutingMark(queue string) (string, error)
 	PutRoutingMark(queue, mark string)
+	// Desktop reads a notification session's record by its full JID.
+	Desktop(jid string) (Desktop, bool, error)
+	PutDesktop(d Desktop)
+	DeleteDesktop(jid string)
+	// LastRequest is the last retry-safe request applied for a user.
+	LastRequest(user string) (LastRequest, error)
+	PutLastRequest(user string, r LastRequest)
 	// Emit adds an event to commit with the transaction; the Store assigns
 	// its ID and Time.
 	Emit(e Event)

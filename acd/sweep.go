@@ -20,6 +20,7 @@ func (e *Engine) Sweep(ctx context.Context) {
 		e.sweepAnswers(ctx)
 		e.sweepWrapUps(ctx)
 		e.sweepEnded(ctx)
+		e.sweepDesktops(ctx)
 	})
 }
 

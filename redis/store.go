@@ -252,3 +252,8 @@ func (s *Store) Dialog(ctx context.Context, id string) (acd.Dialog, bool, error)
 func (s *Store) Dialogs(ctx context.Context) ([]acd.Dialog, error) {
 	return list[acd.Dialog](ctx, s, "dialog")
 }
+
+// Desktops implements acd.Store.
+func (s *Store) Desktops(ctx context.Context) ([]acd.Desktop, error) {
+	return list[acd.Desktop](ctx, s, "desktop")
+}

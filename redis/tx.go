@@ -202,3 +202,21 @@ func (t *tx) RoutingMark(queue string) (string, error) {
 func (t *tx) PutRoutingMark(queue, mark string) { t.put("mark:"+queue, mark) }
 
 func (t *tx) Emit(e acd.Event) { t.events = append(t.events, e) }
+
+func (t *tx) Desktop(jid string) (acd.Desktop, bool, error) {
+	var d acd.Desktop
+	found, err := t.read("desktop:"+jid, &d)
+	return d, found, err
+}
+
+func (t *tx) PutDesktop(d acd.Desktop) { t.put("desktop:"+d.JID, d) }
+
+func (t *tx) DeleteDesktop(jid string) { t.writes["desktop:"+jid] = nil }
+
+func (t *tx) LastRequest(user string) (acd.LastRequest, error) {
+	var r acd.LastRequest
+	_, err := t.read("lastreq:"+user, &r)
+	return r, err
+}
+
+func (t *tx) PutLastRequest(user string, r acd.LastRequest) { t.put("lastreq:"+user, r) }

@@ -1,7 +1,6 @@
 package rest
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -41,16 +40,12 @@ func (s *Server) putDialog(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, fail(errMalformed, "Dialog", err.Error()))
 		return
 	}
-	err = s.engine.DialogAction(context.WithoutCancel(r.Context()), actor(r), acd.DialogRequest{
+	err = s.engine.DialogAction(changeContext(r, body), actor(r), acd.DialogRequest{
 		DialogID: mux.Vars(r)["id"], Action: req.RequestedAction,
 		TargetMediaAddress: req.TargetMediaAddress, RequestID: r.Header.Get("requestId"),
 		MediaProperties: callData(req), DTMF: actionParam(req, "dtmfString"), ToAddress: req.ToAddress,
 	})
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusAccepted)
+	accepted(w, r, err)
 }
 
 // postUserDialog starts a call from the user's phone (MAKE_CALL). It
@@ -73,7 +68,7 @@ func (s *Server) postUserDialog(w http.ResponseWriter, r *http.Request) {
 		if req.MediaProperties != nil {
 			vars = req.MediaProperties.CallVariables
 		}
-		err = s.engine.MakeCall(context.WithoutCancel(r.Context()), actor(r), acd.MakeCallRequest{
+		err = s.engine.MakeCall(changeContext(r, body), actor(r), acd.MakeCallRequest{
 			AgentID: mux.Vars(r)["id"], From: req.FromAddress, To: req.ToAddress,
 			Variables: vars, RequestID: r.Header.Get("requestId"),
 		})
@@ -82,11 +77,7 @@ func (s *Server) postUserDialog(w http.ResponseWriter, r *http.Request) {
 	default:
 		err = &acd.RequestError{Kind: acd.ErrNotImplemented, Field: "requestedAction", Detail: req.RequestedAction + " is not implemented yet"}
 	}
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusAccepted)
+	accepted(w, r, err)
 }
 
 // callData is what an UPDATE_CALL_DATA body asks to change.

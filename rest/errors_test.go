@@ -128,7 +128,7 @@ func TestInvalidStateRequests(t *testing.T) {
 		{"missing state", "1001", "1001", "<User/>", "Parameter Missing", "state"},
 		{"empty state", "1001", "1001", "<User><state></state></User>", "Parameter Missing", "state"},
 		{"LOGIN without extension", "1002", "1002", "<User><state>LOGIN</state></User>", "Parameter Missing", "extension"},
-		{"NOT_READY without reasonCodeId", "1001", "1001", stateBody("NOT_READY", ""), "Parameter Missing", "reasonCodeId"},
+		{"NOT_READY without reasonCodeId", "1001", "1001", stateBody("NOT_READY", ""), "Parameter Missing", "finesse.api.reasoncode.require_reasoncode"},
 		{"unknown state", "1001", "1001", stateBody("FOO", ""), "Invalid Input", "state"},
 		{"system state", "1001", "1001", stateBody("TALKING", ""), "Invalid Input", "state"},
 		{"state in lower case", "1001", "1001", stateBody("ready", ""), "Invalid Input", "state"},

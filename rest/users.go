@@ -1,7 +1,6 @@
 package rest
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -32,17 +31,11 @@ func (s *Server) putUser(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, fail(errMalformed, "User", err.Error()))
 		return
 	}
-	// A change the server has received is carried out even if the client
-	// hangs up, so its effect never depends on when the connection drops.
-	err = s.engine.ChangeState(context.WithoutCancel(r.Context()), actor(r), acd.StateRequest{
+	err = s.engine.ChangeState(changeContext(r, body), actor(r), acd.StateRequest{
 		AgentID: mux.Vars(r)["id"], State: req.State, Extension: req.Extension,
 		ReasonCodeID: req.ReasonCodeID, RequestID: r.Header.Get("requestId"),
 	})
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusAccepted)
+	accepted(w, r, err)
 }
 
 func (s *Server) getUsers(w http.ResponseWriter, r *http.Request) {

@@ -77,22 +77,31 @@ func (s *Session) becomeAvailable(ctx context.Context) {
 		// what it read before the service closed it) is no desktop.
 		return
 	}
-	var replayFrom acd.EventID
-	var replay bool
-	var err error
-	if s.svc.desktopArrives(s.user.ID) {
-		replayFrom, replay, err = s.svc.engine.DesktopConnected(ctx, s.user.ID)
-		if err != nil {
-			slog.Error("desktop connected", "user", s.user.ID, "err", err)
-			replay = false
-		}
+	desktop := acd.DesktopSession{User: s.user.ID, JID: s.jid, Alone: s.svc.desktopArrives(s.user.ID)}
+	replayFrom, replay, err := s.svc.engine.DesktopConnected(ctx, desktop)
+	if err != nil {
+		slog.Error("desktop connected", "user", s.user.ID, "jid", s.jid, "err", err)
+		replay = false
 	}
-	if !s.svc.hub.join(ctx, s, replayFrom, replay) && s.svc.desktopLeaves(s.user.ID) && err == nil {
-		// Closed meanwhile, so leave will not report this desktop gone:
-		// take it back, or the agent would never be forced out.
-		if err := s.svc.engine.DesktopDisconnected(context.WithoutCancel(ctx), s.user.ID, replayFrom); err != nil {
-			slog.Error("desktop disconnected", "user", s.user.ID, "err", err)
-		}
+	cursor, joined := s.svc.hub.join(ctx, s, replayFrom, replay)
+	if joined {
+		return
+	}
+	// Closed meanwhile, so leave did not see it available: report it gone
+	// here, owed what it was owed, or the agent would never be forced out.
+	if err == nil {
+		s.departed(ctx, cursor)
+	} else {
+		s.svc.desktopLeaves(s.user.ID)
+	}
+}
+
+// departed tells acd that the session, available until now, went away
+// having been given every event up to cursor.
+func (s *Session) departed(ctx context.Context, cursor acd.EventID) {
+	desktop := acd.DesktopSession{User: s.user.ID, JID: s.jid, Alone: s.svc.desktopLeaves(s.user.ID)}
+	if err := s.svc.engine.DesktopDisconnected(context.WithoutCancel(ctx), desktop, cursor); err != nil {
+		slog.Error("desktop disconnected", "user", s.user.ID, "jid", s.jid, "err", err)
 	}
 }
 

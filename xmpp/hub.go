@@ -23,6 +23,7 @@ type hub struct {
 	explicit map[string][]acd.Subscription    // of users with available sessions
 	last     acd.EventID                      // the last event dispatched
 	started  bool                             // last is known: where run starts
+	origin   acd.EventID                      // where run started
 	slow     []*Session                       // overflowed while h.mu was held
 	localSeq uint64                           // numbers publishLocal's items
 }
@@ -50,9 +51,7 @@ func (h *hub) run(ctx context.Context) error {
 	for !started {
 		var err error
 		if last, err = log.Last(ctx); err == nil {
-			h.mu.Lock()
-			h.last, h.started = last, true
-			h.mu.Unlock()
+			h.start(last)
 			break
 		}
 		if err := retryAfter(ctx, err, &failing); err != nil {
@@ -81,6 +80,21 @@ func (h *hub) run(ctx context.Context) error {
 		closeSlow(slow)
 		last = events[len(events)-1].ID
 	}
+}
+
+// start sets where dispatching starts: after last.
+func (h *hub) start(last acd.EventID) {
+	h.mu.Lock()
+	h.last, h.origin, h.started = last, last, true
+	h.mu.Unlock()
+}
+
+// position is the last event dispatched, and false before the hub knows
+// where the log ends.
+func (h *hub) position() (acd.EventID, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.last, h.started
 }
 
 // logRetry is how long run waits before reading the log again after it
@@ -163,25 +177,28 @@ func (h *hub) dispatch(ctx context.Context, ev acd.Event) {
 }
 
 // join makes s available: it is sent presence from finesse, indexed under
-// its nodes and given the events after replayFrom that it missed while its
-// user was away, all under the hub's lock, so that no event can fall
-// between the presence a desktop waits for and its first notification. It
-// reports false when s is closed (or already available) and was left as
-// it was.
-func (h *hub) join(ctx context.Context, s *Session, replayFrom acd.EventID, replay bool) bool {
+// its nodes and given the events it is owed: those committed since it
+// bound its resource, and, with replay, those after replayFrom that it
+// missed while away. All of it happens under the hub's lock, so no event
+// can fall between the presence a desktop waits for and its first
+// notification. It returns the event after which s is owed everything,
+// and false when s is closed (or already available) and was left as it
+// was.
+func (h *hub) join(ctx context.Context, s *Session, replayFrom acd.EventID, replay bool) (acd.EventID, bool) {
 	h.mu.Lock()
-	joined := h.joinLocked(ctx, s, replayFrom, replay)
+	from, joined := h.joinLocked(ctx, s, replayFrom, replay)
 	slow := h.takeSlow()
 	h.mu.Unlock()
 	closeSlow(slow)
-	return joined
+	return from, joined
 }
 
-func (h *hub) joinLocked(ctx context.Context, s *Session, replayFrom acd.EventID, replay bool) bool {
+func (h *hub) joinLocked(ctx context.Context, s *Session, replayFrom acd.EventID, replay bool) (acd.EventID, bool) {
+	from := h.owedFrom(s, replayFrom, replay)
 	s.mu.Lock()
 	if s.closed || s.joined {
 		s.mu.Unlock()
-		return false
+		return from, false
 	}
 	s.joined = true
 	s.mu.Unlock()
@@ -197,19 +214,31 @@ func (h *hub) joinLocked(ctx context.Context, s *Session, replayFrom acd.EventID
 	}
 	h.users[id][s] = struct{}{}
 	h.index(s)
-	// Every event up to h.last is accounted for, except those replayed
-	// now: the cursor acd keeps if s goes away must not fall below that,
-	// or a session that is gone before it is given anything would be owed
-	// nothing.
-	given := h.last
-	if replay && replayFrom < h.last {
-		given = replayFrom
-		h.replay(ctx, s, replayFrom)
+	// Every event up to from is accounted for, and those after it are
+	// queued now: the cursor acd keeps if s goes away must not fall below
+	// from, or a session that is gone before it is given anything would be
+	// owed nothing.
+	if from < h.last {
+		h.replay(ctx, s, from)
 	}
 	s.mu.Lock()
-	s.delivered = max(s.delivered, given)
+	s.delivered = max(s.delivered, from)
 	s.mu.Unlock()
-	return true
+	return from, true
+}
+
+// owedFrom is the event after which s is owed every event on its nodes:
+// where it bound, or where its replay starts if that is earlier; h.mu is
+// held.
+func (h *hub) owedFrom(s *Session, replayFrom acd.EventID, replay bool) acd.EventID {
+	from := h.origin
+	if s.boundKnown {
+		from = s.bound
+	}
+	if replay {
+		from = min(from, replayFrom)
+	}
+	return min(from, h.last)
 }
 
 // replay queues, for s, the events in (from, h.last] on its nodes.
@@ -269,6 +298,8 @@ func (h *hub) leave(s *Session) {
 	s.joined = false
 	s.mu.Unlock()
 	if joined {
+		// Available again, the session is owed what it was not given.
+		s.bound, s.boundKnown = delivered, true
 		h.unindex(s)
 		id := s.user.ID
 		delete(h.users[id], s)
@@ -278,10 +309,8 @@ func (h *hub) leave(s *Session) {
 		}
 	}
 	h.mu.Unlock()
-	if joined && h.svc.desktopLeaves(s.user.ID) {
-		if err := h.svc.engine.DesktopDisconnected(context.WithoutCancel(context.Background()), s.user.ID, delivered); err != nil {
-			slog.Error("desktop disconnected", "user", s.user.ID, "err", err)
-		}
+	if joined {
+		s.departed(context.Background(), delivered)
 	}
 }
 

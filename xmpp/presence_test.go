@@ -1,18 +1,41 @@
 package xmpp
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // Nothing is delivered before initial presence; presence is answered with
-// presence from finesse before any notification.
+// presence from finesse, and then come the events committed since the
+// session bound its resource, in order and once, then the new ones.
 func TestNothingBeforeInitialPresence(t *testing.T) {
 	e := newEnv(t, demoConfig(t), Options{})
 	obs := e.observer()
+	before := e.signIn("1001", "3001")
+	obs.await(before)
 	c := e.open("1001", "desk")
-	obs.await(e.signIn("1001", "3001"))
+	r1 := e.ready("1001")
+	obs.await(r1)
 	c.quiet()
 
 	c.available()
-	c.notes(e.ready("1001"))
+	c.notes(r1, e.notReady("1001", "1"))
+	c.quiet()
+}
+
+// A desktop that binds, sees its agent change state, and only then sends
+// its initial presence (a real desktop signs in the moment its library
+// reports "connected") receives the change right after the presence from
+// finesse.
+func TestChangeBetweenBindAndPresence(t *testing.T) {
+	e := newEnv(t, demoConfig(t), Options{})
+	obs := e.observer()
+	c := e.open("1001", "desk")
+	r := e.signIn("1001", "3001")
+	obs.await(r)
+	time.Sleep(50 * time.Millisecond) // the presence comes later, as it may on a slow client
+	c.available()
+	c.notes(r)
 	c.quiet()
 }
 
@@ -50,12 +73,13 @@ func TestNegativePriority(t *testing.T) {
 	c := e.open("1001", "desk")
 	c.mustSend("<presence xmlns='jabber:client'><priority>-1</priority></presence>")
 	c.quiet() // no presence from finesse
-	obs.await(e.signIn("1001", "3001"))
+	r1 := e.signIn("1001", "3001")
+	obs.await(r1)
 	c.quiet()
 
 	c.mustSend("<presence xmlns='jabber:client'><priority>0</priority></presence>")
 	c.finesse("")
-	c.notes(e.ready("1001"))
+	c.notes(r1, e.ready("1001"))
 
 	// Dropping to a negative priority makes the session unavailable again.
 	c.mustSend("<presence xmlns='jabber:client'><priority>-5</priority></presence>")
@@ -103,10 +127,12 @@ func TestDirectedPresenceIgnored(t *testing.T) {
 		c.mustSend(p)
 		c.quiet()
 	}
-	obs.await(e.signIn("1001", "3001"))
+	r1 := e.signIn("1001", "3001")
+	obs.await(r1)
 	c.quiet() // none of them made the session available
 
 	c.available()
+	c.notes(r1)
 	c.mustSend("<presence xmlns='jabber:client' type='unavailable' to='1002@localhost'/>")
 	c.mustSend("<presence xmlns='jabber:client' type='unsubscribe'/>")
 	c.notes(e.ready("1001")) // still available

@@ -136,3 +136,49 @@ func TestReplayAfterPresenceBlip(t *testing.T) {
 	c.notes(r3)
 	c.quiet()
 }
+
+// Replay is per session: a desktop that goes away and comes back under
+// the same resource within the grace period is given exactly what it
+// missed, in order and once, even though its user had another desktop up
+// the whole time; the other desktop receives each change once.
+func TestReplayPerSession(t *testing.T) {
+	e := newEnv(t, demoConfig(t), Options{})
+	stay, away := e.open("1001", "stay"), e.open("1001", "away")
+	stay.available()
+	away.available()
+	r0 := e.signIn("1001", "3001")
+	stay.notes(r0)
+	away.notes(r0)
+	away.sess.Close()
+
+	missed := []string{e.ready("1001"), e.notReady("1001", "2"), e.ready("1001"), e.notReady("1001", "1")}
+	stay.notes(missed...)
+	back := e.open("1001", "away")
+	back.available()
+	back.notes(missed...)
+	r5 := e.ready("1001")
+	back.notes(r5)
+	stay.notes(r5)
+	back.quiet()
+	stay.quiet()
+}
+
+// A new resource of a user whose other desktop is up is owed only what
+// was committed after it bound, not what the user's earlier desktops
+// missed.
+func TestNewResourceStartsAtBind(t *testing.T) {
+	e := newEnv(t, demoConfig(t), Options{})
+	stay, away := e.open("1001", "stay"), e.open("1001", "away")
+	stay.available()
+	away.available()
+	stay.notes(e.signIn("1001", "3001"))
+	away.sess.Close()
+	stay.notes(e.ready("1001"))
+
+	fresh := e.open("1001", "fresh")
+	r := e.notReady("1001", "2")
+	stay.notes(r)
+	fresh.available()
+	fresh.notes(r)
+	fresh.quiet()
+}

@@ -57,7 +57,7 @@ func NewService(engine *acd.Engine, opts Options) *Service {
 	// going: sessions may open, and changes commit, before it does, and
 	// those changes must not be skipped.
 	if last, err := engine.Log().Last(context.Background()); err == nil {
-		s.hub.last, s.hub.started = last, true
+		s.hub.start(last)
 	}
 	engine.TrackDelivered(s.hub.cursor)
 	engine.WatchService(s.serviceChanged)
@@ -118,6 +118,7 @@ func (s *Service) Open(u *acd.User, resource, transport string) (*Session, error
 		svc: s, user: u, bare: bare, jid: bare + "/" + resource, transport: transport,
 		wake: make(chan struct{}, 1), done: make(chan struct{}), ids: newMsgIDs(),
 	}
+	sess.bound, sess.boundKnown = s.hub.position()
 	// Stanzas name jabber:client themselves: on WebSocket each is a
 	// document of its own, and in a BOSH body it would otherwise inherit
 	// the httpbind namespace.

@@ -24,6 +24,14 @@ type Session struct {
 	jid       string // user@domain/resource
 	transport string
 	msgPrefix []byte // <message from='pubsub.domain' to='jid' id='
+	// bound is the last event dispatched when the session bound its
+	// resource (boundKnown false: before the hub knew where the log
+	// ended), or when it was last unavailable, what it had been given.
+	// Every event after it is owed to the session from its initial
+	// presence on, so that a change made between bind and presence, as
+	// real desktops make them, is not lost. The hub's lock guards both.
+	bound      acd.EventID
+	boundKnown bool
 
 	mu        sync.Mutex
 	queue     []outbound

@@ -117,6 +117,15 @@ func fullDialog(id string) acd.Dialog {
 	}
 }
 
+// fullDesktop is a session that went away; sparseDesktop one available.
+func fullDesktop(jid string) acd.Desktop {
+	return acd.Desktop{JID: jid, User: "1001", Cursor: 1 << 40, Until: at(90 * time.Second)}
+}
+
+func sparseDesktop(jid string) acd.Desktop {
+	return acd.Desktop{JID: jid, User: "1002", Node: "node-" + awkward}
+}
+
 func sparseDialog(id string) acd.Dialog {
 	return acd.Dialog{
 		ID:       id,

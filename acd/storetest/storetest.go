@@ -287,6 +287,12 @@ func sortedDialogs(ds []acd.Dialog) []acd.Dialog {
 	return ds
 }
 
+func sortedDesktops(ds []acd.Desktop) []acd.Desktop {
+	ds = slices.Clone(ds)
+	slices.SortFunc(ds, byID(func(d acd.Desktop) string { return d.JID }))
+	return ds
+}
+
 // ids renders the IDs of evs for messages.
 func ids(evs []acd.Event) string {
 	var b strings.Builder

@@ -223,18 +223,27 @@ func testDeletes(t *testing.T, e *env) {
 	ctx := t.Context()
 	calls := []acd.Call{fullCall("c1"), sparseCall("c2"), fullCall("c3")}
 	dialogs := []acd.Dialog{fullDialog("17"), sparseDialog("18"), fullDialog("19")}
+	desktops := []acd.Desktop{fullDesktop("1001@x/a"), sparseDesktop("1002@x/b")}
 	e.update(t, func(tx acd.Tx) error {
 		for i := range calls {
 			tx.PutCall(calls[i])
 			tx.PutDialog(dialogs[i])
+		}
+		for _, d := range desktops {
+			tx.PutDesktop(d)
 		}
 		return nil
 	})
 	e.update(t, func(tx acd.Tx) error {
 		tx.DeleteCall("c2")
 		tx.DeleteDialog("17")
+		tx.DeleteDesktop("1001@x/a")
 		tx.DeleteCall("never")
 		tx.DeleteDialog("never")
+		tx.DeleteDesktop("never")
+		if f := must2(tx.Desktop("1001@x/a"))(t); f.Found {
+			t.Errorf("Tx.Desktop of a record deleted in the transaction found %+v", f.Value)
+		}
 		if f := must2(tx.Call("c2"))(t); f.Found {
 			t.Errorf("Tx.Call of a call deleted in the transaction found %+v", f.Value)
 		}
@@ -245,6 +254,7 @@ func testDeletes(t *testing.T, e *env) {
 	})
 	same(t, "Calls after deleting c2", sortedCalls(must(e.Store.Calls(ctx))(t)), []acd.Call{calls[0], calls[2]})
 	same(t, "Dialogs after deleting 17", sortedDialogs(must(e.Store.Dialogs(ctx))(t)), []acd.Dialog{dialogs[1], dialogs[2]})
+	same(t, "Desktops after deleting one", must(e.Store.Desktops(ctx))(t), desktops[1:])
 	if f := must2(e.Store.Call(ctx, "c2"))(t); f.Found {
 		t.Errorf("Store.Call of a deleted call found %+v", f.Value)
 	}
@@ -291,6 +301,8 @@ func testNamespaces(t *testing.T, e *env) {
 		Waiting:       map[string][]string{id: {"waiting"}},
 		Histories:     map[string]acd.History{id: {States: []acd.StateRecord{{State: model.StateReady, ReasonCodeID: "history"}}}},
 		Marks:         map[string]string{id: "mark"},
+		Desktops:      []acd.Desktop{{JID: id, Node: "desktop"}},
+		LastRequests:  map[string]acd.LastRequest{id: {Key: "last request"}},
 	}
 	e.update(t, func(tx acd.Tx) error {
 		w.put(tx)

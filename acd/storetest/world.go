@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"testing"
+	"time"
 
 	"github.com/finessed/finessed/acd"
 )
@@ -17,6 +18,8 @@ type world struct {
 	Waiting       map[string][]string
 	Histories     map[string]acd.History
 	Marks         map[string]string
+	Desktops      []acd.Desktop
+	LastRequests  map[string]acd.LastRequest
 }
 
 // fixtureWorld holds a full and a sparse value of every kind.
@@ -33,6 +36,11 @@ func fixtureWorld() world {
 		Waiting:   map[string][]string{"100": {"c9", "c1", "c5"}, "200": {"c2"}},
 		Histories: map[string]acd.History{"1001": fullHistory(), "1002": sparseHistory()},
 		Marks:     map[string]string{"100": "1002", "200": awkward},
+		Desktops:  []acd.Desktop{fullDesktop("1001@finesse.example/away"), sparseDesktop("1002@finesse.example/" + awkward)},
+		LastRequests: map[string]acd.LastRequest{
+			"1001": {Key: "PUT /finesse/api/User/1001 " + awkward, At: at(3 * time.Second)},
+			"2001": {Key: "k"},
+		},
 	}
 }
 
@@ -62,6 +70,12 @@ func (w world) put(tx acd.Tx) {
 	for q, mark := range w.Marks {
 		tx.PutRoutingMark(q, mark)
 	}
+	for _, d := range w.Desktops {
+		tx.PutDesktop(d)
+	}
+	for user, r := range w.LastRequests {
+		tx.PutLastRequest(user, r)
+	}
 }
 
 // readTx reads, in tx, every key w has.
@@ -73,6 +87,7 @@ func (w world) readTx(t testing.TB, tx acd.Tx) world {
 		Waiting:       map[string][]string{},
 		Histories:     map[string]acd.History{},
 		Marks:         map[string]string{},
+		LastRequests:  map[string]acd.LastRequest{},
 	}
 	for _, a := range w.Agents {
 		got.Agents = append(got.Agents, must(tx.Agent(a.ID))(t))
@@ -105,6 +120,16 @@ func (w world) readTx(t testing.TB, tx acd.Tx) world {
 	}
 	for q := range w.Marks {
 		got.Marks[q] = must(tx.RoutingMark(q))(t)
+	}
+	for _, d := range w.Desktops {
+		if f := must2(tx.Desktop(d.JID))(t); f.Found {
+			got.Desktops = append(got.Desktops, f.Value)
+		} else {
+			t.Errorf("Tx.Desktop(%q) found nothing", d.JID)
+		}
+	}
+	for user := range w.LastRequests {
+		got.LastRequests[user] = must(tx.LastRequest(user))(t)
 	}
 	return got
 }
@@ -154,6 +179,8 @@ func compare(t testing.TB, what string, got, want world) {
 	same(t, what+": waiting", got.Waiting, want.Waiting)
 	same(t, what+": histories", got.Histories, want.Histories)
 	same(t, what+": routing marks", got.Marks, want.Marks)
+	same(t, what+": desktops", got.Desktops, want.Desktops)
+	same(t, what+": last requests", got.LastRequests, want.LastRequests)
 }
 
 // checkTx fails t unless tx reads exactly w.
@@ -171,6 +198,7 @@ func (w world) checkStore(t testing.TB, what string, s acd.Store) {
 	same(t, what+": Store.Agents", sortedAgents(must(s.Agents(ctx))(t)), w.Agents)
 	same(t, what+": Store.Calls", sortedCalls(must(s.Calls(ctx))(t)), w.Calls)
 	same(t, what+": Store.Dialogs", sortedDialogs(must(s.Dialogs(ctx))(t)), w.Dialogs)
+	same(t, what+": Store.Desktops", sortedDesktops(must(s.Desktops(ctx))(t)), w.Desktops)
 }
 
 // scribble overwrites, in place, an element of every slice w holds, so

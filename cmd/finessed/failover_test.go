@@ -48,9 +48,11 @@ const reconnectBound = 3 * time.Second
 // SIGKILL mid-call. The agent's desktop finds node B in the SystemInfo it
 // read earlier and reconnects there within 3 s, where the agent is still
 // TALKING on the same dialog; it drops the call and wrap-up ends by node
-// B's timer. Every event on the agent's and the team's nodes, as committed
-// to the Redis stream, must have reached the desktops (duplicates allowed),
-// including the one node A never delivered.
+// B's timer. Two more desktops of the supervisor, on node A under their
+// own resources, come back to node B under the same ones, at once and 3 s
+// after the kill (issue #14). Every event on the agent's and the team's
+// nodes, as committed to the Redis stream, must have reached each desktop
+// (duplicates allowed), including the one node A never delivered.
 func TestFailover(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts redis-server and two finessed processes")
@@ -103,6 +105,25 @@ func TestFailover(t *testing.T) {
 		t.Fatalf("supervisor subscribes to %s on node b: %v %s", teamNode, err, reply)
 	}
 	supervisorFrom := lastEvent(t, ctx, rdb)
+
+	// Two more desktops of the supervisor, on node A, each under its own
+	// resource and subscribed with its full JID: both are lost with node
+	// A; one comes back to node B at once, the other 3 s after the kill,
+	// when node B has noticed node A died. Each must receive every team
+	// event from here on, under its own JID, although the supervisor keeps
+	// a desktop on node B all along.
+	moving := map[string]*recorder{}
+	movingEnded := map[string]<-chan struct{}{}
+	for _, res := range []string{"wall", "desk"} {
+		rec := newRecorder("supervisor " + dir.supervisor + "/" + res)
+		c := dialDesktopAs(t, ctx, nodeA.xmppAddr, dir.supervisor, res, dir.password(dir.supervisor))
+		movingEnded[res] = rec.pump(t, c)
+		if reply, err := c.Subscribe(ctx, teamNode); err != nil || !strings.Contains(reply, "subscribed") {
+			t.Fatalf("supervisor/%s subscribes to %s on node a: %v %s", res, teamNode, err, reply)
+		}
+		moving[res] = rec
+	}
+	movingFrom := lastEvent(t, ctx, rdb)
 
 	// The agent's desktop is on node A and reads SystemInfo there, as the
 	// Finesse desktop does at sign-in.
@@ -163,6 +184,31 @@ func TestFailover(t *testing.T) {
 	second, reconnected := reconnect(t, ctx, next, dir.agent, dir.password(dir.agent))
 	desk.pump(t, second)
 	reconnectedAfter := reconnected.Sub(killed)
+
+	// The supervisor's wall display comes back at once, its other desktop
+	// 3 s after the kill, while the agent carries on.
+	<-movingEnded["wall"]
+	wall, err := reconnectAs(ctx, next, dir.supervisor, "wall", dir.password(dir.supervisor))
+	if err != nil {
+		t.Fatal(err)
+	}
+	moving["wall"].pump(t, wall)
+	deskBack := make(chan *xmpptest.Client, 1)
+	go func() {
+		defer close(deskBack)
+		<-movingEnded["desk"]
+		select {
+		case <-time.After(time.Until(killed.Add(3 * time.Second))):
+		case <-ctx.Done():
+			return
+		}
+		c, err := reconnectAs(ctx, next, dir.supervisor, "desk", dir.password(dir.supervisor))
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		deskBack <- c
+	}()
 
 	b := nodeB.restURL()
 	u := api.user(b, dir.agent)
@@ -232,6 +278,26 @@ func TestFailover(t *testing.T) {
 	}
 	if missing := supervisor.waitItems(ctx, 0, team); len(missing) > 0 {
 		t.Errorf("the supervisor's desktop never received these %s events: %v\n%s", teamNode, missing, supervisor.dump(events, epoch))
+	}
+
+	// Each of the supervisor's desktops that moved received every team
+	// event committed since they subscribed, on one connection or the
+	// other.
+	if c := <-deskBack; c != nil {
+		moving["desk"].pump(t, c)
+	}
+	var owed []string
+	for _, ev := range events {
+		if ev.id > movingFrom && slices.Contains(ev.nodes, teamNode) {
+			owed = append(owed, epoch+strconv.FormatUint(ev.id, 10))
+		}
+	}
+	for res, rec := range moving {
+		if missing := rec.waitItems(ctx, 0, owed); len(missing) > 0 {
+			t.Errorf("the supervisor's desktop %s never received these %s events: %v\n%s", res, teamNode, missing, rec.dump(events, epoch))
+		}
+		t.Logf("supervisor/%s: %d %s events owed, %d missing on node a, %d on node b",
+			res, len(owed), teamNode, len(rec.missingOn(1, owed)), len(rec.missingOn(2, owed)))
 	}
 }
 
@@ -444,19 +510,42 @@ func dialDesktop(t *testing.T, ctx context.Context, addr, user, password string)
 	return c
 }
 
+// dialDesktopAs is dialDesktop binding resource.
+func dialDesktopAs(t *testing.T, ctx context.Context, addr, user, resource, password string) *xmpptest.Client {
+	t.Helper()
+	c, err := xmpptest.DialTCPResource(ctx, addr, "localhost", user, resource, password)
+	if err != nil {
+		t.Fatalf("desktop %s/%s on %s: %v", user, resource, addr, err)
+	}
+	if err := c.Available(ctx); err != nil {
+		t.Fatalf("desktop %s/%s on %s: presence: %v", user, resource, addr, err)
+	}
+	return c
+}
+
 // reconnect retries signing in at addr every 150 ms, as a desktop does
 // after losing its node, and returns the client and when it became
 // available. The caller hands the client to a recorder, which closes it.
 func reconnect(t *testing.T, ctx context.Context, addr, user, password string) (*xmpptest.Client, time.Time) {
 	t.Helper()
+	c, err := reconnectAs(ctx, addr, user, "", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, time.Now()
+}
+
+// reconnectAs is reconnect binding resource ("" for one the server
+// picks), for any goroutine: it returns its failure.
+func reconnectAs(ctx context.Context, addr, user, resource, password string) (*xmpptest.Client, error) {
 	var last error
 	for ctx.Err() == nil {
 		attempt, cancel := context.WithTimeout(ctx, time.Second)
-		c, err := xmpptest.DialTCP(attempt, addr, "localhost", user, password)
+		c, err := xmpptest.DialTCPResource(attempt, addr, "localhost", user, resource, password)
 		if err == nil {
 			if err = c.Available(attempt); err == nil {
 				cancel()
-				return c, time.Now()
+				return c, nil
 			}
 			c.Close()
 		}
@@ -464,8 +553,7 @@ func reconnect(t *testing.T, ctx context.Context, addr, user, password string) (
 		last = err
 		time.Sleep(150 * time.Millisecond)
 	}
-	t.Fatalf("the desktop of %s never reconnected to %s: %v", user, addr, last)
-	return nil, time.Time{}
+	return nil, fmt.Errorf("the desktop %s/%s never reconnected to %s: %v", user, resource, addr, last)
 }
 
 // lastEvent is the number of the last event committed to the stream.

@@ -40,11 +40,21 @@ type Client struct {
 	received []string // raw top-level element names, for debugging
 }
 
-// DialTCP signs user in over XMPP on TCP at addr (host:port).
+// DialTCP signs user in over XMPP on TCP at addr (host:port), with a
+// resource the server picks.
 func DialTCP(ctx context.Context, addr, domain, user, password string) (*Client, error) {
+	return DialTCPResource(ctx, addr, domain, user, "", password)
+}
+
+// DialTCPResource signs user in over XMPP on TCP at addr, binding
+// resource: the way a desktop that comes back keeps its full JID.
+func DialTCPResource(ctx context.Context, addr, domain, user, resource, password string) (*Client, error) {
 	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
+	}
+	if resource != "" {
+		user += "/" + resource
 	}
 	return start(ctx, conn, domain, user, password, mxmpp.NewNegotiator)
 }
@@ -71,10 +81,20 @@ func DialWebSocket(ctx context.Context, url, domain, user, password string) (*Cl
 
 type negotiatorFunc func(func(*mxmpp.Session, *mxmpp.StreamConfig) mxmpp.StreamConfig) mxmpp.Negotiator
 
+// start signs user (user/resource to bind a resource) in on conn.
 func start(ctx context.Context, conn net.Conn, domain, user, password string, neg negotiatorFunc) (*Client, error) {
 	location := jid.MustParse(domain)
-	origin := jid.MustParse(user + "@" + domain)
-	features := []mxmpp.StreamFeature{mxmpp.SASL("", password, sasl.Plain), mxmpp.BindResource()}
+	local, resource, _ := strings.Cut(user, "/")
+	origin, err := jid.New(local, domain, resource)
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("sign in %s: %w", user, err)
+	}
+	bind := mxmpp.BindResource()
+	if resource != "" {
+		bind = bindResource(resource)
+	}
+	features := []mxmpp.StreamFeature{mxmpp.SASL("", password, sasl.Plain), bind}
 	// Secure: mellium's client offers SASL only on secure streams, and the
 	// test servers are cleartext on loopback.
 	sess, err := mxmpp.NewSession(ctx, location, origin, conn, mxmpp.Secure, neg(func(*mxmpp.Session, *mxmpp.StreamConfig) mxmpp.StreamConfig {
