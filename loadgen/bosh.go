@@ -22,6 +22,9 @@ type boshSession struct {
 	rid    atomic.Int64
 	jid    string
 	closed atomic.Bool
+	// early is the answer to the presence of the sign-in, which may carry
+	// notifications after presence from finesse.
+	early string
 }
 
 const nsHTTPBind = "http://jabber.org/protocol/httpbind"
@@ -30,16 +33,16 @@ var sidAttr = regexp.MustCompile(`sid=['"]([^'"]+)['"]`)
 
 // dialBOSH signs user in over BOSH at url (http://host:7071/http-bind) and
 // makes the session available.
-func dialBOSH(ctx context.Context, client *http.Client, url, domain, user, password, resource string, finesse bool) (*boshSession, error) {
+func dialBOSH(ctx context.Context, client *http.Client, url, domain, user, password, resource string, ready readiness) (*boshSession, error) {
 	s := &boshSession{url: url, client: client}
 	s.rid.Store(int64(1_000_000 + time.Now().UnixNano()%1_000_000))
-	if err := s.negotiate(ctx, domain, user, password, resource, finesse); err != nil {
+	if err := s.negotiate(ctx, domain, user, password, resource, ready); err != nil {
 		return nil, fmt.Errorf("sign in %s/%s over BOSH: %w", user, resource, err)
 	}
 	return s, nil
 }
 
-func (s *boshSession) negotiate(ctx context.Context, domain, user, password, resource string, finesse bool) error {
+func (s *boshSession) negotiate(ctx context.Context, domain, user, password, resource string, ready readiness) error {
 	created, err := s.post(ctx, fmt.Sprintf("<body rid='%d' to='%s' xml:lang='en' wait='60' hold='1' ver='1.6' xmpp:version='1.0' xmlns:xmpp='urn:xmpp:xbosh' xmlns='%s'/>",
 		s.rid.Load(), domain, nsHTTPBind))
 	if err != nil {
@@ -56,19 +59,23 @@ func (s *boshSession) negotiate(ctx context.Context, domain, user, password, res
 		}
 	}
 	plain := base64.StdEncoding.EncodeToString([]byte("\x00" + user + "\x00" + password))
-	ready, readyUntil := readyStep(domain, finesse, " xmlns='jabber:client'")
+	presence, readyUntil := readyStep(domain, ready, " xmlns='jabber:client'")
 	steps := []struct{ payload, until string }{
 		{"<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + plain + "</auth>", "success"},
 		{"", "bind"}, // the restart, answered with the features
 		{"<iq type='set' id='bind' xmlns='jabber:client'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>" + resource + "</resource></bind></iq>", "</iq>"},
-		{strings.Join(ready, ""), readyUntil},
+		{strings.Join(presence, ""), readyUntil},
 	}
 	for i, st := range steps {
 		restart := i == 1
+		if st.payload == "" && !restart {
+			continue // ready later: no presence yet
+		}
 		got, err := s.exchange(ctx, st.payload, restart, st.until)
 		if err != nil {
 			return err
 		}
+		s.early = got
 		if strings.Contains(got, "failure") || strings.Contains(got, "terminate") {
 			return fmt.Errorf("refused: %s", got)
 		}
@@ -141,6 +148,7 @@ func (s *boshSession) subscribe(service, node string) error {
 
 // receive long-polls until the session is closed, reporting requestIds.
 func (s *boshSession) receive(found func(requestID string)) error {
+	scanRequestIDs([]byte(s.early), found)
 	for !s.closed.Load() {
 		got, err := s.post(context.Background(), s.body("", ""))
 		if err != nil {
@@ -152,6 +160,22 @@ func (s *boshSession) receive(found func(requestID string)) error {
 		}
 	}
 	return nil
+}
+
+// available sends the initial presence; what the answer carries goes to
+// found, as the long poll's would.
+func (s *boshSession) available(found func(requestID string)) error {
+	got, err := s.post(context.Background(), s.body("", "<presence xmlns='jabber:client'/>"))
+	scanRequestIDs([]byte(got), found)
+	return err
+}
+
+// leave ends the session as a desktop that closes does, reading what the
+// answer to its terminate request still carries.
+func (s *boshSession) leave(found func(requestID string)) {
+	s.closed.Store(true)
+	got, _ := s.post(context.Background(), s.body(" type='terminate'", "<presence type='unavailable' xmlns='jabber:client'/>"))
+	scanRequestIDs([]byte(got), found)
 }
 
 func (s *boshSession) close() {

@@ -31,6 +31,17 @@ type Config struct {
 
 	Calls CallLoad // customer calls played alongside the state changes
 
+	// ConnectThenChange, when not 0, replaces the run with that many tries
+	// in a row of a new desktop that binds, sends its initial presence
+	// and at once PUTs a state change of its agent (the agents in turn, on
+	// the Sessions' transports in turn), each owed that change's
+	// notification within Drain. Rate and Duration are not used.
+	ConnectThenChange int
+	// Reconnect, when not 0, sends one session (the sessions in turn) away
+	// every Reconnect: it closes as a desktop does, stays away for Away,
+	// and signs in again under the same resource, owed what it missed.
+	Reconnect, Away time.Duration
+
 	Rate     float64       // state changes a second, over all agents
 	Duration time.Duration // how long to change states
 	Drain    time.Duration // how long to wait for the last notifications
@@ -74,8 +85,11 @@ func (c Config) check() error {
 			}
 		}
 	}
-	if len(c.Sessions) == 0 || len(c.Agents) == 0 || c.Rate <= 0 || c.Duration <= 0 {
-		return errors.New("need at least one session and one agent, a rate > 0 and a duration > 0")
+	if len(c.Sessions) == 0 || len(c.Agents) == 0 {
+		return errors.New("need at least one session and one agent")
+	}
+	if c.ConnectThenChange == 0 && (c.Rate <= 0 || c.Duration <= 0) {
+		return errors.New("need a rate > 0 and a duration > 0")
 	}
 	for _, s := range c.Sessions {
 		if !slices.Contains(Transports, s.Transport) {

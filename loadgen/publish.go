@@ -105,7 +105,7 @@ type publisher struct {
 // dialPublisher signs the publisher in over TCP and creates the node,
 // which may exist already.
 func dialPublisher(ctx context.Context, addr, domain, user, password, service, node string) (*publisher, error) {
-	s, err := dialRaw(ctx, addr, domain, user, password, "publisher", false)
+	s, err := dialRaw(ctx, addr, domain, user, password, "publisher", readyOther)
 	if err != nil {
 		return nil, err
 	}
@@ -240,17 +240,31 @@ func (s *rawSession) readIQ(id string) (string, error) {
 	}
 }
 
+// readiness is how a session ends its sign-in: available, waiting for
+// presence from finesse (finessed) or for a ping's answer (another XMPP
+// server); or bound only, its initial presence sent later by available.
+type readiness int
+
+const (
+	readyFinesse readiness = iota
+	readyOther
+	readyLater
+)
+
 // readyStep is what a session sends after binding, stanza by stanza, and
 // what it waits for: finessed answers initial presence with its own
 // presence from finesse@domain; another server may answer nothing, so
 // there the presence is followed by a ping to the domain, whose answer
-// says the presence went in first.
-func readyStep(domain string, finesse bool, ns string) (send []string, until string) {
+// says the presence went in first. A session ready later sends nothing.
+func readyStep(domain string, ready readiness, ns string) (send []string, until string) {
 	presence := "<presence" + ns + "/>"
-	if finesse {
+	switch ready {
+	case readyFinesse:
 		return []string{presence}, "finesse@" + domain
+	case readyOther:
+		return []string{presence, "<iq type='get' id='ready-ping' to='" + domain + "'" + ns + "><ping xmlns='urn:xmpp:ping'/></iq>"}, "ready-ping"
 	}
-	return []string{presence, "<iq type='get' id='ready-ping' to='" + domain + "'" + ns + "><ping xmlns='urn:xmpp:ping'/></iq>"}, "ready-ping"
+	return nil, ""
 }
 
 // register registers user in-band (XEP-0077) over TCP at addr; a user

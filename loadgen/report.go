@@ -25,6 +25,11 @@ type Result struct {
 	// nor failed, they owe no notifications.
 	PublishError string
 	Unanswered   int64
+	// ConnectThenChange is that shape's tally (nil when it did not run);
+	// Reconnects counts the sessions that came back, and ReconnectsFailed
+	// those that could not sign in again.
+	ConnectThenChange            *ConnectThenChange
+	Reconnects, ReconnectsFailed int64
 
 	REST Latency // PUT User state: request to response
 	// Requests is REST latency by kind when the run also played calls
@@ -87,6 +92,9 @@ func (r *run) result(before, after *procSample) *Result {
 		res.Sessions[s.Transport]++
 	}
 	res.Lost = append(t.losses(r.cfg.Agents), r.calls.losses()...)
+	res.Lost = append(res.Lost, r.edgeLosses...)
+	res.ConnectThenChange = r.edges
+	res.Reconnects, res.ReconnectsFailed = r.reconnects.Load(), r.reconnectsFailed.Load()
 	res.Requests, res.RequestsFailed = r.kinds.results()
 	res.Calls = r.calls.result()
 	res.lostBy, res.perLoss = map[string]int{}, map[int]int{}
@@ -109,7 +117,19 @@ func (r *Result) WriteTable(w io.Writer) {
 	for _, tr := range slices.Sorted(maps.Keys(r.Sessions)) {
 		sessions = append(sessions, fmt.Sprintf("%d %s", r.Sessions[tr], tr))
 	}
+	if e := r.ConnectThenChange; e != nil {
+		fmt.Fprintf(tw, "connect, then change\t%d of %d received, %d lost\n", e.Received, e.Tries, len(r.Lost))
+		fmt.Fprintf(tw, "PUT -> notification\t%v\n", e.Notify)
+		tw.Flush()
+		for _, l := range r.Lost {
+			fmt.Fprintf(w, "  requestId %s of %s, try %d: %s\n", l.RequestID, l.Agent, l.Session, l.Node)
+		}
+		return
+	}
 	fmt.Fprintf(tw, "sessions\t%v\n", sessions)
+	if r.Reconnects+r.ReconnectsFailed > 0 {
+		fmt.Fprintf(tw, "reconnects\t%d back under the same resource, %d failed to sign in again\n", r.Reconnects, r.ReconnectsFailed)
+	}
 	changes, request, toNotification := "state changes", "REST PUT User state", "PUT -> notification"
 	if p := r.config.Publish; p != nil {
 		changes, request, toNotification = "items published to "+p.Node, "publish -> iq result", "publish -> notification"

@@ -16,6 +16,12 @@ import (
 type session interface {
 	subscribe(service, node string) error
 	receive(found func(requestID string)) error
+	// available sends the initial presence of a session dialled ready
+	// later; leave ends the stream as a desktop that closes does, and the
+	// server closes the connection after it. Anything they read goes to
+	// found.
+	available(found func(requestID string)) error
+	leave(found func(requestID string))
 	close()
 }
 
@@ -37,7 +43,11 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Result, error) {
 		return nil, err
 	}
 	before := readProc(cfg.ServerPID)
-	r.drive(ctx, progress)
+	if cfg.ConnectThenChange > 0 {
+		r.connectThenChange(ctx, progress)
+	} else {
+		r.drive(ctx, progress)
+	}
 	res := r.result(before, readProc(cfg.ServerPID))
 	if cfg.Publish == nil {
 		r.signOut(context.WithoutCancel(ctx))
@@ -65,7 +75,6 @@ func (r *run) signOut(ctx context.Context) {
 type run struct {
 	cfg      Config
 	watchers [][]watch
-	sessions []session
 	readers  sync.WaitGroup
 	client   *http.Client
 	bosh     *http.Client // long polls: no timeout shorter than BOSH's wait
@@ -76,6 +85,13 @@ type run struct {
 
 	accepted, failed atomic.Int64
 	start, end       time.Time
+
+	mu    sync.Mutex
+	slots []slot // the sessions, by index
+
+	reconnects, reconnectsFailed atomic.Int64
+	edges                        *ConnectThenChange // in that shape
+	edgeLosses                   []Loss
 }
 
 func newRun(cfg Config) *run {
@@ -114,6 +130,9 @@ func (r *run) setUp(ctx context.Context, progress io.Writer) error {
 			return fmt.Errorf("sign %s in: %w", a.ID, err)
 		}
 	}
+	if r.cfg.ConnectThenChange > 0 {
+		return nil // each try opens its own session
+	}
 	for i, spec := range r.cfg.Sessions {
 		s, err := r.dial(ctx, spec, "load"+strconv.Itoa(i))
 		if err != nil {
@@ -128,8 +147,7 @@ func (r *run) setUp(ctx context.Context, progress io.Writer) error {
 			s.close()
 			return err
 		}
-		r.sessions = append(r.sessions, s)
-		r.readers.Go(func() { s.receive(func(id string) { r.track.receipt(i, id) }) })
+		r.openSlot(i, s)
 		if (i+1)%500 == 0 {
 			fmt.Fprintf(progress, "%d sessions subscribed\n", i+1)
 		}
@@ -138,23 +156,35 @@ func (r *run) setUp(ctx context.Context, progress io.Writer) error {
 }
 
 func (r *run) dial(ctx context.Context, spec SessionSpec, resource string) (session, error) {
-	finesse := r.cfg.Publish == nil
+	ready := readyFinesse
+	if r.cfg.Publish != nil {
+		ready = readyOther
+	}
+	return r.dialReady(ctx, spec, resource, ready)
+}
+
+// dialReady is dial, ending the sign-in as ready says.
+func (r *run) dialReady(ctx context.Context, spec SessionSpec, resource string, ready readiness) (session, error) {
 	switch spec.Transport {
 	case "bosh":
-		return dialBOSH(ctx, r.bosh, r.cfg.BOSH, r.cfg.Domain, spec.User, r.cfg.Password, resource, finesse)
+		return dialBOSH(ctx, r.bosh, r.cfg.BOSH, r.cfg.Domain, spec.User, r.cfg.Password, resource, ready)
 	case "websocket":
-		return dialWebSocket(ctx, r.cfg.WebSocket, r.cfg.Domain, spec.User, r.cfg.Password, resource, finesse)
+		return dialWebSocket(ctx, r.cfg.WebSocket, r.cfg.Domain, spec.User, r.cfg.Password, resource, ready)
 	}
-	return dialRaw(ctx, r.cfg.XMPP, r.cfg.Domain, spec.User, r.cfg.Password, resource, finesse)
+	return dialRaw(ctx, r.cfg.XMPP, r.cfg.Domain, spec.User, r.cfg.Password, resource, ready)
 }
 
 func (r *run) tearDown() {
 	if r.pub != nil {
 		r.pub.close()
 	}
-	for _, s := range r.sessions {
-		s.close()
+	r.mu.Lock()
+	for _, sl := range r.slots {
+		if sl.s != nil {
+			sl.s.close()
+		}
 	}
+	r.mu.Unlock()
 	r.readers.Wait()
 }
 
@@ -174,6 +204,7 @@ func (r *run) drive(ctx context.Context, progress io.Writer) {
 	deadline := r.start.Add(r.cfg.Duration)
 	var calls sync.WaitGroup
 	calls.Go(func() { r.driveCalls(ctx, deadline) })
+	calls.Go(func() { r.driveReconnects(ctx, deadline) })
 	for seq := 0; ctx.Err() == nil; {
 		var now time.Time
 		select {

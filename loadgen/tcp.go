@@ -19,18 +19,22 @@ type rawSession struct {
 	conn net.Conn
 	r    *bufio.Reader
 	jid  string
+	// early is what the sign-in read past presence from finesse: the
+	// notifications the server sends right after it (those committed
+	// since the session bound, or missed while it was away).
+	early string
 }
 
 // dialRaw signs user in over TCP and makes the session available, on
 // finessed (finesse) or another XMPP server.
-func dialRaw(ctx context.Context, addr, domain, user, password, resource string, finesse bool) (*rawSession, error) {
+func dialRaw(ctx context.Context, addr, domain, user, password, resource string, ready readiness) (*rawSession, error) {
 	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
 	}
 	s := &rawSession{conn: conn, r: bufio.NewReaderSize(conn, 4096)}
 	conn.SetDeadline(time.Now().Add(30 * time.Second))
-	if err := s.negotiate(domain, user, password, resource, finesse); err != nil {
+	if err := s.negotiate(domain, user, password, resource, ready); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("sign in %s/%s: %w", user, resource, err)
 	}
@@ -38,17 +42,17 @@ func dialRaw(ctx context.Context, addr, domain, user, password, resource string,
 	return s, nil
 }
 
-func (s *rawSession) negotiate(domain, user, password, resource string, finesse bool) error {
+func (s *rawSession) negotiate(domain, user, password, resource string, ready readiness) error {
 	header := "<?xml version='1.0'?><stream:stream to='" + domain +
 		"' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
 	plain := base64.StdEncoding.EncodeToString([]byte("\x00" + user + "\x00" + password))
-	ready, readyUntil := readyStep(domain, finesse, "")
+	presence, readyUntil := readyStep(domain, ready, "")
 	steps := []struct{ send, until string }{
 		{header, "</stream:features>"},
 		{"<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + plain + "</auth>", "<success"},
 		{header, "</stream:features>"},
 		{"<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>" + resource + "</resource></bind></iq>", "</iq>"},
-		{strings.Join(ready, ""), readyUntil},
+		{strings.Join(presence, ""), readyUntil},
 	}
 	for _, st := range steps {
 		if _, err := io.WriteString(s.conn, st.send); err != nil {
@@ -58,6 +62,7 @@ func (s *rawSession) negotiate(domain, user, password, resource string, finesse 
 		if err != nil {
 			return err
 		}
+		s.early = got
 		if strings.Contains(got, "<failure") || strings.Contains(got, "type=\"error\"") {
 			return fmt.Errorf("refused: %s", got)
 		}
@@ -101,7 +106,7 @@ func (s *rawSession) subscribe(service, node string) error {
 // connection ends. Notifications without one (unsolicited) are reported
 // as "".
 func (s *rawSession) receive(found func(requestID string)) error {
-	var buf []byte
+	buf := scanRequestIDs([]byte(s.early), found)
 	chunk := make([]byte, 16<<10)
 	for {
 		n, err := s.r.Read(chunk)
@@ -112,6 +117,16 @@ func (s *rawSession) receive(found func(requestID string)) error {
 		}
 	}
 }
+
+// available sends the initial presence.
+func (s *rawSession) available(func(string)) error {
+	_, err := io.WriteString(s.conn, "<presence/>")
+	return err
+}
+
+// leave closes the stream and leaves the connection to the server to
+// close, so that the reader reads all the server wrote before.
+func (s *rawSession) leave(func(string)) { io.WriteString(s.conn, "</stream:stream>") }
 
 func (s *rawSession) close() {
 	io.WriteString(s.conn, "</stream:stream>")

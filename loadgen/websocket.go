@@ -20,7 +20,7 @@ type wsSession struct {
 
 // dialWebSocket signs user in at url (ws://host:7071/ws) and makes the
 // session available.
-func dialWebSocket(ctx context.Context, url, domain, user, password, resource string, finesse bool) (*wsSession, error) {
+func dialWebSocket(ctx context.Context, url, domain, user, password, resource string, ready readiness) (*wsSession, error) {
 	cfg, err := xwebsocket.NewConfig(url, "http://localhost/")
 	if err != nil {
 		return nil, err
@@ -38,7 +38,7 @@ func dialWebSocket(ctx context.Context, url, domain, user, password, resource st
 	ws.PayloadType = xwebsocket.TextFrame
 	s := &wsSession{ws: ws}
 	ws.SetDeadline(time.Now().Add(30 * time.Second))
-	if err := s.negotiate(domain, user, password, resource, finesse); err != nil {
+	if err := s.negotiate(domain, user, password, resource, ready); err != nil {
 		ws.Close()
 		return nil, fmt.Errorf("sign in %s/%s over WebSocket: %w", user, resource, err)
 	}
@@ -46,10 +46,10 @@ func dialWebSocket(ctx context.Context, url, domain, user, password, resource st
 	return s, nil
 }
 
-func (s *wsSession) negotiate(domain, user, password, resource string, finesse bool) error {
+func (s *wsSession) negotiate(domain, user, password, resource string, ready readiness) error {
 	open := "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='" + domain + "' version='1.0'/>"
 	plain := base64.StdEncoding.EncodeToString([]byte("\x00" + user + "\x00" + password))
-	ready, readyUntil := readyStep(domain, finesse, " xmlns='jabber:client'")
+	presence, readyUntil := readyStep(domain, ready, " xmlns='jabber:client'")
 	// A message holds whole elements, so "features" is seen only once the
 	// features are complete, whether or not they carry the stream: prefix.
 	steps := []struct{ send, until string }{
@@ -60,9 +60,9 @@ func (s *wsSession) negotiate(domain, user, password, resource string, finesse b
 	}
 	// One stanza a message (RFC 7395): the ready step's go one by one, and
 	// only the last waits.
-	for i, send := range ready {
+	for i, send := range presence {
 		until := ""
-		if i == len(ready)-1 {
+		if i == len(presence)-1 {
 			until = readyUntil
 		}
 		steps = append(steps, struct{ send, until string }{send, until})
@@ -121,6 +121,17 @@ func (s *wsSession) receive(found func(requestID string)) error {
 			return err
 		}
 	}
+}
+
+// available sends the initial presence.
+func (s *wsSession) available(func(string)) error {
+	return xwebsocket.Message.Send(s.ws, "<presence xmlns='jabber:client'/>")
+}
+
+// leave closes the stream and leaves the connection to the server to
+// close, so that the reader reads all the server wrote before.
+func (s *wsSession) leave(func(string)) {
+	xwebsocket.Message.Send(s.ws, "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>")
 }
 
 func (s *wsSession) close() {

@@ -115,6 +115,9 @@ Example, against Prosody on its default ports:
 	fs.StringVar(&f.queues, "queues", "", "the queues calls go to, comma-separated (default: 100 without -config; with it, the queues of the agents that run)")
 	fs.DurationVar(&f.cfg.Calls.Step, "call-step", 200*time.Millisecond, "time between one action on a call and the next")
 	fs.StringVar(&f.cfg.Calls.Admin, "admin", "admin", "the user who brings calls in through the simulator (/acd/)")
+	fs.IntVar(&f.cfg.ConnectThenChange, "connect-then-change", 0, "instead of a steady run: this many new desktops in a row, each sending its initial presence and at once PUTting a state change of its agent, each owed that change's notification within -drain")
+	fs.DurationVar(&f.cfg.Reconnect, "reconnect", 0, "send one session away every `interval`, the sessions in turn; it comes back under the same resource after -away and is owed what it missed (0: none)")
+	fs.DurationVar(&f.cfg.Away, "away", 3*time.Second, "with -reconnect: how long a session stays away")
 	fs.IntVar(&f.serverPID, "server-pid", -1, "the server's `pid`, for its memory and CPU (default: the one local finessed, when -rest is on loopback and not in publisher mode; 0: none)")
 	return f, fs.Parse(args)
 }

@@ -30,6 +30,36 @@ func TestLoadCountsEveryNotification(t *testing.T) {
 	}
 }
 
+// The shapes of issue #14 over real sockets: desktops that change state
+// the moment they bind, on every transport, each receive their change;
+// desktops of one supervisor that close and come back under the same
+// resource while the others stay receive every change once.
+func TestLoadEdgeShapesLoseNothing(t *testing.T) {
+	srv := startLiveServer(t)
+	for name, extra := range map[string][]string{
+		"connect-then-change": {"-connect-then-change", "6", "-drain", "5s"},
+		"reconnect":           {"-sessions", "3", "-rate", "20", "-d", "2s", "-drain", "5s", "-reconnect", "300ms", "-away", "500ms"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var out, errs bytes.Buffer
+			args := append(append(srv.flags("mix"), "-server-pid", "0"), extra...)
+			if err := runLoad(args, &out, &errs); err != nil {
+				t.Fatalf("finesse load: %v\n%s\n%s", err, out.String(), errs.String())
+			}
+			table := out.String()
+			want := " 0 lost, 0 duplicated"
+			if name == "connect-then-change" {
+				want = "6 of 6 received, 0 lost"
+			} else if !strings.Contains(table, "back under the same resource, 0 failed") || strings.Contains(table, " 0 back under") {
+				t.Errorf("no session came back:\n%s", table)
+			}
+			if !strings.Contains(table, want) {
+				t.Errorf("the table does not say %q:\n%s", want, table)
+			}
+		})
+	}
+}
+
 func TestLoadRefusesBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"-transport", "pigeon"},
