@@ -71,7 +71,10 @@ func (st *State) bindAttempt(s *mxmpp.Session) (*etree.Element, error) {
 	if err := readElement(s, &req); err != nil {
 		return nil, err
 	}
-	if req.XMLName != (xml.Name{Space: xmpp.NSClient, Local: "iq"}) {
+	// Over WebSocket a stanza is a document of its own, and some clients
+	// (gosrc.io/xmpp) leave jabber:client off it: no namespace counts as
+	// jabber:client, as it does after binding.
+	if req.XMLName.Local != "iq" || (req.XMLName.Space != xmpp.NSClient && req.XMLName.Space != "") {
 		// Any other stanza before binding: RefusalError calls it
 		// not-authorized.
 		return nil, fmt.Errorf("negotiate: <%s> before binding a resource", req.XMLName.Local)

@@ -65,7 +65,7 @@ func handshake(cfg *xwebsocket.Config, r *http.Request) error {
 // serve negotiates one WebSocket stream and then serves its session.
 func (h *Handler) serve(ws *xwebsocket.Conn) {
 	ws.PayloadType = xwebsocket.TextFrame
-	conn := &negotiate.LimitConn{Conn: ws}
+	conn := &negotiate.LimitConn{Conn: newMessageConn(ws)}
 	defer conn.Close()
 	ctx := h.Context
 	if ctx == nil {

@@ -310,3 +310,39 @@ func TestShutdown(t *testing.T) {
 	}
 	negotiating.streamError("system-shutdown")
 }
+
+// A client that leaves jabber:client off its stanzas, as gosrc.io/xmpp
+// does over WebSocket, binds, becomes available, pings and receives its
+// events: an element without a namespace is taken as jabber:client, before
+// and after authentication. A foreign namespace is still refused.
+func TestStanzasWithoutNamespace(t *testing.T) {
+	h := start(t, options{})
+	r := dialRaw(t, h.url)
+	r.open()
+	if got := r.auth("PLAIN", plain("", "1001", "finesse")); got != "success" {
+		t.Fatalf("PLAIN: %s", got)
+	}
+	r.open()
+	r.send(`<iq type="set" id="1"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/></iq>`)
+	msg, name := r.recv()
+	if a := attrs(t, msg); name != (xml.Name{Space: "jabber:client", Local: "iq"}) || a["type"] != "result" || a["id"] != "1" || !strings.Contains(msg, "1001@localhost/") {
+		t.Fatalf("bind without xmlns: %q", msg)
+	}
+	r.send(`<presence/>`)
+	if msg, name := r.recv(); name.Local != "presence" || attrs(t, msg)["from"] != "finesse@localhost" {
+		t.Fatalf("want presence from finesse, got %q", msg)
+	}
+	r.send(`<iq type="get" id="p1" to="localhost"><ping xmlns="urn:xmpp:ping"/></iq>`)
+	if msg, _ := r.recv(); attrs(t, msg)["type"] != "result" || attrs(t, msg)["id"] != "p1" {
+		t.Fatalf("want the answer to the ping, got %q", msg)
+	}
+	err := h.eng.ChangeState(context.Background(), h.user("1001"), acd.StateRequest{AgentID: "1001", State: model.StateLogin, Extension: "3001", RequestID: "ns-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg, _ := r.recv(); !strings.Contains(msg, "/finesse/api/User/1001") || !strings.Contains(msg, "NOT_READY") {
+		t.Fatalf("want the User notification, got %q", msg)
+	}
+	r.send(`<iq xmlns="urn:example:other" type="get" id="p2"><ping xmlns="urn:xmpp:ping"/></iq>`)
+	r.streamError("invalid-namespace")
+}
