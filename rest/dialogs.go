@@ -10,7 +10,8 @@ import (
 )
 
 func (s *Server) getDialog(w http.ResponseWriter, r *http.Request) {
-	d, err := s.engine.Dialog(r.Context(), actor(r), mux.Vars(r)["id"])
+	id := mux.Vars(r)["id"]
+	d, err := s.engine.Dialog(r.Context(), actor(r), id)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -35,13 +36,14 @@ func (s *Server) putDialog(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	req, err := model.ParseDialogRequest(body)
+	req, err := parseDialogRequest(body)
 	if err != nil {
-		writeError(w, r, fail(errMalformed, "Dialog", err.Error()))
+		writeError(w, r, err)
 		return
 	}
+	id := mux.Vars(r)["id"]
 	err = s.engine.DialogAction(changeContext(r, body), actor(r), acd.DialogRequest{
-		DialogID: mux.Vars(r)["id"], Action: req.RequestedAction,
+		DialogID: id, Action: req.RequestedAction,
 		TargetMediaAddress: req.TargetMediaAddress, RequestID: r.Header.Get("requestId"),
 		MediaProperties: callData(req), DTMF: actionParam(req, "dtmfString"), ToAddress: req.ToAddress,
 	})
@@ -57,9 +59,9 @@ func (s *Server) postUserDialog(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	req, err := model.ParseDialogRequest(body)
+	req, err := parseDialogRequest(body)
 	if err != nil {
-		writeError(w, r, fail(errMalformed, "Dialog", err.Error()))
+		writeError(w, r, err)
 		return
 	}
 	switch req.RequestedAction {
@@ -78,6 +80,15 @@ func (s *Server) postUserDialog(w http.ResponseWriter, r *http.Request) {
 		err = &acd.RequestError{Kind: acd.ErrNotImplemented, Field: "requestedAction", Detail: req.RequestedAction + " is not implemented yet"}
 	}
 	accepted(w, r, err)
+}
+
+// parseDialogRequest reads a Dialog body and checks its bounds.
+func parseDialogRequest(body []byte) (model.DialogRequest, error) {
+	req, err := model.ParseDialogRequest(body)
+	if err != nil {
+		return req, fail(errMalformed, "Dialog", err.Error())
+	}
+	return req, checkDialogRequest(req)
 }
 
 // callData is what an UPDATE_CALL_DATA body asks to change.

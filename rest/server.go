@@ -41,6 +41,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer recoverPanic(rec, r)
 	ctx := context.WithValue(r.Context(), routeKey{}, &rec.route)
 	r = r.WithContext(ctx)
+	// An over-long requestId is refused before anything reads it, and not
+	// echoed: the refusal must not cost what the bound saves.
+	if err := checkRequestID(r); err != nil {
+		writeError(rec, r, err)
+		return
+	}
 	if id := r.Header.Get("requestId"); id != "" {
 		rec.Header().Set("requestId", id)
 	}

@@ -39,6 +39,10 @@ func (s *Server) postCall(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, fail(errMalformed, "Call", err.Error()))
 		return
 	}
+	if err := checkSimCall(req); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	if req.Queue == "" {
 		writeError(w, r, &acd.RequestError{Kind: acd.ErrParameterMissing, Field: "queue", Detail: "the queue is required"})
 		return
