@@ -61,7 +61,19 @@ func (w *recorder) Write(b []byte) (int, error) {
 func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (m *metrics) finish(w *recorder, r *http.Request) {
-	status := strconv.Itoa(w.status)
-	m.requests.WithLabelValues(w.route, r.Method, status).Inc()
-	m.latency.WithLabelValues(w.route, r.Method, status).Observe(time.Since(w.start).Seconds())
+	status, method := strconv.Itoa(w.status), methodLabel(r.Method)
+	m.requests.WithLabelValues(w.route, method, status).Inc()
+	m.latency.WithLabelValues(w.route, method, status).Observe(time.Since(w.start).Seconds())
+}
+
+// methodLabel folds every method outside HTTP's usual few into "other":
+// a method is any token a client cares to send, before authentication,
+// and each label value is a series kept for the life of the process.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodPut, http.MethodPost, http.MethodDelete,
+		http.MethodHead, http.MethodOptions, http.MethodPatch:
+		return method
+	}
+	return "other"
 }
