@@ -15,7 +15,7 @@ func (s *Server) authenticate(r *http.Request) (*acd.User, error) {
 	if !ok {
 		return nil, fail(acd.ErrBadCredentials, "", "HTTP Basic credentials are required")
 	}
-	u, err := s.engine.Authenticate(name, password)
+	u, err := s.engine.AuthenticateContext(r.Context(), name, password)
 	if err != nil {
 		return nil, fail(acd.ErrBadCredentials, name, "UNAUTHORIZED")
 	}
