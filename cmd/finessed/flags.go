@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 )
 
 // options are finessed's command-line settings.
@@ -17,6 +18,10 @@ type options struct {
 	xmppAddr    string
 	maxConns    int // open connections on the XMPP TCP listener
 	maxHTTPConn int // open connections on each HTTP listener
+	// Zero takes the default of each, as the flags say.
+	bodyTimeout time.Duration
+	maxBOSH     int // BOSH sessions open at once
+	maxBOSHAddr int // BOSH sessions not yet signed in, per source address
 	metricsAddr string
 	pprofAddr   string
 	redisURL    string
@@ -38,6 +43,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.xmppAddr, "xmpp-addr", ":5222", "XMPP client connections over TCP (empty: off)")
 	fs.IntVar(&o.maxConns, "max-conns", 10000, "most connections open at once on the XMPP TCP listener; more are refused with policy-violation (0: no cap)")
 	fs.IntVar(&o.maxHTTPConn, "max-http-conns", 0, "most connections open at once on each HTTP listener; more are closed at once (0: no cap)")
+	fs.DurationVar(&o.bodyTimeout, "body-timeout", 0, "longest a client may take to send a request and its body (0: 30s)")
+	fs.IntVar(&o.maxBOSH, "max-bosh-sessions", 0, "most BOSH sessions open at once; more are refused with policy-violation (0: 50000; negative: no cap)")
+	fs.IntVar(&o.maxBOSHAddr, "max-bosh-unbound-per-addr", 0, "most BOSH sessions from one address that have not yet signed in (0: 1000; negative: no cap)")
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics and /healthz here instead of on the REST listeners")
 	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "serve net/http/pprof here, for profiling (empty: off)")
 	fs.StringVar(&o.redisURL, "redis", "", "shared state in Redis, as redis://host:port/db (empty: in memory)")
@@ -52,4 +60,30 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return options{}, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
 	return o, nil
+}
+
+// The defaults of the options whose zero value means "the default".
+const (
+	defaultBodyTimeout = 30 * time.Second
+	defaultMaxBOSH     = 50000
+	defaultMaxBOSHAddr = 1000
+)
+
+// limit is a cap option as a handler takes it: the default for 0, no cap
+// (0) for a negative value.
+func limit(v, def int) int {
+	switch {
+	case v == 0:
+		return def
+	case v < 0:
+		return 0
+	}
+	return v
+}
+
+func (o options) readTimeout() time.Duration {
+	if o.bodyTimeout > 0 {
+		return o.bodyTimeout
+	}
+	return defaultBodyTimeout
 }

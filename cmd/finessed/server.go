@@ -44,6 +44,9 @@ type server struct {
 	// acceptErrors and refused count, per listener, failed accepts and
 	// connections turned away at the cap.
 	acceptErrors, refused *prometheus.CounterVec
+	// boshRefused and boshExpired count BOSH sessions refused at a cap
+	// and ended before signing in.
+	boshRefused, boshExpired prometheus.Counter
 
 	// ctx ends the notification service and its transports at shutdown.
 	ctx    context.Context
@@ -103,6 +106,15 @@ func newServer(opts options) (*server, error) {
 		Help: "Connections closed as soon as accepted because the listener had its maximum open.",
 	}, []string{"listener"})
 	s.registry.MustRegister(s.acceptErrors, s.refused)
+	s.boshRefused = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "finesse_bosh_sessions_refused_total",
+		Help: "BOSH sessions refused at -max-bosh-sessions or -max-bosh-unbound-per-addr.",
+	})
+	s.boshExpired = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "finesse_bosh_negotiation_timeouts_total",
+		Help: "BOSH sessions ended for not signing in and binding within 30 s.",
+	})
+	s.registry.MustRegister(s.boshRefused, s.boshExpired)
 	s.notify = xmpp.NewService(engine, xmpp.Options{Registerer: s.registry})
 	if opts.restTLSAddr != "" || opts.boshTLSAddr != "" || opts.xmppAddr != "" {
 		if s.cert, err = certificate(file.TLS); err != nil {
@@ -141,7 +153,14 @@ func (s *server) addListeners() {
 	ws := &websocket.Handler{Service: s.notify, Context: s.ctx}
 	notify.Handle("/ws", ws)
 	notify.Handle("/ws/", ws)
-	s.bosh = &bosh.Handler{Service: s.notify}
+	s.bosh = &bosh.Handler{
+		Service:              s.notify,
+		MaxSessions:          limit(s.opts.maxBOSH, defaultMaxBOSH),
+		MaxUnboundPerAddress: limit(s.opts.maxBOSHAddr, defaultMaxBOSHAddr),
+		BodyTimeout:          s.opts.readTimeout(),
+		Refused:              s.boshRefused,
+		Expired:              s.boshExpired,
+	}
 	notify.Handle("/http-bind", s.bosh)
 	notify.Handle("/http-bind/", s.bosh)
 	s.add("pprof", s.opts.pprofAddr, false, pprofMux())
@@ -230,8 +249,16 @@ func (s *server) startHTTP() error {
 	}
 	for i, l := range s.listeners {
 		l.http = &http.Server{Handler: l.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-		if l.notify && !l.tls {
-			l.http.Protocols, l.http.HTTP2 = boshOverH2C()
+		switch {
+		case l.notify:
+			// No ReadTimeout: it would also cancel a BOSH request held
+			// for up to its wait. The BOSH handler bounds each body
+			// itself, and WebSocket negotiation has its own deadline.
+			if !l.tls {
+				l.http.Protocols, l.http.HTTP2 = boshOverH2C()
+			}
+		case l.name != "pprof": // a CPU profile takes its seconds
+			l.http.ReadTimeout = s.opts.readTimeout()
 		}
 		go s.serve(l, bound[i])
 		slog.Info("listening", "listener", l.name, "addr", l.addr, "tls", l.tls)

@@ -21,8 +21,12 @@
 //
 // Lifetime. A session ends when its client terminates it, after the
 // inactivity period with no request (so a vanished client does not keep a
-// session that receives fan-out, the Prosody trap), on a rid or syntax
-// error, or when the core closes the xmpp.Session. Handler.Close (or Run's
+// session that receives fan-out, the Prosody trap), when it has not bound
+// a resource within the negotiation timeout however often it polls, on a
+// rid or syntax error, or when the core closes the xmpp.Session. Sessions
+// are capped in all and, until bound, per source address; a request's
+// body must arrive within its own deadline, lifted once read so that the
+// request can be held. Handler.Close (or Run's
 // context) ends every session and waits for the pumps; after it no timer or
 // goroutine of the package remains except the HTTP handlers still writing
 // their last responses.

@@ -7,12 +7,16 @@ import (
 	"errors"
 	"io"
 	"maps"
+	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/finessed/finessed/xmpp"
 )
@@ -34,9 +38,27 @@ type Handler struct {
 	Inactivity time.Duration
 	// MaxSessions caps the open BOSH sessions (0: no cap).
 	MaxSessions int
+	// MaxUnboundPerAddress caps the sessions from one source address that
+	// have not yet bound a resource (0: no cap), so that one client cannot
+	// hold the whole of MaxSessions without ever signing in.
+	MaxUnboundPerAddress int
+	// NegotiationTimeout is how long a session has to authenticate and
+	// bind, however often it polls (default 30 s, as over TCP and
+	// WebSocket).
+	NegotiationTimeout time.Duration
+	// BodyTimeout bounds how long a request's body may take to arrive
+	// (default 30 s). It is set per request, after the body, rather than
+	// as the server's ReadTimeout, which would also cancel requests held
+	// for up to MaxWait.
+	BodyTimeout time.Duration
+	// Refused counts sessions refused at MaxSessions or
+	// MaxUnboundPerAddress, Expired those ended by NegotiationTimeout.
+	// Either may be nil.
+	Refused, Expired prometheus.Counter
 
 	mu       sync.Mutex
 	sessions map[string]*session
+	unbound  map[string]int // sessions not yet bound, by source address
 	closed   bool
 	wg       sync.WaitGroup // the sessions' pumps
 }
@@ -44,6 +66,12 @@ type Handler struct {
 func (h *Handler) maxWait() time.Duration { return positive(h.MaxWait, 60*time.Second) }
 
 func (h *Handler) inactivity() time.Duration { return positive(h.Inactivity, 60*time.Second) }
+
+func (h *Handler) negotiationTimeout() time.Duration {
+	return positive(h.NegotiationTimeout, 30*time.Second)
+}
+
+func (h *Handler) bodyTimeout() time.Duration { return positive(h.BodyTimeout, 30*time.Second) }
 
 func (h *Handler) maxHold() int {
 	if h.MaxHold > 0 {
@@ -94,7 +122,7 @@ func (h *Handler) Close() {
 		s.mu.Unlock()
 	}
 	h.mu.Lock()
-	h.sessions = nil
+	h.sessions, h.unbound = nil, nil
 	h.mu.Unlock()
 }
 
@@ -116,14 +144,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "BOSH takes POST requests only", http.StatusMethodNotAllowed)
 		return
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	data, err := h.readBody(w, r)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		switch {
+		case errors.As(err, &tooLarge):
 			h.refuse(w, r, data, "policy-violation")
-			return
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			http.Error(w, "the request body did not arrive in time", http.StatusRequestTimeout)
+		default:
+			http.Error(w, "cannot read the request body", http.StatusBadRequest)
 		}
-		http.Error(w, "cannot read the request body", http.StatusBadRequest)
 		return
 	}
 	b, err := parseBody(data)
@@ -145,6 +176,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.serve(w, r, b)
 	}
+}
+
+// readBody reads r's body within BodyTimeout, then lifts the deadline so
+// that the request can be held. After a failed read the deadline stays:
+// net/http would otherwise wait for the rest of the body before answering.
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	rc := http.NewResponseController(w)
+	// Where deadlines are not supported (a test's recorder) the body is
+	// read without one.
+	limited := rc.SetReadDeadline(time.Now().Add(h.bodyTimeout())) == nil
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if limited && err == nil {
+		rc.SetReadDeadline(time.Time{})
+	}
+	return data, err
 }
 
 // refuse answers a body that is too large or not a BOSH body: the
@@ -213,6 +259,7 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, b *body) {
 	hold = min(hold, h.maxHold())
 
 	s := newSession(h, randomHex(16), b.rid, wait, hold)
+	s.addr = sourceAddress(r)
 	data := h.creationBody(s, el.SelectAttrValue("ver", ""), r.TLS != nil)
 	s.cache[b.rid] = &response{rid: b.rid, data: data}
 	s.active = 1 // this request; the inactivity clock starts once it is answered
@@ -223,18 +270,56 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, b *body) {
 		h.mu.Unlock()
 		writeBody(w, r, renderTerminate(&ending{condition: "system-shutdown"}, nil))
 		return
-	case h.MaxSessions > 0 && len(h.sessions) >= h.MaxSessions:
+	case h.MaxSessions > 0 && len(h.sessions) >= h.MaxSessions,
+		h.MaxUnboundPerAddress > 0 && h.unbound[s.addr] >= h.MaxUnboundPerAddress:
 		h.mu.Unlock()
+		inc(h.Refused)
 		writeBody(w, r, renderTerminate(&ending{condition: "policy-violation"}, nil))
 		return
 	}
 	if h.sessions == nil {
-		h.sessions = map[string]*session{}
+		h.sessions, h.unbound = map[string]*session{}, map[string]int{}
 	}
 	h.sessions[s.sid] = s
+	h.unbound[s.addr]++
+	s.unboundCounted = true
+	// Armed under h.mu, so that a session's end, which takes h.mu after
+	// s.mu, always finds the timer to stop.
+	s.negotiation = time.AfterFunc(h.negotiationTimeout(), s.negotiationExpired)
 	h.mu.Unlock()
 	defer s.release()
 	writeBody(w, r, data)
+}
+
+// sourceAddress is the host a request came from, without its port.
+func sourceAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// settle stops counting s as unbound, once it bound or ended.
+func (h *Handler) settle(s *session) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if s.negotiation != nil {
+		s.negotiation.Stop()
+	}
+	if !s.unboundCounted {
+		return
+	}
+	s.unboundCounted = false
+	if h.unbound[s.addr]--; h.unbound[s.addr] <= 0 {
+		delete(h.unbound, s.addr)
+	}
+}
+
+func inc(c prometheus.Counter) {
+	if c != nil {
+		c.Inc()
+	}
 }
 
 // creationBody renders the session creation response, with the SASL

@@ -43,6 +43,11 @@ type session struct {
 	active  int                     // requests being served
 	idle    *time.Timer
 	idleGen uint64
+
+	// Set at creation; the Handler's mutex guards unboundCounted.
+	addr           string      // the source address it is counted under
+	negotiation    *time.Timer // ends it if it has not bound in time
+	unboundCounted bool
 }
 
 // slot is a held request waiting for its response.
@@ -303,6 +308,7 @@ func (s *session) endLocked(e *ending) {
 		return
 	}
 	s.end = e
+	s.h.settle(s)
 	s.wakeLocked()
 	if s.xs != nil {
 		s.xs.Close()
@@ -360,6 +366,19 @@ func (s *session) expire(gen uint64) {
 	if !s.gone {
 		s.removeLocked()
 	}
+}
+
+// negotiationExpired ends a session that has not bound in time.
+func (s *session) negotiationExpired() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.xs != nil || s.end != nil {
+		return
+	}
+	inc(s.h.Expired)
+	s.endLocked(&ending{condition: "remote-stream-error", streamErr: &xmpp.StreamError{
+		Condition: "connection-timeout", Text: "authenticate and bind a resource sooner",
+	}})
 }
 
 // shutdownLocked ends the session as the Handler closes. A bound session

@@ -167,6 +167,7 @@ func (s *session) bind(iq, bind *etree.Element) *ending {
 		return nil
 	}
 	s.xs, s.stage = xs, stageBound
+	s.h.settle(s)
 	s.pending = append(s.pending, item{raw: model.Marshal(res)})
 	go s.pump(xs)
 	return nil
