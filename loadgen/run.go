@@ -38,6 +38,7 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Result, error) {
 		progress = io.Discard
 	}
 	r := newRun(cfg)
+	r.startKeepAlive(keepAliveEvery)
 	defer r.tearDown()
 	if err := r.setUp(ctx, progress); err != nil {
 		return nil, err
@@ -90,6 +91,8 @@ type run struct {
 	slots []slot // the sessions, by index
 
 	reconnects, reconnectsFailed atomic.Int64
+	stopKeepAlive                chan struct{} // closed at tearDown
+	keeper                       sync.WaitGroup
 	edges                        *ConnectThenChange // in that shape
 	edgeLosses                   []Loss
 }
@@ -175,6 +178,7 @@ func (r *run) dialReady(ctx context.Context, spec SessionSpec, resource string, 
 }
 
 func (r *run) tearDown() {
+	r.stopKeepingAlive()
 	if r.pub != nil {
 		r.pub.close()
 	}
