@@ -93,8 +93,9 @@ func TestCallAndDialogErrors(t *testing.T) {
 	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/1", dialogBody("JUMP", "3001")), http.StatusBadRequest, "Invalid Input", "requestedAction")
 	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/1", dialogBody("ANSWER", "")), http.StatusBadRequest, "Parameter Missing", "targetMediaAddress")
 	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/77", dialogBody("ANSWER", "3001")), http.StatusNotFound, "Not Found", "77")
-	wantAPIError(t, e.put("1002", "/finesse/api/Dialog/1", dialogBody("ANSWER", "3002")), http.StatusUnauthorized, "Invalid Authorization User Specified", "1002")
-	wantAPIError(t, e.get("1002", "/finesse/api/Dialog/1"), http.StatusUnauthorized, "Invalid Authorization User Specified", "1002")
+	// Another's dialog answers as a missing one, so ids cannot be probed.
+	wantAPIError(t, e.put("1002", "/finesse/api/Dialog/1", dialogBody("ANSWER", "3002")), http.StatusNotFound, "Not Found", "1")
+	wantAPIError(t, e.get("1002", "/finesse/api/Dialog/1"), http.StatusNotFound, "Not Found", "1")
 	wantAPIError(t, e.do(http.MethodPost, "2001", "/finesse/api/User/2001/Dialogs",
 		"<Dialog><requestedAction>SILENT_MONITOR</requestedAction><fromAddress>3020</fromAddress><toAddress>3001</toAddress></Dialog>"),
 		http.StatusNotImplemented, "Not Implemented", "requestedAction")

@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -13,7 +14,7 @@ func (s *Server) getDialog(w http.ResponseWriter, r *http.Request) {
 	id := mux.Vars(r)["id"]
 	d, err := s.engine.Dialog(r.Context(), actor(r), id)
 	if err != nil {
-		writeError(w, r, err)
+		writeError(w, r, s.hideDialog(r, err, id))
 		return
 	}
 	writeXML(w, http.StatusOK, d.Element("Dialog"))
@@ -47,7 +48,7 @@ func (s *Server) putDialog(w http.ResponseWriter, r *http.Request) {
 		TargetMediaAddress: req.TargetMediaAddress, RequestID: r.Header.Get("requestId"),
 		MediaProperties: callData(req), DTMF: actionParam(req, "dtmfString"), ToAddress: req.ToAddress,
 	})
-	accepted(w, r, err)
+	accepted(w, r, s.hideDialog(r, err, id))
 }
 
 // postUserDialog starts a call from the user's phone (MAKE_CALL). It
@@ -80,6 +81,20 @@ func (s *Server) postUserDialog(w http.ResponseWriter, r *http.Request) {
 		err = &acd.RequestError{Kind: acd.ErrNotImplemented, Field: "requestedAction", Detail: req.RequestedAction + " is not implemented yet"}
 	}
 	accepted(w, r, err)
+}
+
+// hideDialog answers for a dialog the caller may not see as for one that
+// does not exist, so that dialog ids cannot be probed for live calls. A
+// caller who may see it but is not on it (its agents' supervisor, an
+// administrator) is told that instead.
+func (s *Server) hideDialog(r *http.Request, err error, id string) error {
+	if !errors.Is(err, acd.ErrNotYourUser) {
+		return err
+	}
+	if _, seeErr := s.engine.Dialog(r.Context(), actor(r), id); seeErr == nil {
+		return err
+	}
+	return &acd.RequestError{Kind: acd.ErrNotFound, Field: id, Detail: "Invalid dialogId specified for dialog"}
 }
 
 // parseDialogRequest reads a Dialog body and checks its bounds.
