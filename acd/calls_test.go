@@ -583,9 +583,7 @@ func TestAbandonWhileConnected(t *testing.T) {
 	f.act("1006", id, "HOLD")
 	mark := f.last()
 	f.hangUp(call.ID)
-	dropped := dlg(id, "DROPPED", "ACD_IN", "5551234", "8000", party("5551234", "DROPPED"), party("3006", "DROPPED"))
 	f.wantEvents(mark,
-		dialogPutEv(id, "", dropped, "1006"),
 		dialogPutEv(id, "", wrappingDialog(id, "5551234", "3006"), "1006"),
 		userEv("1006", model.StateWorkReady, "", "", ""),
 	)

@@ -3,6 +3,7 @@ package acd
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/finessed/finessed/model"
 )
@@ -68,9 +69,10 @@ func (e *Engine) complete(tx Tx, u *User, d Dialog, req DialogRequest) error {
 	d.Secondary = c.ID
 	transfer := req.Action == "TRANSFER"
 	if transfer {
-		i := slices.IndexFunc(d.Parties, func(q Party) bool { return q.Agent == u.ID })
-		d.Parties = slices.Delete(d.Parties, i, i+1)
-		// The original call survives: its fromAddress and toAddress stay.
+		// The original call survives (its fromAddress and toAddress stay)
+		// with the transferring agent's party dropped, kept for its
+		// wrap-up as real Finesse keeps it.
+		handOver(&d, p, now)
 	} else {
 		p.Consult, p.ConsultReady, p.State, p.Changed = "", false, PartyActive, now
 		d.CallType = "CONFERENCE"
@@ -165,8 +167,8 @@ func (e *Engine) singleStepTransfer(tx Tx, u *User, d Dialog, req DialogRequest)
 		tx.Emit(e.dialogError(u.ID, d.ID, req.RequestID, asyncInvalidDestination))
 		return nil
 	}
-	i := slices.IndexFunc(d.Parties, func(q Party) bool { return q.Agent == u.ID })
-	d.Parties = slices.Delete(d.Parties, i, i+1)
+	p, _ := d.party(u.ID)
+	handOver(&d, p, e.clock.Now())
 	d.Parties = append(d.Parties, far)
 	// As after a consult transfer, the call keeps its addresses.
 	d.AnswerDeadline = probe.AnswerDeadline
@@ -182,6 +184,17 @@ func (e *Engine) singleStepTransfer(tx Tx, u *User, d Dialog, req DialogRequest)
 	tx.Emit(e.dialogChanged(d, req.RequestID, u.ID))
 	e.armAnswer(d)
 	return e.leaveDialog(tx, u.ID, d, req.RequestID, leaving{connected: true})
+}
+
+// handOver marks d transferred away from the agent whose party is p: the
+// party drops but stays on the dialog, so that the agent keeps the call on
+// its desktop through wrap-up (its party WRAP_UP, a wrap-up reason still
+// accepted) and the DELETE that ends it lists the agent DROPPED, as real
+// Finesse does; and whoever takes the call sees callType TRANSFER, as in
+// every real capture of a consult or single-step transfer.
+func handOver(d *Dialog, p *Party, now time.Time) {
+	p.State, p.Consult, p.ConsultReady, p.Changed = PartyDropped, "", false, now
+	d.CallType = "TRANSFER"
 }
 
 // asyncInvalidDestination refuses a transfer to a number that cannot take

@@ -158,8 +158,10 @@ func TestConsultThenTransfer(t *testing.T) {
 
 	before := s.mark
 	rid := f.act("1001", s.orig, "TRANSFER")
-	transferred := dlg(s.orig, "ACTIVE", "ACD_IN", "5551234", "8000",
-		party("5551234", "ACTIVE"), party("3002", "ACTIVE", actsActive...))
+	// The transferring agent's party stays, dropped, and the call is a
+	// TRANSFER from now on, as real captures show.
+	transferred := dlg(s.orig, "ACTIVE", "TRANSFER", "5551234", "8000",
+		party("5551234", "ACTIVE"), party("3001", "DROPPED"), party("3002", "ACTIVE", actsActive...))
 	mark := f.stepEvents(t, "transfer", s.mark,
 		dialogPutEv(s.cons, rid, s.consDropped(), "1001", "1002"),
 		dialogsEv("DELETE", "1001", rid, s.consDropped()),
@@ -181,13 +183,13 @@ func TestConsultThenTransfer(t *testing.T) {
 	}
 	d := f.dialogOf("1002")
 	if d.ID != s.orig || d.SecondaryID != s.cons || partyState(d, "5551234") != "ACTIVE" || partyState(d, "3002") != "ACTIVE" ||
-		partyState(d, "3001") != "absent" || d.ToAddress != "8000" {
+		partyState(d, "3001") != "DROPPED" || d.ToAddress != "8000" || d.MediaProperties.CallType != "TRANSFER" {
 		t.Fatalf("after the transfer 1002 has %s", describeDialog(d))
 	}
 	f.wantCall(s.call, acd.CallConnected, "1002")
 
 	rid = f.act("1002", s.orig, "DROP")
-	ended := dlg(s.orig, "DROPPED", "ACD_IN", "5551234", "8000", party("5551234", "DROPPED"), party("3002", "DROPPED"))
+	ended := dlg(s.orig, "DROPPED", "TRANSFER", "5551234", "8000", party("5551234", "DROPPED"), party("3001", "DROPPED"), party("3002", "DROPPED"))
 	f.wantEvents(mark,
 		dialogPutEv(s.orig, rid, ended, "1002"),
 		dialogsEv("DELETE", "1002", rid, ended),
@@ -365,7 +367,7 @@ func TestConsultOutsideThenTransfer(t *testing.T) {
 
 	rid = f.act("1001", id, "TRANSFER")
 	consDropped := dlg(cons.ID, "DROPPED", "CONSULT", "3001", "5550100", party("3001", "DROPPED"), party("5550100", "DROPPED"))
-	transferred := dlg(id, "ACTIVE", "ACD_IN", "5551234", "8000", party("5551234", "ACTIVE"), party("5550100", "ACTIVE"))
+	transferred := dlg(id, "ACTIVE", "TRANSFER", "5551234", "8000", party("5551234", "ACTIVE"), party("3001", "DROPPED"), party("5550100", "ACTIVE"))
 	mark = f.wantEvents(mark,
 		dialogPutEv(cons.ID, rid, consDropped, "1001"),
 		dialogsEv("DELETE", "1001", rid, consDropped),
@@ -412,7 +414,7 @@ func TestSingleStepTransfer(t *testing.T) {
 	}
 
 	rid := f.actTo("1001", id, "TRANSFER_SST", "3002")
-	ringing := dlg(id, "ACTIVE", "ACD_IN", "5551234", "8000", party("5551234", "ACTIVE"), party("3002", "ALERTING", actsRinging...))
+	ringing := dlg(id, "ACTIVE", "TRANSFER", "5551234", "8000", party("5551234", "ACTIVE"), party("3001", "DROPPED"), party("3002", "ALERTING", actsRinging...))
 	mark = f.stepEvents(t, "transferred", mark,
 		dialogsEv("POST", "1002", "", ringing), // the dialog reaches 1002's desktop before any PUT of it there
 		dialogPutEv(id, rid, ringing, "1002", "1001"),
@@ -425,21 +427,21 @@ func TestSingleStepTransfer(t *testing.T) {
 		t.Fatalf("1001 keeps %d dialogs", n)
 	}
 	d := f.dialogOf("1002")
-	if d.ID != id || partyState(d, "3002") != "ALERTING" || partyState(d, "3001") != "absent" {
+	if d.ID != id || partyState(d, "3002") != "ALERTING" || partyState(d, "3001") != "DROPPED" || d.MediaProperties.CallType != "TRANSFER" {
 		t.Fatalf("1002 after the transfer: %s", describeDialog(d))
 	}
 
 	rid = f.act("1002", id, "ANSWER")
 	mark = f.wantEvents(mark,
-		dialogPutEv(id, rid, dlg(id, "ACTIVE", "ACD_IN", "5551234", "8000",
-			party("5551234", "ACTIVE"), party("3002", "ACTIVE", actsActive...)), "1002"),
+		dialogPutEv(id, rid, dlg(id, "ACTIVE", "TRANSFER", "5551234", "8000",
+			party("5551234", "ACTIVE"), party("3001", "DROPPED"), party("3002", "ACTIVE", actsActive...)), "1002"),
 		userEv("1002", model.StateTalking, "", "", rid),
 	)
 	f.wantState("1002", model.StateTalking, "")
 	f.wantCall(c.ID, acd.CallConnected, "1002")
 
 	rid = f.act("1002", id, "DROP")
-	ended := dlg(id, "DROPPED", "ACD_IN", "5551234", "8000", party("5551234", "DROPPED"), party("3002", "DROPPED"))
+	ended := dlg(id, "DROPPED", "TRANSFER", "5551234", "8000", party("5551234", "DROPPED"), party("3001", "DROPPED"), party("3002", "DROPPED"))
 	f.wantEvents(mark,
 		dialogPutEv(id, rid, ended, "1002"),
 		dialogsEv("DELETE", "1002", rid, ended),

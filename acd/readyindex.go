@@ -37,25 +37,25 @@ func routable(a Agent) bool {
 }
 
 // update runs fn in a Store transaction, as Store.Update does, refusing
-// the repeat of a retry-safe request (retrysafe.go), and then brings the
-// READY index up to date with the agents it wrote.
+// the repeat of a retry-safe request (retrysafe.go), publishing only the
+// last of the dialog PUTs the transaction makes for one dialog
+// (coalesce.go), and then brings the READY index up to date with the
+// agents it wrote.
 func (e *Engine) update(ctx context.Context, fn func(tx Tx) error) error {
 	fn, committed := e.retrySafe(ctx, fn)
-	if e.ready == nil {
-		err := e.store.Update(ctx, fn)
-		if err == nil {
-			committed()
-		}
-		return err
-	}
 	var rec *agentWrites
 	err := e.store.Update(ctx, func(tx Tx) error {
-		rec = &agentWrites{Tx: tx}
-		return fn(rec)
+		buf := &emitBuffer{Tx: tx}
+		rec = &agentWrites{Tx: buf}
+		if err := fn(rec); err != nil {
+			return err
+		}
+		buf.flush()
+		return nil
 	})
 	if err == nil {
 		committed()
-		if rec != nil && len(rec.ids) > 0 {
+		if e.ready != nil && rec != nil && len(rec.ids) > 0 {
 			e.ready.note(ctx, e, rec.ids)
 		}
 	}

@@ -168,6 +168,10 @@ type Event struct {
 	// event's transaction changed. Notification services reload them when
 	// they reach the event, so every node applies the change in log order.
 	SubscriptionsOf string
+
+	// dialogPut is the dialog a PUT of the whole dialog is about, so that
+	// a transaction publishes only its last (coalesce.go); not stored.
+	dialogPut string
 }
 
 // Subscription is an explicit pubsub subscription of a user to a node.

@@ -2,6 +2,7 @@ package acd_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -41,7 +42,6 @@ func TestWrapUpRequiredTimesOut(t *testing.T) {
 	rid := f.act("1006", call.DialogID, "DROP")
 	dropped := droppedDialog(call.DialogID, "5551234", "3006")
 	mark = f.wantEvents(mark,
-		dialogPutEv(call.DialogID, rid, dropped, "1006"),
 		dialogPutEv(call.DialogID, rid, wrappingDialog(call.DialogID, "5551234", "3006"), "1006"),
 		userEv("1006", model.StateWorkReady, "", "", rid),
 	)
@@ -133,7 +133,6 @@ func TestWrapUpRequiredWithPendingNotReady(t *testing.T) {
 	rid = f.act("1006", call.DialogID, "DROP")
 	dropped := droppedDialog(call.DialogID, "5551234", "3006")
 	mark = f.wantEvents(mark,
-		dialogPutEv(call.DialogID, rid, dropped, "1006"),
 		dialogPutEv(call.DialogID, rid, wrappingDialog(call.DialogID, "5551234", "3006"), "1006"),
 		userEv("1006", model.StateWork, "", model.StateNotReady, rid),
 	)
@@ -182,7 +181,6 @@ func TestWrapUpOptional(t *testing.T) {
 	rid = f.act("1001", call.DialogID, "DROP")
 	dropped = droppedDialog(call.DialogID, "5550002", "3001")
 	mark = f.wantEvents(mark,
-		dialogPutEv(call.DialogID, rid, dropped, "1001"),
 		dialogPutEv(call.DialogID, rid, wrappingDialog(call.DialogID, "5550002", "3001"), "1001"),
 		userEv("1001", model.StateWork, "", "", rid),
 	)
@@ -207,7 +205,6 @@ func TestWrapUpOptional(t *testing.T) {
 	rid = f.act("1001", call.DialogID, "DROP")
 	dropped = droppedDialog(call.DialogID, "5550003", "3001")
 	mark = f.wantEvents(mark,
-		dialogPutEv(call.DialogID, rid, dropped, "1001"),
 		dialogPutEv(call.DialogID, rid, wrappingDialog(call.DialogID, "5550003", "3001"), "1001"),
 		userEv("1001", model.StateWorkReady, "", "", rid),
 	)
@@ -379,12 +376,9 @@ func TestWrapUpAfterLeavingConference(t *testing.T) {
 	mark := f.last()
 
 	rid := f.act("1001", s.orig, "DROP")
-	left := dlg(s.orig, "ACTIVE", "CONFERENCE", "5551234", "8000", party("5551234", "ACTIVE"),
-		party("3001", "DROPPED"), party("3002", "ACTIVE", actsActive...))
 	wrapping := dlg(s.orig, "ACTIVE", "CONFERENCE", "5551234", "8000", party("5551234", "ACTIVE"),
 		party("3001", "WRAP_UP", "UPDATE_CALL_DATA"), party("3002", "ACTIVE", actsActive...))
 	mark = f.wantEvents(mark,
-		dialogPutEv(s.orig, rid, left, "1002", "1001"),
 		dialogPutEv(s.orig, rid, wrapping, "1001", "1002"),
 		userEv("1001", model.StateWork, "", "", rid),
 	)
@@ -404,4 +398,56 @@ func TestWrapUpAfterLeavingConference(t *testing.T) {
 		dialogsEv("DELETE", "1001", "", gone),
 		userEv("1001", model.StateNotReady, "-1", "", ""),
 	)
+}
+
+// Team 20 wraps up incoming calls (REQUIRED). An agent that transfers its
+// call keeps it on the desktop with its party WRAP_UP while the customer
+// talks on with the agent it consulted, applies a wrap-up reason, and the
+// DELETE that ends its wrap-up lists it DROPPED; the agent that took the
+// call sees callType TRANSFER (issue #15, from real captures).
+func TestWrapUpAfterTransfer(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	f.signIn("1007", "3007")
+	call, _ := f.answered("1006", "3006", "200", "5551234")
+	f.actTo("1006", call.DialogID, "CONSULT_CALL", "3007")
+	f.act("1007", f.dialogOf("1007").ID, "ANSWER")
+	f.act("1006", call.DialogID, "TRANSFER")
+
+	f.wantState("1006", model.StateWorkReady, "")
+	mine := f.dialogOf("1006")
+	if mine.ID != call.DialogID || partyState(mine, "3006") != "WRAP_UP" || partyState(mine, "5551234") != "ACTIVE" || partyState(mine, "3007") != "ACTIVE" {
+		t.Fatalf("the transferring agent's desktop after the transfer: %s", describeDialog(mine))
+	}
+	theirs := f.dialogOf("1007")
+	if theirs.ID != call.DialogID || theirs.MediaProperties.CallType != "TRANSFER" {
+		t.Fatalf("the receiving agent's dialog: %s", describeDialog(theirs))
+	}
+	if err := f.applyWrapUp("1006", call.DialogID, "Resolved", "w-1"); err != nil {
+		t.Fatalf("wrap-up reason after the transfer: %v", err)
+	}
+	if d := f.lastUpdate(); len(d.Errors) > 0 || d.RequestID != "w-1" {
+		t.Fatalf("wrap-up reason after the transfer refused: %+v", d)
+	}
+	if d := f.dialogOf("1006"); d.MediaProperties.WrapUpReason != "Resolved" {
+		t.Fatalf("wrap-up reason %q", d.MediaProperties.WrapUpReason)
+	}
+
+	mark := f.last()
+	f.mustChange("1006", "1006", model.StateReady, "", "")
+	var deleted bool
+	for i, ev := range f.eventsAfter(mark) {
+		u := parseUpdate(t, ev)
+		if u.Event != model.EventDelete || !slices.Contains(ev.Nodes, "/finesse/api/User/1006/Dialogs") {
+			continue
+		}
+		d := f.eventDialog(mark, i)
+		deleted = d.ID == call.DialogID && partyState(d, "3006") == "DROPPED"
+	}
+	if !deleted {
+		t.Fatal("no DELETE of the transferred dialog listing 1006 DROPPED when its wrap-up ended")
+	}
+	if n := len(f.userDialogs("1006")); n != 0 {
+		t.Fatalf("1006 keeps %d dialogs after its wrap-up", n)
+	}
+	f.wantState("1007", model.StateTalking, "")
 }
