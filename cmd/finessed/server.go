@@ -164,8 +164,22 @@ func (s *server) addListeners() {
 	notify.Handle("/http-bind", s.bosh)
 	notify.Handle("/http-bind/", s.bosh)
 	s.add("pprof", s.opts.pprofAddr, false, pprofMux())
-	s.add("bosh", s.opts.boshAddr, false, notify)
-	s.add("bosh-tls", s.opts.boshTLSAddr, true, notify)
+	bounded := bodyDeadline(notify, s.opts.readTimeout())
+	s.add("bosh", s.opts.boshAddr, false, bounded)
+	s.add("bosh-tls", s.opts.boshTLSAddr, true, bounded)
+}
+
+// bodyDeadline gives every request on a notification listener d to send
+// its body: the listener has no ReadTimeout (a BOSH request is held), and
+// net/http reads what a handler left unread before answering, so a
+// stalled body on any path but BOSH's would hold its connection for ever.
+// BOSH lifts the deadline once it has its body; a WebSocket sets its own
+// on the connection it takes over.
+func bodyDeadline(h http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.NewResponseController(w).SetReadDeadline(time.Now().Add(d))
+		h.ServeHTTP(w, r)
+	})
 }
 
 func (s *server) add(name, addr string, useTLS bool, h http.Handler) {
