@@ -115,3 +115,19 @@ func TestECCAddsUp(t *testing.T) {
 	// Changing one already there adds nothing.
 	wantStatus(t, put("user.na"), http.StatusAccepted)
 }
+
+// A call remembers only its last 256 DTMF digits, however many are sent.
+func TestKeptDTMFBound(t *testing.T) {
+	t.Parallel()
+	e := answeredCall(t)
+	for i := range 9 {
+		digits := strings.Repeat(string(rune('1'+i)), 32)
+		body := "<Dialog><requestedAction>SEND_DTMF</requestedAction><targetMediaAddress>3001</targetMediaAddress><actionParams><ActionParam><name>dtmfString</name><value>" +
+			digits + "</value></ActionParam></actionParams></Dialog>"
+		wantStatus(t, e.put("1001", "/finesse/api/Dialog/1", body), http.StatusAccepted)
+	}
+	dtmf := parseOK(t, e.get("admin", "/acd/Call/1"), "Call").SelectElement("dtmf").Text()
+	if len(dtmf) != 256 || !strings.HasPrefix(dtmf, "2222") || !strings.HasSuffix(dtmf, "9999") {
+		t.Errorf("kept %d digits, %.8s…%s; want the last 256", len(dtmf), dtmf, dtmf[max(0, len(dtmf)-8):])
+	}
+}
