@@ -106,6 +106,12 @@ func dialogsEv(kind, agent, rid, dialog string) string {
 }
 
 // errEv is an asynchronous error Update with source on node.
+// invalidAction is the errorMessage refusing action on extension ext, as
+// real UCCE captures show it.
+func invalidAction(action, ext string) string {
+	return "INVALID_ACTION " + action + " on extension " + ext
+}
+
 func errEv(source, node, rid, typ, msg string) string {
 	return fmt.Sprintf("PUT %s rid=%s on %s: error %s/%s", source, rid, node, typ, msg)
 }
@@ -419,7 +425,7 @@ func TestCallHoldAndRetrieve(t *testing.T) {
 	for _, action := range []string{"HOLD", "ANSWER"} {
 		rid = f.act("1001", id, action)
 		mark = f.wantEvents(mark,
-			errEv("Dialog/"+id, "User/1001/Dialogs", rid, "Generic Error", "CF_INVALID_PARTY_STATE"))
+			errEv("Dialog/"+id, "User/1001/Dialogs", rid, "Generic Error", invalidAction(action, "3001")))
 	}
 	f.wantState("1001", model.StateHold, "")
 	if got := f.dialogView("1001", id); describeDialog(got) != held {
@@ -435,7 +441,7 @@ func TestCallHoldAndRetrieve(t *testing.T) {
 	for _, action := range []string{"RETRIEVE", "ANSWER"} {
 		rid = f.act("1001", id, action)
 		mark = f.wantEvents(mark,
-			errEv("Dialog/"+id, "User/1001/Dialogs", rid, "Generic Error", "CF_INVALID_PARTY_STATE"))
+			errEv("Dialog/"+id, "User/1001/Dialogs", rid, "Generic Error", invalidAction(action, "3001")))
 	}
 
 	// A held call may be dropped.
@@ -453,7 +459,7 @@ func TestCallHoldAndRetrieve(t *testing.T) {
 	for _, action := range []string{"DROP", "RETRIEVE", "ANSWER"} {
 		rid = f.act("1001", id, action)
 		mark = f.wantEvents(mark,
-			errEv("Dialog/"+id, "User/1001/Dialogs", rid, "Generic Error", "CF_INVALID_PARTY_STATE"))
+			errEv("Dialog/"+id, "User/1001/Dialogs", rid, "Generic Error", invalidAction(action, "3001")))
 	}
 	f.wantState("1001", model.StateReady, "")
 }
@@ -466,7 +472,7 @@ func TestCallDropWhileRingingRefused(t *testing.T) {
 	call := f.inject("100", "5551234")
 	mark := f.last()
 	rid := f.act("1001", call.DialogID, "DROP")
-	f.wantEvents(mark, errEv("Dialog/"+call.DialogID, "User/1001/Dialogs", rid, "Generic Error", "CF_INVALID_PARTY_STATE"))
+	f.wantEvents(mark, errEv("Dialog/"+call.DialogID, "User/1001/Dialogs", rid, "Generic Error", invalidAction("DROP", "3001")))
 	f.wantCall(call.ID, acd.CallAlerting, "1001")
 	f.wantState("1001", model.StateReserved, "")
 }
@@ -484,7 +490,7 @@ func TestCallActionOnWrongExtension(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.wantEvents(mark, errEv("Dialog/"+call.DialogID, "User/1001/Dialogs", "r1", "Generic Error", "CF_INVALID_PARTY_STATE"))
+	f.wantEvents(mark, errEv("Dialog/"+call.DialogID, "User/1001/Dialogs", "r1", "Generic Error", invalidAction("ANSWER", "3002")))
 	f.wantCall(call.ID, acd.CallAlerting, "1001")
 }
 

@@ -53,7 +53,7 @@ func (e *Engine) complete(tx Tx, u *User, d Dialog, req DialogRequest) error {
 		return err
 	}
 	if !found || c.State != DialogActive {
-		tx.Emit(e.dialogError(u.ID, d.ID, req.RequestID, asyncGenericError))
+		tx.Emit(e.actionRefused(u.ID, d.ID, req, p.Address))
 		return nil
 	}
 	now := e.clock.Now()

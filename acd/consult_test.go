@@ -318,7 +318,7 @@ func TestTransferBeforeAnswer(t *testing.T) {
 	for _, action := range []string{"TRANSFER", "CONFERENCE"} {
 		rid := f.act("1001", c.DialogID, action)
 		mark = f.wantEvents(mark,
-			errEv("Dialog/"+c.DialogID, "User/1001/Dialogs", rid, "Generic Error", "CF_INVALID_PARTY_STATE"))
+			errEv("Dialog/"+c.DialogID, "User/1001/Dialogs", rid, "Generic Error", invalidAction(action, "3001")))
 	}
 	if d := f.dialogOf("1002"); describeDialog(d) != describeDialog(cons) {
 		t.Fatalf("the consult after the refusals: %s", describeDialog(d))

@@ -44,9 +44,19 @@ var knownDialogActions = map[string]bool{
 	"CANCEL_SCHEDULED_CALLBACK": true, "RECLASSIFY": true,
 }
 
-// asyncGenericError is Finesse's answer to an action the party may not
-// take in its state.
-var asyncGenericError = model.APIError{Type: "Generic Error", Message: "CF_INVALID_PARTY_STATE", Data: "0"}
+// actionRefused is Finesse's answer to an action the party may not take
+// in its state, as real UCCE captures show it: a Generic Error naming the
+// action and the extension, with the extension as errorData.
+func (e *Engine) actionRefused(agent, dialogID string, req DialogRequest, ext string) Event {
+	if req.TargetMediaAddress != "" {
+		ext = req.TargetMediaAddress
+	}
+	update := model.Update{
+		Event: model.EventPut, RequestID: req.RequestID, Source: model.DialogURI(dialogID), ActionRefusal: true,
+		Errors: []model.APIError{{Type: "Generic Error", Message: "INVALID_ACTION " + req.Action + " on extension " + ext, Data: ext}},
+	}
+	return Event{Nodes: []string{dialogsNode(agent)}, Payload: model.MarshalIndent(update.Element())}
+}
 
 // Dialog is dialog id as actor may see it: a party to it, or a supervisor
 // of an agent on it.
@@ -130,7 +140,7 @@ func (e *Engine) DialogAction(ctx context.Context, actor *User, req DialogReques
 			req.TargetMediaAddress = p.Address
 		}
 		if p == nil || p.Address != req.TargetMediaAddress || !allowed(*p, req.Action) {
-			tx.Emit(e.dialogError(u.ID, d.ID, req.RequestID, asyncGenericError))
+			tx.Emit(e.actionRefused(u.ID, d.ID, req, a.Extension))
 			return nil
 		}
 		switch req.Action {

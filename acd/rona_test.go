@@ -67,7 +67,7 @@ func TestRingNoAnswer(t *testing.T) {
 
 	// Too late: the taken-back offer cannot be answered.
 	rid := f.act("1001", first, "ANSWER")
-	mark = f.wantEvents(mark, errEv("Dialog/"+first, "User/1001/Dialogs", rid, "Generic Error", "CF_INVALID_PARTY_STATE"))
+	mark = f.wantEvents(mark, errEv("Dialog/"+first, "User/1001/Dialogs", rid, "Generic Error", invalidAction("ANSWER", "3001")))
 
 	// 1002 does not answer either; with nobody READY the call waits.
 	f.clock.Advance(15 * time.Second)

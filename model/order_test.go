@@ -69,6 +69,19 @@ func TestErrorUpdateOrder(t *testing.T) {
 	}
 }
 
+// The refusal of a Dialog action comes, in real UCCE captures, in the
+// order of a success Update.
+func TestActionRefusalOrder(t *testing.T) {
+	errs := []APIError{{Type: "Generic Error", Message: "INVALID_ACTION HOLD on extension 3001", Data: "3001"}}
+	el := Update{Event: EventPut, RequestID: "req-1", Source: "/finesse/api/Dialog/7", Errors: errs, ActionRefusal: true}.Element()
+	if got, want := tags(el), []string{"data", "event", "requestId", "source"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Update children = %v, want %v", got, want)
+	}
+	if got := childText(el, "event"); got != "put" {
+		t.Errorf("event = %q, want %q", got, "put")
+	}
+}
+
 // tags lists the tags of el's children in order.
 func tags(el *etree.Element) []string {
 	var out []string

@@ -25,6 +25,10 @@ type Update struct {
 	Source    string
 	Data      *etree.Element // the changed resource, e.g. User.Element("user")
 	Errors    []APIError
+	// ActionRefusal marks the error refusing a Dialog action the party may
+	// not take: captures of live servers show it in the order of success
+	// Updates (data, event, requestId, source), unlike the User errors.
+	ActionRefusal bool
 }
 
 // Element renders the Update document.
@@ -46,18 +50,25 @@ func (u Update) Element() *etree.Element {
 }
 
 // errorElement renders an error Update: data, requestId, source, then a
-// lower-case event, as captured from a Finesse 12.5 server.
+// lower-case event, as captured from a Finesse 12.5 server; a Dialog
+// action's refusal in the order of success Updates.
 func (u Update) errorElement() *etree.Element {
 	el := etree.NewElement("Update")
 	data := el.CreateElement("data")
 	data.AddChild(asyncErrorsElement(u.Errors))
-	addText(el, "requestId", u.RequestID)
-	addText(el, "source", u.Source)
 	event := u.Event
 	if event == "" {
 		event = EventPut
 	}
-	addText(el, "event", strings.ToLower(event))
+	event = strings.ToLower(event)
+	if u.ActionRefusal {
+		addText(el, "event", event)
+	}
+	addText(el, "requestId", u.RequestID)
+	addText(el, "source", u.Source)
+	if !u.ActionRefusal {
+		addText(el, "event", event)
+	}
 	return el
 }
 

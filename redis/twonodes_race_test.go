@@ -950,7 +950,7 @@ func (r *raceRig) answerRound(t *testing.T, round int) {
 			t.Fatalf("%d dialog events for two answers: %s", len(dialogEvs), ctx())
 		}
 		won, lost := dialogEvs[0], dialogEvs[1]
-		if len(won.up.Errors) > 0 || len(lost.up.Errors) != 1 || lost.up.Errors[0].Message != "CF_INVALID_PARTY_STATE" ||
+		if len(won.up.Errors) > 0 || len(lost.up.Errors) != 1 || !strings.HasPrefix(lost.up.Errors[0].Message, "INVALID_ACTION ") ||
 			won.up.RequestID == lost.up.RequestID || !slices.Contains([]string{ridA, ridB}, won.up.RequestID) || !slices.Contains([]string{ridA, ridB}, lost.up.RequestID) {
 			t.Fatalf("DOUBLE ANSWER: want one answer accepted, then the other refused: %s", ctx())
 		}
