@@ -73,7 +73,24 @@ func dlg(id, state, callType, from, to string, parties ...string) string {
 
 // party is a participant as describe renders it.
 func party(addr, state string, actions ...string) string {
+	if len(actions) == 0 && len(addr) > 4 {
+		actions = callerActions(state)
+	}
 	return fmt.Sprintf("%s:%s[%s]", addr, state, strings.Join(actions, " "))
+}
+
+// callerActions are the actions an outside number's party carries, as
+// captured for the caller: those of the call while it rings (INITIATED) or
+// talks (ACTIVE). Extensions are four digits in the demo directory; longer
+// addresses are outside numbers.
+func callerActions(state string) []string {
+	switch state {
+	case "INITIATED":
+		return actsDialing
+	case "ACTIVE":
+		return actsActive
+	}
+	return nil
 }
 
 // teamOf is the demo team of agent id: 1001-1005 are on 10, 1006-1010 on 20.
@@ -290,7 +307,7 @@ func TestCallAnswerAndDrop(t *testing.T) {
 	}
 	id := call.DialogID
 	ringing := dlg(id, "ALERTING", "ACD_IN", "5551234", "8000",
-		party("5551234", "ACTIVE"), party("3001", "ALERTING", "ANSWER"))
+		party("5551234", "INITIATED"), party("3001", "ALERTING", "ANSWER"))
 	evs := f.eventsAfter(mark)
 	mark = f.wantEvents(mark,
 		userEv("1001", model.StateReserved, "", "", ""),
@@ -330,7 +347,7 @@ func TestCallAnswerAndDrop(t *testing.T) {
 	answered := f.clock.Now()
 	rid := f.act("1001", id, "ANSWER")
 	talking := dlg(id, "ACTIVE", "ACD_IN", "5551234", "8000",
-		party("5551234", "ACTIVE"), party("3001", "ACTIVE", "HOLD", "DROP", "UPDATE_CALL_DATA", "SEND_DTMF", "CONSULT_CALL", "TRANSFER_SST"))
+		party("5551234", "ACTIVE"), party("3001", "ACTIVE", "TRANSFER_SST", "CONSULT_CALL", "HOLD", "UPDATE_CALL_DATA", "SEND_DTMF", "DROP"))
 	mark = f.wantEvents(mark,
 		dialogPutEv(id, rid, talking, "1001"),
 		userEv("1001", model.StateTalking, "", "", rid),
@@ -394,7 +411,7 @@ func TestCallQueuedUntilAgentReady(t *testing.T) {
 		userEv("1001", model.StateReady, "", "", rid),
 		userEv("1001", model.StateReserved, "", "", ""),
 		dialogsEv("POST", "1001", "", dlg(c.DialogID, "ALERTING", "ACD_IN", "5551234", "8000",
-			party("5551234", "ACTIVE"), party("3001", "ALERTING", "ANSWER"))),
+			party("5551234", "INITIATED"), party("3001", "ALERTING", "ANSWER"))),
 	)
 	if got := f.waiting("100"); len(got) != 0 {
 		t.Fatalf("waiting %v after the offer", got)
@@ -412,9 +429,9 @@ func TestCallHoldAndRetrieve(t *testing.T) {
 	mark := f.last()
 
 	held := dlg(id, "ACTIVE", "ACD_IN", "5551234", "8000",
-		party("5551234", "ACTIVE"), party("3001", "HELD", "RETRIEVE", "DROP", "UPDATE_CALL_DATA"))
+		party("5551234", "ACTIVE"), party("3001", "HELD", "UPDATE_CALL_DATA", "DROP", "RETRIEVE"))
 	active := dlg(id, "ACTIVE", "ACD_IN", "5551234", "8000",
-		party("5551234", "ACTIVE"), party("3001", "ACTIVE", "HOLD", "DROP", "UPDATE_CALL_DATA", "SEND_DTMF", "CONSULT_CALL", "TRANSFER_SST"))
+		party("5551234", "ACTIVE"), party("3001", "ACTIVE", "TRANSFER_SST", "CONSULT_CALL", "HOLD", "UPDATE_CALL_DATA", "SEND_DTMF", "DROP"))
 
 	rid := f.act("1001", id, "HOLD")
 	mark = f.wantEvents(mark,

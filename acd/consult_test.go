@@ -81,7 +81,7 @@ func consulting(t *testing.T, f *fixture) consult {
 	mark = f.wantEvents(mark,
 		userEv("1001", model.StateReserved, "", "", ""),
 		dialogsEv("POST", "1001", "", dlg(s.orig, "ALERTING", "ACD_IN", "5551234", "8000",
-			party("5551234", "ACTIVE"), party("3001", "ALERTING", actsRinging...))),
+			party("5551234", "INITIATED"), party("3001", "ALERTING", actsRinging...))),
 	)
 
 	rid := f.act("1001", s.orig, "ANSWER")

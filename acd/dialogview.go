@@ -28,31 +28,45 @@ func (e *Engine) dialogView(d Dialog) model.Dialog {
 	return md
 }
 
-// partyActions are the actions an agent's party may take in its state;
-// outside parties take none. Only actions the engine carries out are
-// offered, so a desktop never shows a button that cannot work.
+// partyActions are the actions a party may take in its state, in the
+// order real UCCE captures list them (clients that take the first action,
+// or show the list as it comes, see the order). Only actions the engine
+// carries out are offered, so a desktop never shows a button that cannot
+// work. The caller's party carries the call's actions too, as captured:
+// while it rings at the agent it is INITIATED with UPDATE_CALL_DATA and
+// DROP, and once answered ACTIVE with all of them.
 func partyActions(p Party) []string {
 	if p.Agent == "" {
+		switch p.State {
+		case PartyInitiated:
+			return []string{"UPDATE_CALL_DATA", "DROP"}
+		case PartyActive:
+			return activeActions()
+		}
 		return nil
 	}
 	switch p.State {
 	case PartyAlerting:
 		return []string{"ANSWER"}
 	case PartyInitiated:
-		return []string{"DROP", "UPDATE_CALL_DATA"}
+		return []string{"UPDATE_CALL_DATA", "DROP"}
 	case PartyFailed:
 		return []string{"DROP"}
 	case PartyActive:
-		return []string{"HOLD", "DROP", "UPDATE_CALL_DATA", "SEND_DTMF", "CONSULT_CALL", "TRANSFER_SST"}
+		return activeActions()
 	case PartyWrapUp:
 		return []string{"UPDATE_CALL_DATA"}
 	case PartyHeld:
 		if p.Consult != "" && p.ConsultReady {
-			return []string{"RETRIEVE", "DROP", "UPDATE_CALL_DATA", "TRANSFER", "CONFERENCE"}
+			return []string{"TRANSFER", "CONFERENCE", "UPDATE_CALL_DATA", "DROP", "RETRIEVE"}
 		}
-		return []string{"RETRIEVE", "DROP", "UPDATE_CALL_DATA"}
+		return []string{"UPDATE_CALL_DATA", "DROP", "RETRIEVE"}
 	}
 	return nil
+}
+
+func activeActions() []string {
+	return []string{"TRANSFER_SST", "CONSULT_CALL", "HOLD", "UPDATE_CALL_DATA", "SEND_DTMF", "DROP"}
 }
 
 // agentsOn lists the agents with a party still on the call d.

@@ -274,7 +274,7 @@ func TestMakeCallBetweenAgents(t *testing.T) {
 		userEv("1002", model.StateReady, "", "", rid),
 		userEv("1002", model.StateReserved, "", "", ""),
 		dialogsEv("POST", "1002", "", dlg(offered, "ALERTING", "ACD_IN", "5551234", "8000",
-			party("5551234", "ACTIVE"), party("3002", "ALERTING", actsRinging...))),
+			party("5551234", "INITIATED"), party("3002", "ALERTING", actsRinging...))),
 	)
 	f.wantState("1001", model.StateNotReady, "3")
 	// 1002 returns to READY and is offered the call that waited meanwhile.

@@ -771,7 +771,7 @@ func (w *callWorld) check() {
 }
 
 // checkLiveCall checks a ringing or connected call against its dialog:
-// the caller's party ACTIVE; while it rings, one or more agent parties
+// the caller's party INITIATED while it rings, ACTIVE once connected; while it rings, one or more agent parties
 // ALERTING (one unless the queue is on ring-all), each agent of the queue
 // and RESERVED on that dialog alone, and the call's agent the one rung if
 // only one is, else none; once connected, one agent party, the call's
@@ -786,12 +786,12 @@ func (w *callWorld) checkLiveCall(c acd.Call, d acd.Dialog, agents map[string]ac
 			parties = append(parties, p)
 		}
 	}
-	if len(callers) != 1 || callers[0].Address != c.ANI || callers[0].State != acd.PartyActive {
-		w.fail("%s call %+v: caller parties %+v", c.State, c, callers)
-	}
-	wantDialog, wantAgents := acd.DialogAlerting, []model.AgentState{model.StateReserved}
+	wantDialog, wantAgents, wantCaller := acd.DialogAlerting, []model.AgentState{model.StateReserved}, acd.PartyInitiated
 	if c.State == acd.CallConnected {
-		wantDialog, wantAgents = acd.DialogActive, []model.AgentState{model.StateTalking, model.StateHold}
+		wantDialog, wantAgents, wantCaller = acd.DialogActive, []model.AgentState{model.StateTalking, model.StateHold}, acd.PartyActive
+	}
+	if len(callers) != 1 || callers[0].Address != c.ANI || callers[0].State != wantCaller {
+		w.fail("%s call %+v: caller parties %+v", c.State, c, callers)
 	}
 	bad := d.State != wantDialog || len(parties) == 0 ||
 		(len(parties) > 1 && (c.State == acd.CallConnected || !w.ringAll[c.Queue]))

@@ -29,7 +29,7 @@ func TestRingAll(t *testing.T) {
 	if c.State != acd.CallAlerting || c.Agent != "" {
 		t.Fatalf("call %+v, want ALERTING with no agent yet", c)
 	}
-	all := dlg(c.DialogID, "ALERTING", "ACD_IN", "5551234", "8000", party("5551234", "ACTIVE"),
+	all := dlg(c.DialogID, "ALERTING", "ACD_IN", "5551234", "8000", party("5551234", "INITIATED"),
 		party("3001", "ALERTING", "ANSWER"), party("3002", "ALERTING", "ANSWER"), party("3003", "ALERTING", "ANSWER"))
 	mark = f.wantEvents(mark,
 		userEv("1001", model.StateReserved, "", "", ""),
@@ -42,7 +42,7 @@ func TestRingAll(t *testing.T) {
 
 	rid := f.act("1002", c.DialogID, "ANSWER")
 	left := func(ext string) string {
-		return dlg(c.DialogID, "ALERTING", "ACD_IN", "5551234", "8000", party("5551234", "ACTIVE"), party(ext, "DROPPED"))
+		return dlg(c.DialogID, "ALERTING", "ACD_IN", "5551234", "8000", party("5551234", "INITIATED"), party(ext, "DROPPED"))
 	}
 	answered := dlg(c.DialogID, "ACTIVE", "ACD_IN", "5551234", "8000", party("5551234", "ACTIVE"), party("3002", "ACTIVE", actsActive...))
 	f.wantEvents(mark,

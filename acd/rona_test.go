@@ -12,13 +12,13 @@ import (
 )
 
 func ringingDialog(id, ani, ext string) string {
-	return dlg(id, "ALERTING", "ACD_IN", ani, "8000", party(ani, "ACTIVE"), party(ext, "ALERTING", "ANSWER"))
+	return dlg(id, "ALERTING", "ACD_IN", ani, "8000", party(ani, "INITIATED"), party(ext, "ALERTING", "ANSWER"))
 }
 
 // ronaDialog is an offer taken back: the agent's party dropped, the
 // caller still on the line.
 func ronaDialog(id, ani, ext string) string {
-	return dlg(id, "DROPPED", "ACD_IN", ani, "8000", party(ani, "ACTIVE"), party(ext, "DROPPED"))
+	return dlg(id, "DROPPED", "ACD_IN", ani, "8000", party(ani, "INITIATED"), party(ext, "DROPPED"))
 }
 
 // Scenario 5: an offer nobody answers is taken back after 15 s; the agent

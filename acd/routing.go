@@ -150,7 +150,8 @@ func (e *Engine) offer(tx Tx, q *Queue, call Call, agents []candidate) error {
 		ID: id, CallID: call.ID, CallType: callType, From: call.ANI, To: to,
 		DialedNumber: call.DNIS, DNIS: call.DNIS, Queue: q.ID, QueueName: q.Name,
 		Variables: call.Variables, State: DialogAlerting, Created: now,
-		Parties: []Party{{Address: call.ANI, State: PartyActive, Start: call.Enqueued, Changed: now}},
+		// The caller is INITIATED until an agent answers, as captured.
+		Parties: []Party{{Address: call.ANI, State: PartyInitiated, Start: call.Enqueued, Changed: now}},
 	}
 	for _, c := range agents {
 		d.Parties = append(d.Parties, Party{

@@ -135,7 +135,7 @@ func TestRoutingPreroute(t *testing.T) {
 	f.wantEvents(mark,
 		userEv("1001", model.StateReserved, "", "", ""),
 		dialogsEv("POST", "1001", "", dlg(c.DialogID, "ALERTING", "PREROUTE_ACD_IN", "5551234", "8000",
-			party("5551234", "ACTIVE"), party("3001", "ALERTING", "ANSWER"))),
+			party("5551234", "INITIATED"), party("3001", "ALERTING", "ANSWER"))),
 	)
 	if d := f.dialogView("1001", c.DialogID); d.MediaProperties.CallType != "PREROUTE_ACD_IN" {
 		t.Fatalf("callType %s", d.MediaProperties.CallType)

@@ -58,16 +58,17 @@ func (f *fixture) eventDialog(after acd.EventID, i int) model.Dialog {
 	return model.Dialog{}
 }
 
-// The actions an agent's party is offered in each state.
+// The actions an agent's party is offered in each state, in the order real
+// UCCE captures list them.
 var (
 	actsRinging = []string{"ANSWER"}
-	actsDialing = []string{"DROP", "UPDATE_CALL_DATA"}
-	actsActive  = []string{"HOLD", "DROP", "UPDATE_CALL_DATA", "SEND_DTMF", "CONSULT_CALL", "TRANSFER_SST"}
-	actsHeld    = []string{"RETRIEVE", "DROP", "UPDATE_CALL_DATA"}
+	actsDialing = []string{"UPDATE_CALL_DATA", "DROP"}
+	actsActive  = []string{"TRANSFER_SST", "CONSULT_CALL", "HOLD", "UPDATE_CALL_DATA", "SEND_DTMF", "DROP"}
+	actsHeld    = []string{"UPDATE_CALL_DATA", "DROP", "RETRIEVE"}
 	// actsConsulted: held while the agent's consult is answered. Finesse
 	// offers TRANSFER and CONFERENCE only then, when the agent also has an
 	// active call (spec §5, §7); while the consult only rings the held
 	// party is offered actsHeld.
-	actsConsulted = []string{"RETRIEVE", "DROP", "UPDATE_CALL_DATA", "TRANSFER", "CONFERENCE"}
+	actsConsulted = []string{"TRANSFER", "CONFERENCE", "UPDATE_CALL_DATA", "DROP", "RETRIEVE"}
 	actsFailed    = []string{"DROP"}
 )

@@ -84,7 +84,7 @@ func TestWrapUpEndRoutesWaitingCall(t *testing.T) {
 		userEv("1006", model.StateReady, "", "", ""),
 		userEv("1006", model.StateReserved, "", "", ""),
 		dialogsEv("POST", "1006", "", dlg(c.DialogID, "ALERTING", "ACD_IN", "5550002", "8000",
-			party("5550002", "ACTIVE"), party("3006", "ALERTING", "ANSWER"))),
+			party("5550002", "INITIATED"), party("3006", "ALERTING", "ANSWER"))),
 	)
 	// The new offer rings for its own 15 seconds.
 	if want := f.clock.Now().Add(15 * time.Second); !c.RingDeadline.Equal(want) {

@@ -45,7 +45,7 @@ steps:
         <data><dialogs><Dialog>
           <id>{{dialog}}</id>
           <participants>
-            <Participant><mediaAddress>5551234</mediaAddress><state>ACTIVE</state></Participant>
+            <Participant><mediaAddress>5551234</mediaAddress><state>INITIATED</state></Participant>
             <Participant><mediaAddress>3001</mediaAddress><state>ALERTING</state></Participant>
           </participants>
         </Dialog></dialogs></data>
