@@ -54,6 +54,10 @@ type Config struct {
 	// ServerPID, when not 0, is the server's process, whose memory and
 	// CPU the report includes (read from /proc: same machine only).
 	ServerPID int
+	// Sample, when not 0, reads the server's memory, goroutines (from
+	// /metrics) and open descriptors every Sample during the run, for a
+	// soak: they are printed as they come and listed in the report.
+	Sample time.Duration
 }
 
 // SessionSpec is one XMPP session: a user, the transport it connects

@@ -30,6 +30,7 @@ type Result struct {
 	// those that could not sign in again.
 	ConnectThenChange            *ConnectThenChange
 	Reconnects, ReconnectsFailed int64
+	Samples                      []Sample // with Config.Sample
 
 	REST Latency // PUT User state: request to response
 	// Requests is REST latency by kind when the run also played calls
@@ -95,6 +96,9 @@ func (r *run) result(before, after *procSample) *Result {
 	res.Lost = append(res.Lost, r.edgeLosses...)
 	res.ConnectThenChange = r.edges
 	res.Reconnects, res.ReconnectsFailed = r.reconnects.Load(), r.reconnectsFailed.Load()
+	r.samplesMu.Lock()
+	res.Samples = append([]Sample(nil), r.taken...)
+	r.samplesMu.Unlock()
 	res.Requests, res.RequestsFailed = r.kinds.results()
 	res.Calls = r.calls.result()
 	res.lostBy, res.perLoss = map[string]int{}, map[int]int{}
@@ -155,6 +159,9 @@ func (r *Result) WriteTable(w io.Writer) {
 		fmt.Fprintf(tw, "server\tRSS %d MB (peak %d MB), CPU %.0f%% of one core\n", r.Server.RSS>>20, r.Server.PeakRSS>>20, r.Server.CPU*100)
 	}
 	tw.Flush()
+	for _, s := range r.Samples {
+		fmt.Fprintf(w, "sample %s\n", s)
+	}
 	r.writeLosses(w)
 }
 

@@ -90,6 +90,7 @@ type run struct {
 	mu    sync.Mutex
 	slots []slot // the sessions, by index
 
+	sampleLog
 	reconnects, reconnectsFailed atomic.Int64
 	stopKeepAlive                chan struct{} // closed at tearDown
 	keeper                       sync.WaitGroup
@@ -209,6 +210,9 @@ func (r *run) drive(ctx context.Context, progress io.Writer) {
 	var calls sync.WaitGroup
 	calls.Go(func() { r.driveCalls(ctx, deadline) })
 	calls.Go(func() { r.driveReconnects(ctx, deadline) })
+	sampling, stopSampling := context.WithCancel(ctx)
+	defer stopSampling()
+	go r.sampleEvery(sampling, progress)
 	for seq := 0; ctx.Err() == nil; {
 		var now time.Time
 		select {

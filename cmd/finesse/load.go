@@ -118,6 +118,7 @@ Example, against Prosody on its default ports:
 	fs.IntVar(&f.cfg.ConnectThenChange, "connect-then-change", 0, "instead of a steady run: this many new desktops in a row, each sending its initial presence and at once PUTting a state change of its agent, each owed that change's notification within -drain")
 	fs.DurationVar(&f.cfg.Reconnect, "reconnect", 0, "send one session away every `interval`, the sessions in turn; it comes back under the same resource after -away and is owed what it missed (0: none)")
 	fs.DurationVar(&f.cfg.Away, "away", 3*time.Second, "with -reconnect: how long a session stays away")
+	fs.DurationVar(&f.cfg.Sample, "sample", 0, "read the server's RSS, goroutines and open descriptors every `interval` during the run, for a soak (0: never)")
 	fs.IntVar(&f.serverPID, "server-pid", -1, "the server's `pid`, for its memory and CPU (default: the one local finessed, when -rest is on loopback and not in publisher mode; 0: none)")
 	return f, fs.Parse(args)
 }

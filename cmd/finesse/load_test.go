@@ -13,14 +13,14 @@ import (
 func TestLoadCountsEveryNotification(t *testing.T) {
 	srv := startLiveServer(t)
 	var out, errs bytes.Buffer
-	args := append(srv.flags("mix"), "-sessions", "3", "-rate", "5", "-calls", "4", "-call-step", "50ms", "-d", "1s", "-drain", "5s", "-server-pid", "0")
+	args := append(srv.flags("mix"), "-sessions", "3", "-rate", "5", "-calls", "4", "-call-step", "50ms", "-d", "1s", "-drain", "5s", "-server-pid", "0", "-sample", "400ms")
 	if err := runLoad(args, &out, &errs); err != nil {
 		t.Fatalf("finesse load: %v\n%s\n%s", err, out.String(), errs.String())
 	}
 	table := out.String()
 	for _, want := range []string{"[1 bosh 1 tcp 1 websocket]", " 0 lost, 0 duplicated, 0 unknown",
 		"PUT -> notification, bosh", "PUT -> notification, tcp", "PUT -> notification, websocket",
-		"REST POST /acd/Calls", "REST PUT Dialog ANSWER", "PUT Dialog -> notification, tcp"} {
+		"REST POST /acd/Calls", "REST PUT Dialog ANSWER", "PUT Dialog -> notification, tcp", "sample t="} {
 		if !strings.Contains(table, want) {
 			t.Errorf("the table does not say %q:\n%s", want, table)
 		}
