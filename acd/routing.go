@@ -63,7 +63,13 @@ func (e *Engine) InjectCall(ctx context.Context, req CallRequest) (Call, error) 
 	return call, nil
 }
 
+// checkVariables refuses variables a new call may not carry: over the
+// bounds Finesse keeps (every caller of the engine, not only REST, is held
+// to them), or not a call variable or ECC name.
 func checkVariables(vars []model.CallVariable) error {
+	if err := CheckVariableBounds(vars); err != nil {
+		return err
+	}
 	for _, v := range vars {
 		n, isCV := strings.CutPrefix(v.Name, "callVariable")
 		switch {

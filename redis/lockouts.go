@@ -38,6 +38,17 @@ redis.call('PEXPIRE', KEYS[1], 2 * dur)
 return 1
 `)
 
+// lockedScript is acd.MemoryLockouts' Locked: 1 when the account is
+// locked at now, starting the lock over as an attempt would; 0 otherwise.
+var lockedScript = goredis.NewScript(`
+local now, dur = tonumber(ARGV[1]), tonumber(ARGV[2])
+local locked = tonumber(redis.call('HGET', KEYS[1], 'until')) or 0
+if now >= locked then return 0 end
+redis.call('HSET', KEYS[1], 'until', now + dur)
+redis.call('PEXPIRE', KEYS[1], 2 * dur)
+return 1
+`)
+
 // lockoutTimeout bounds one Attempt's wait for Redis before the local
 // counters answer instead.
 const lockoutTimeout = 250 * time.Millisecond
@@ -77,3 +88,18 @@ func (l *Lockouts) Attempt(user string, ok bool, now time.Time) bool {
 	}
 	return n == 1
 }
+
+// Locked implements acd.LockChecker, so that guessing at an account locked
+// on any node costs no password hash on this one.
+func (l *Lockouts) Locked(user string, now time.Time) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), lockoutTimeout)
+	defer cancel()
+	n, err := lockedScript.Run(ctx, l.rdb, []string{l.prefix + user}, now.UnixMilli(), l.duration.Milliseconds()).Int()
+	if err != nil {
+		slog.Warn("sign-in lockout: redis unreachable, asking this node", "user", user, "err", err)
+		return l.local.Locked(user, now)
+	}
+	return n == 1
+}
+
+var _ acd.LockChecker = (*Lockouts)(nil)

@@ -45,11 +45,17 @@ func TestLockoutsMatchMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nodes := []acd.Lockouts{store.NewLockouts(5, 5*time.Minute), store.NewLockouts(5, 5*time.Minute)}
+	nodes := []*redis.Lockouts{store.NewLockouts(5, 5*time.Minute), store.NewLockouts(5, 5*time.Minute)}
 	mem := acd.NewMemoryLockouts(5, 5*time.Minute)
 	for i, a := range lockoutScript {
-		want := mem.Attempt(a.user, a.ok, t0.Add(a.at))
-		if got := nodes[i%2].Attempt(a.user, a.ok, t0.Add(a.at)); got != want {
+		at := t0.Add(a.at)
+		// Asked first whether the account is locked, as the Authenticator
+		// asks before it hashes, then the attempt itself.
+		if got, want := nodes[(i+1)%2].Locked(a.user, at), mem.Locked(a.user, at); got != want {
+			t.Fatalf("before attempt %d %+v: redis says locked %v, memory %v", i, a, got, want)
+		}
+		want := mem.Attempt(a.user, a.ok, at)
+		if got := nodes[i%2].Attempt(a.user, a.ok, at); got != want {
 			t.Fatalf("attempt %d %+v: redis says %v, memory %v", i, a, got, want)
 		}
 	}

@@ -43,9 +43,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.xmppAddr, "xmpp-addr", ":5222", "XMPP client connections over TCP (empty: off)")
 	fs.IntVar(&o.maxConns, "max-conns", 10000, "most connections open at once on the XMPP TCP listener; more are refused with policy-violation (0: no cap)")
 	fs.IntVar(&o.maxHTTPConn, "max-http-conns", 0, "most connections open at once on each HTTP listener; more are closed at once (0: no cap)")
-	fs.DurationVar(&o.bodyTimeout, "body-timeout", 0, "longest a client may take to send a request and its body (0: 30s)")
-	fs.IntVar(&o.maxBOSH, "max-bosh-sessions", 0, "most BOSH sessions open at once; more are refused with policy-violation (0: 50000; negative: no cap)")
-	fs.IntVar(&o.maxBOSHAddr, "max-bosh-unbound-per-addr", 0, "most BOSH sessions from one address that have not yet signed in (0: 1000; negative: no cap)")
+	fs.DurationVar(&o.bodyTimeout, "body-timeout", 30*time.Second, "longest a client may take to send a request and its body")
+	fs.IntVar(&o.maxBOSH, "max-bosh-sessions", 50000, "most BOSH sessions open at once; more are refused with policy-violation (0: no cap)")
+	fs.IntVar(&o.maxBOSHAddr, "max-bosh-unbound-per-addr", 1000, "most BOSH sessions from one address that have not yet signed in (0: no cap)")
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics and /healthz here instead of on the REST listeners")
 	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "serve net/http/pprof here, for profiling (empty: off)")
 	fs.StringVar(&o.redisURL, "redis", "", "shared state in Redis, as redis://host:port/db (empty: in memory)")
@@ -59,31 +59,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return options{}, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
+	if o.bodyTimeout <= 0 {
+		// A body that may stall for ever is a connection held for ever.
+		return options{}, fmt.Errorf("-body-timeout %v: want a positive duration", o.bodyTimeout)
+	}
 	return o, nil
-}
-
-// The defaults of the options whose zero value means "the default".
-const (
-	defaultBodyTimeout = 30 * time.Second
-	defaultMaxBOSH     = 50000
-	defaultMaxBOSHAddr = 1000
-)
-
-// limit is a cap option as a handler takes it: the default for 0, no cap
-// (0) for a negative value.
-func limit(v, def int) int {
-	switch {
-	case v == 0:
-		return def
-	case v < 0:
-		return 0
-	}
-	return v
-}
-
-func (o options) readTimeout() time.Duration {
-	if o.bodyTimeout > 0 {
-		return o.bodyTimeout
-	}
-	return defaultBodyTimeout
 }

@@ -155,16 +155,16 @@ func (s *server) addListeners() {
 	notify.Handle("/ws/", ws)
 	s.bosh = &bosh.Handler{
 		Service:              s.notify,
-		MaxSessions:          limit(s.opts.maxBOSH, defaultMaxBOSH),
-		MaxUnboundPerAddress: limit(s.opts.maxBOSHAddr, defaultMaxBOSHAddr),
-		BodyTimeout:          s.opts.readTimeout(),
+		MaxSessions:          s.opts.maxBOSH,
+		MaxUnboundPerAddress: s.opts.maxBOSHAddr,
+		BodyTimeout:          s.opts.bodyTimeout,
 		Refused:              s.boshRefused,
 		Expired:              s.boshExpired,
 	}
 	notify.Handle("/http-bind", s.bosh)
 	notify.Handle("/http-bind/", s.bosh)
 	s.add("pprof", s.opts.pprofAddr, false, pprofMux())
-	bounded := bodyDeadline(notify, s.opts.readTimeout())
+	bounded := bodyDeadline(notify, s.opts.bodyTimeout)
 	s.add("bosh", s.opts.boshAddr, false, bounded)
 	s.add("bosh-tls", s.opts.boshTLSAddr, true, bounded)
 }
@@ -272,7 +272,7 @@ func (s *server) startHTTP() error {
 				l.http.Protocols, l.http.HTTP2 = boshOverH2C()
 			}
 		case l.name != "pprof": // a CPU profile takes its seconds
-			l.http.ReadTimeout = s.opts.readTimeout()
+			l.http.ReadTimeout = s.opts.bodyTimeout
 		}
 		go s.serve(l, bound[i])
 		slog.Info("listening", "listener", l.name, "addr", l.addr, "tls", l.tls)

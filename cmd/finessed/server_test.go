@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/model"
@@ -210,7 +211,10 @@ func TestFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := options{restAddr: ":8082", restTLSAddr: ":8445", boshAddr: ":7071", boshTLSAddr: ":7443", xmppAddr: ":5222", maxConns: 10000}
+	want := options{
+		restAddr: ":8082", restTLSAddr: ":8445", boshAddr: ":7071", boshTLSAddr: ":7443", xmppAddr: ":5222",
+		maxConns: 10000, bodyTimeout: 30 * time.Second, maxBOSH: 50000, maxBOSHAddr: 1000,
+	}
 	if o != want {
 		t.Errorf("defaults %+v, want %+v", o, want)
 	}
@@ -220,6 +224,9 @@ func TestFlags(t *testing.T) {
 	}
 	if _, err := parseFlags([]string{"extra"}, io.Discard); err == nil {
 		t.Error("stray argument accepted")
+	}
+	if _, err := parseFlags([]string{"-body-timeout", "0"}, io.Discard); err == nil {
+		t.Error("-body-timeout 0 accepted")
 	}
 }
 
