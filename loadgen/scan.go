@@ -6,8 +6,9 @@ import "bytes"
 // tag, &lt;/requestId&gt;, does not match it.
 var requestIDOpen = []byte("&lt;requestId&gt;")
 
-// scanRequestIDs reports each complete requestId in buf and returns what
-// is left to scan (a possibly incomplete tail).
+// scanRequestIDs reports each complete requestId in buf that is not empty
+// (an Update no request caused carries an empty one) and returns what is
+// left to scan (a possibly incomplete tail).
 func scanRequestIDs(buf []byte, found func(string)) []byte {
 	for {
 		i := bytes.Index(buf, requestIDOpen)
@@ -20,7 +21,9 @@ func scanRequestIDs(buf []byte, found func(string)) []byte {
 		if j < 0 {
 			return append(buf[:0], buf[i:]...)
 		}
-		found(string(rest[:j]))
+		if j > 0 {
+			found(string(rest[:j]))
+		}
 		buf = rest[j:]
 	}
 }

@@ -12,6 +12,7 @@ import (
 func TestScanRequestIDs(t *testing.T) {
 	stream := "<message><notification>&lt;Update&gt;&lt;requestId&gt;load-1&lt;/requestId&gt;&lt;/Update&gt;</notification></message>" +
 		"<message><notification>&lt;requestId/&gt;</notification></message>" +
+		"<message><notification>&lt;requestId&gt;&lt;/requestId&gt;</notification></message>" +
 		"<message><notification>&lt;requestId&gt;load-22&lt;/requestId&gt;</notification></message>"
 	for split := 1; split < len(stream); split++ {
 		var got []string

@@ -103,8 +103,8 @@ func (s *rawSession) subscribe(service, node string) error {
 }
 
 // receive reports the requestId of every notification until the
-// connection ends. Notifications without one (unsolicited) are reported
-// as "".
+// connection ends. Notifications without one (unsolicited) are not
+// reported.
 func (s *rawSession) receive(found func(requestID string)) error {
 	buf := scanRequestIDs([]byte(s.early), found)
 	chunk := make([]byte, 16<<10)

@@ -36,7 +36,7 @@ const (
 		`<loginId>1001</loginId>` +
 		`<loginName>jdoe</loginName>` +
 		`<mediaType>1</mediaType>` +
-		`<pendingState/>` +
+		`<pendingState></pendingState>` +
 		`<ReasonCode>` +
 		`<category>NOT_READY</category>` +
 		`<code>32</code>` +
@@ -63,14 +63,14 @@ const (
 )
 
 func TestGoldenUser(t *testing.T) {
-	if got := string(Marshal(goldenUser().Element("user"))); got != goldenUserXML {
+	if got := string(MarshalDocument(goldenUser().Element("user"))); got != goldenUserXML {
 		t.Errorf("user\n got %s\nwant %s", got, goldenUserXML)
 	}
 }
 
 func TestGoldenUserUpdate(t *testing.T) {
 	u := Update{Event: EventPut, RequestID: "req-7", Source: goldenUser().URI(), Data: goldenUser().Element("user")}
-	if got := string(Marshal(u.Element())); got != goldenUpdateXML {
+	if got := string(MarshalDocument(u.Element())); got != goldenUpdateXML {
 		t.Errorf("Update\n got %s\nwant %s", got, goldenUpdateXML)
 	}
 }
@@ -88,5 +88,22 @@ func TestReasonCodeIDPresence(t *testing.T) {
 	notReady.ReasonCodeID, notReady.ReasonCode = "-1", nil
 	if got := childText(notReady.Element("user"), "reasonCodeId"); got != "-1" {
 		t.Errorf("NOT_READY user reasonCodeId = %q, want %q", got, "-1")
+	}
+}
+
+// Real Finesse writes an empty element as <x></x>, in notifications and
+// REST answers alike, and clients that match strings look for that.
+func TestEmptyElementsOpenAndClose(t *testing.T) {
+	u := Update{Event: EventPut, Source: goldenUser().URI(), Data: goldenUser().Element("user")}
+	for name, doc := range map[string][]byte{
+		"MarshalIndent":   MarshalIndent(u.Element()),
+		"MarshalDocument": MarshalDocument(u.Element()),
+	} {
+		if s := string(doc); !strings.Contains(s, "<requestId></requestId>") || strings.Contains(s, "/>") {
+			t.Errorf("%s writes empty elements self-closed:\n%s", name, s)
+		}
+	}
+	if s := string(Marshal(u.Element())); !strings.Contains(s, "<requestId/>") {
+		t.Errorf("Marshal, for stanzas, no longer self-closes:\n%s", s)
 	}
 }

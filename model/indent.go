@@ -27,7 +27,7 @@ func MarshalIndent(el *etree.Element) []byte {
 // marshalIndentTree is MarshalIndent by way of etree, for trees holding
 // what writeIndented does not render (comments, CDATA, instructions).
 func marshalIndentTree(el *etree.Element) []byte {
-	doc := etree.NewDocument()
+	doc := newDocument()
 	doc.SetRoot(el.Copy())
 	doc.Indent(2)
 	var buf bytes.Buffer
@@ -78,7 +78,11 @@ func writeIndented(b *bytes.Buffer, el *etree.Element, depth int) bool {
 		}
 	}
 	if !wrote {
-		b.WriteString("/>")
+		// <x></x>, not <x/>: real Finesse writes empty elements so, and
+		// clients that match strings look for it.
+		b.WriteString("></")
+		b.WriteString(el.FullTag())
+		b.WriteByte('>')
 		return true
 	}
 	if !lastText {

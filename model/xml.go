@@ -71,13 +71,32 @@ func childText(parent *etree.Element, name string) string {
 	return ""
 }
 
-// Marshal renders el as a compact XML document without an XML declaration.
+// Marshal renders el as a compact XML document without an XML declaration,
+// an empty element as <x/>: for stanzas and other XML of ours.
 func Marshal(el *etree.Element) []byte {
-	doc := etree.NewDocument()
+	return marshal(el, etree.NewDocument())
+}
+
+// MarshalDocument renders a Finesse document (a REST resource or ApiErrors
+// body) as Marshal does, but an empty element as <x></x>, as real Finesse
+// writes it, for clients that match strings.
+func MarshalDocument(el *etree.Element) []byte {
+	return marshal(el, newDocument())
+}
+
+func marshal(el *etree.Element, doc *etree.Document) []byte {
 	doc.SetRoot(el.Copy())
 	var buf bytes.Buffer
 	doc.WriteTo(&buf)
 	return buf.Bytes()
+}
+
+// newDocument is a document that writes an empty element as <x></x>, as
+// real Finesse does, rather than <x/>.
+func newDocument() *etree.Document {
+	doc := etree.NewDocument()
+	doc.WriteSettings.CanonicalEndTags = true
+	return doc
 }
 
 // ParseRoot reads data as an XML document and returns its root element,

@@ -37,7 +37,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 
 // writeXML answers with status and the document el.
 func writeXML(w http.ResponseWriter, status int, el *etree.Element) {
-	body := model.Marshal(el)
+	body := model.MarshalDocument(el)
 	h := w.Header()
 	h.Set("Content-Type", "application/xml")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
