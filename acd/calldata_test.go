@@ -3,6 +3,9 @@ package acd_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/finessed/finessed/acd"
@@ -79,7 +82,21 @@ func TestUpdateCallData(t *testing.T) {
 	f.wantState("1001", model.StateHold, "")
 }
 
+// setVars is vars without the empty callVariableN entries a dialog lists
+// for every call variable it does not set.
+func setVars(vars []model.CallVariable) []model.CallVariable {
+	return slices.DeleteFunc(slices.Clone(vars), func(v model.CallVariable) bool {
+		return v.Value == "" && strings.HasPrefix(v.Name, "callVariable")
+	})
+}
+
+// equalVars compares the variables a dialog or call sets with want, in any
+// order: a dialog lists callVariable1..10 first, a call keeps them as set.
 func equalVars(a, b []model.CallVariable) bool {
+	byName := func(x, y model.CallVariable) int { return strings.Compare(x.Name, y.Name) }
+	a, b = setVars(a), slices.Clone(b)
+	slices.SortFunc(a, byName)
+	slices.SortFunc(b, byName)
 	if len(a) != len(b) {
 		return false
 	}
@@ -174,4 +191,22 @@ func TestSendDTMF(t *testing.T) {
 		t.Fatalf("A on UCCX: %v", err)
 	}
 	f.wantEvents(mark)
+}
+
+// A dialog lists callVariable1 to callVariable10, in order, empty when the
+// call does not set them, and then its ECC variables, as real Finesse does.
+func TestDialogListsTenCallVariables(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	f.ready("1001", "3001")
+	none := f.inject("100", "5551234")
+	d := f.dialogView("1001", none.DialogID)
+	vars := d.MediaProperties.CallVariables
+	if len(vars) != 10 {
+		t.Fatalf("a call with no variables lists %+v, want callVariable1..10", vars)
+	}
+	for i, v := range vars {
+		if v.Name != fmt.Sprintf("callVariable%d", i+1) || v.Value != "" {
+			t.Fatalf("variable %d is %+v", i, v)
+		}
+	}
 }

@@ -329,7 +329,7 @@ func TestCallAnswerAndDrop(t *testing.T) {
 		mp.DNIS != "8000" || mp.DialedNumber != "8000" {
 		t.Errorf("offered dialog: %+v", d)
 	}
-	if !slices.Equal(mp.CallVariables, []model.CallVariable{{Name: "callVariable1", Value: "x"}}) {
+	if !equalVars(mp.CallVariables, []model.CallVariable{{Name: "callVariable1", Value: "x"}}) {
 		t.Errorf("call variables %+v", mp.CallVariables)
 	}
 	if c, a := d.Participants[0], d.Participants[1]; c.MediaAddressType != "" || a.MediaAddressType != "AGENT_DEVICE" ||
@@ -708,7 +708,7 @@ func TestInjectCallRefusals(t *testing.T) {
 		model.CallVariable{Name: "user.account", Value: strings.Repeat("e", 100)})
 	call := f.inject("100", "5551234", vars...)
 	d := f.dialogView("1001", call.DialogID)
-	if !slices.Equal(d.MediaProperties.CallVariables, vars) {
+	if !equalVars(d.MediaProperties.CallVariables, vars) {
 		t.Fatalf("call variables %+v, want %+v", d.MediaProperties.CallVariables, vars)
 	}
 }

@@ -109,7 +109,7 @@ func consulting(t *testing.T, f *fixture) consult {
 	for i, agent := range []string{"1001", "1002"} {
 		d := f.eventDialog(before, 1+i)
 		if d.AssociatedDialogURI != model.DialogURI(s.orig) || d.MediaProperties.QueueNumber != "100" ||
-			!slices.Equal(d.MediaProperties.CallVariables, []model.CallVariable{{Name: "callVariable1", Value: "order"}}) {
+			!equalVars(d.MediaProperties.CallVariables, []model.CallVariable{{Name: "callVariable1", Value: "order"}}) {
 			t.Fatalf("consult posted to %s: associated %q, queue %q, variables %+v", agent,
 				d.AssociatedDialogURI, d.MediaProperties.QueueNumber, d.MediaProperties.CallVariables)
 		}
@@ -118,7 +118,7 @@ func consulting(t *testing.T, f *fixture) consult {
 		t.Fatalf("original during the consult: %s", describeDialog(orig))
 	}
 	if cons.MediaProperties.CallType != "CONSULT" || partyState(cons, "3002") != "ALERTING" ||
-		cons.AssociatedDialogURI != model.DialogURI(s.orig) || len(cons.MediaProperties.CallVariables) != 1 {
+		cons.AssociatedDialogURI != model.DialogURI(s.orig) || len(setVars(cons.MediaProperties.CallVariables)) != 1 {
 		t.Fatalf("consult as 1002 sees it: %s", describeDialog(cons))
 	}
 	f.wantState("1001", model.StateTalking, "")

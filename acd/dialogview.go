@@ -2,6 +2,8 @@ package acd
 
 import (
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/finessed/finessed/model"
 )
@@ -13,7 +15,7 @@ func (e *Engine) dialogView(d Dialog) model.Dialog {
 		ID: d.ID, MediaType: "Voice", FromAddress: d.From, ToAddress: d.To, State: d.State, SecondaryID: d.Secondary,
 		MediaProperties: model.MediaProperties{
 			MediaID: "1", DialedNumber: d.DialedNumber, CallType: d.CallType, DNIS: d.DNIS,
-			QueueNumber: d.Queue, QueueName: d.QueueName, WrapUpReason: d.WrapUpReason, CallVariables: d.Variables,
+			QueueNumber: d.Queue, QueueName: d.QueueName, WrapUpReason: d.WrapUpReason, CallVariables: allCallVariables(d.Variables),
 		},
 	}
 	if d.Associated != "" {
@@ -26,6 +28,27 @@ func (e *Engine) dialogView(d Dialog) model.Dialog {
 		})
 	}
 	return md
+}
+
+// allCallVariables is a call's variables as real Finesse lists them:
+// callVariable1 to callVariable10 always, in order and empty when unset,
+// then its ECC variables.
+func allCallVariables(vars []model.CallVariable) []model.CallVariable {
+	out := make([]model.CallVariable, 0, 10+len(vars))
+	for i := 1; i <= 10; i++ {
+		name := "callVariable" + strconv.Itoa(i)
+		v := model.CallVariable{Name: name}
+		if j := slices.IndexFunc(vars, func(c model.CallVariable) bool { return c.Name == name }); j >= 0 {
+			v.Value = vars[j].Value
+		}
+		out = append(out, v)
+	}
+	for _, v := range vars {
+		if !strings.HasPrefix(v.Name, "callVariable") {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // partyActions are the actions a party may take in its state, in the

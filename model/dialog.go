@@ -35,7 +35,11 @@ type MediaProperties struct {
 	CallKeySequenceNum string
 	CallKeyPrefix      string
 	WrapUpReason       string
-	CallVariables      []CallVariable
+	// OutboundClassification is an Outbound Option call's classification
+	// (voice, answering machine...); real Finesse writes the element on
+	// every dialog, empty when there is none.
+	OutboundClassification string
+	CallVariables          []CallVariable
 	// HasWrapUpReason is set by ParseDialogRequest when the request names a
 	// wrap-up reason, so that an empty one can clear it.
 	HasWrapUpReason bool
@@ -93,6 +97,7 @@ func (m MediaProperties) Element() *etree.Element {
 	addText(el, "dialedNumber", m.DialedNumber)
 	addText(el, "DNIS", m.DNIS)
 	addText(el, "mediaId", m.MediaID)
+	addText(el, "outboundClassification", m.OutboundClassification)
 	addText(el, "queueName", m.QueueName)
 	addText(el, "queueNumber", m.QueueNumber)
 	addText(el, "wrapUpReason", m.WrapUpReason)

@@ -34,16 +34,17 @@ func ParseDialog(el *etree.Element) (Dialog, error) {
 // parseMediaProperties reads <mediaProperties> with its call variables.
 func parseMediaProperties(el *etree.Element) MediaProperties {
 	m := MediaProperties{
-		MediaID:            childText(el, "mediaId"),
-		DialedNumber:       childText(el, "dialedNumber"),
-		CallType:           childText(el, "callType"),
-		DNIS:               childText(el, "DNIS"),
-		QueueNumber:        childText(el, "queueNumber"),
-		QueueName:          childText(el, "queueName"),
-		CallKeyCallID:      childText(el, "callKeyCallId"),
-		CallKeySequenceNum: childText(el, "callKeySequenceNum"),
-		CallKeyPrefix:      childText(el, "callKeyPrefix"),
-		WrapUpReason:       childText(el, "wrapUpReason"),
+		MediaID:                childText(el, "mediaId"),
+		DialedNumber:           childText(el, "dialedNumber"),
+		CallType:               childText(el, "callType"),
+		DNIS:                   childText(el, "DNIS"),
+		QueueNumber:            childText(el, "queueNumber"),
+		QueueName:              childText(el, "queueName"),
+		CallKeyCallID:          childText(el, "callKeyCallId"),
+		CallKeySequenceNum:     childText(el, "callKeySequenceNum"),
+		CallKeyPrefix:          childText(el, "callKeyPrefix"),
+		WrapUpReason:           childText(el, "wrapUpReason"),
+		OutboundClassification: childText(el, "outboundClassification"),
 	}
 	for _, cv := range el.FindElements("callvariables/CallVariable") {
 		m.CallVariables = append(m.CallVariables, CallVariable{

@@ -130,7 +130,7 @@ func TestCallDataThroughREST(t *testing.T) {
 		"<callvariables><CallVariable><name>callVariable2</name><value>vip</value></CallVariable></callvariables></mediaProperties></Dialog>"
 	wantStatus(t, e.put("1001", "/finesse/api/Dialog/1", update), http.StatusAccepted)
 	d, err := model.ParseDialog(parseOK(t, e.get("1001", "/finesse/api/Dialog/1"), "Dialog"))
-	if err != nil || d.MediaProperties.WrapUpReason != "Sale" || len(d.MediaProperties.CallVariables) != 2 {
+	if err != nil || d.MediaProperties.WrapUpReason != "Sale" || len(d.MediaProperties.CallVariables) != 10 || d.MediaProperties.CallVariables[1].Value != "vip" {
 		t.Fatalf("dialog after UPDATE_CALL_DATA: %+v %v", d.MediaProperties, err)
 	}
 
