@@ -106,12 +106,15 @@ func (a *Authenticator) AuthenticateContext(ctx context.Context, username, passw
 		return nil, ErrBadCredentials
 	}
 	now := a.clock.Now()
-	if lc, ok := a.lockouts.(LockChecker); ok && lc.Locked(u.ID, now) {
-		return nil, ErrBadCredentials
-	}
 	key := a.cacheKey(username, password)
 	right := a.cached(key, now) == u
 	if !right {
+		// The lock is asked only where a hash would follow: credentials
+		// the cache vouches for cost no hash, and Attempt still refuses
+		// them while locked, in one round trip to a shared store, not two.
+		if lc, ok := a.lockouts.(LockChecker); ok && lc.Locked(u.ID, now) {
+			return nil, ErrBadCredentials
+		}
 		var err error
 		if right, err = a.matches(ctx, u.secret, password); err != nil {
 			return nil, err
