@@ -43,7 +43,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.xmppAddr, "xmpp-addr", ":5222", "XMPP client connections over TCP (empty: off)")
 	fs.IntVar(&o.maxConns, "max-conns", 10000, "most connections open at once on the XMPP TCP listener; more are refused with policy-violation (0: no cap)")
 	fs.IntVar(&o.maxHTTPConn, "max-http-conns", 0, "most connections open at once on each HTTP listener; more are closed at once (0: no cap)")
-	fs.DurationVar(&o.bodyTimeout, "body-timeout", 30*time.Second, "longest a client may take to send a request and its body")
+	fs.DurationVar(&o.bodyTimeout, "body-timeout", defaultBodyTimeout, "longest a client may take to send a request and its body")
 	fs.IntVar(&o.maxBOSH, "max-bosh-sessions", 50000, "most BOSH sessions open at once; more are refused with policy-violation (0: no cap)")
 	fs.IntVar(&o.maxBOSHAddr, "max-bosh-unbound-per-addr", 1000, "most BOSH sessions from one address that have not yet signed in (0: no cap)")
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics and /healthz here instead of on the REST listeners")
@@ -64,4 +64,16 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return options{}, fmt.Errorf("-body-timeout %v: want a positive duration", o.bodyTimeout)
 	}
 	return o, nil
+}
+
+// defaultBodyTimeout is -body-timeout's default, also for a server whose
+// options were not parsed from flags (tests build them by hand).
+const defaultBodyTimeout = 30 * time.Second
+
+// bodyLimit is how long a request and its body may take to arrive.
+func (o options) bodyLimit() time.Duration {
+	if o.bodyTimeout > 0 {
+		return o.bodyTimeout
+	}
+	return defaultBodyTimeout
 }

@@ -157,14 +157,14 @@ func (s *server) addListeners() {
 		Service:              s.notify,
 		MaxSessions:          s.opts.maxBOSH,
 		MaxUnboundPerAddress: s.opts.maxBOSHAddr,
-		BodyTimeout:          s.opts.bodyTimeout,
+		BodyTimeout:          s.opts.bodyLimit(),
 		Refused:              s.boshRefused,
 		Expired:              s.boshExpired,
 	}
 	notify.Handle("/http-bind", s.bosh)
 	notify.Handle("/http-bind/", s.bosh)
 	s.add("pprof", s.opts.pprofAddr, false, pprofMux())
-	bounded := bodyDeadline(notify, s.opts.bodyTimeout)
+	bounded := bodyDeadline(notify, s.opts.bodyLimit())
 	s.add("bosh", s.opts.boshAddr, false, bounded)
 	s.add("bosh-tls", s.opts.boshTLSAddr, true, bounded)
 }
@@ -272,7 +272,7 @@ func (s *server) startHTTP() error {
 				l.http.Protocols, l.http.HTTP2 = boshOverH2C()
 			}
 		case l.name != "pprof": // a CPU profile takes its seconds
-			l.http.ReadTimeout = s.opts.bodyTimeout
+			l.http.ReadTimeout = s.opts.bodyLimit()
 		}
 		go s.serve(l, bound[i])
 		slog.Info("listening", "listener", l.name, "addr", l.addr, "tls", l.tls)
