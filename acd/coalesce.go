@@ -18,18 +18,14 @@ type emitBuffer struct {
 
 func (b *emitBuffer) Emit(ev Event) { b.events = append(b.events, ev) }
 
-// flush emits the buffered events in order, leaving out every dialog PUT
-// that a later one of the same dialog follows; the later one also goes to
-// the nodes the left-out one was for.
+// flush emits the buffered events in order, leaving out a dialog PUT that
+// a later PUT of the same dialog follows, when no event in between goes to
+// any of its nodes: a desktop sees each node's events in order, so a PUT
+// may not move past a DELETE (or anything else) on its node. The later PUT
+// also goes to the nodes the left-out one was for.
 func (b *emitBuffer) flush() {
-	last := map[string]int{}
 	for i, ev := range b.events {
-		if ev.dialogPut != "" {
-			last[ev.dialogPut] = i
-		}
-	}
-	for i, ev := range b.events {
-		if j, ok := last[ev.dialogPut]; ok && j != i {
+		if j := b.supersededAt(i); j > 0 {
 			later := &b.events[j]
 			for _, n := range ev.Nodes {
 				if !slices.Contains(later.Nodes, n) {
@@ -40,4 +36,24 @@ func (b *emitBuffer) flush() {
 		}
 		b.Tx.Emit(ev)
 	}
+}
+
+// supersededAt is the index of the next PUT of the same dialog as event i
+// if it may stand in for i, else 0.
+func (b *emitBuffer) supersededAt(i int) int {
+	key := b.events[i].dialogPut
+	if key == "" {
+		return 0
+	}
+	nodes := b.events[i].Nodes
+	for j := i + 1; j < len(b.events); j++ {
+		ev := b.events[j]
+		if ev.dialogPut == key {
+			return j
+		}
+		if slices.ContainsFunc(ev.Nodes, func(n string) bool { return slices.Contains(nodes, n) }) {
+			return 0
+		}
+	}
+	return 0
 }
