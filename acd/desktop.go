@@ -19,8 +19,9 @@ import (
 // DesktopSession names one notification session of a user to
 // DesktopConnected and DesktopDisconnected.
 type DesktopSession struct {
-	User string // the user's id
-	JID  string // the session's full JID
+	User    string // the user's id
+	JID     string // the session's full JID
+	Session string // unique to the session, among those with its JID
 	// Alone is true when it is the user's only available session on this
 	// node: the first to arrive, or the last to leave. Only those change
 	// the agent's record, so that a user with many sessions on one node (a
@@ -53,7 +54,7 @@ func (e *Engine) DesktopConnected(ctx context.Context, s DesktopSession) (from E
 				return err
 			}
 		}
-		tx.PutDesktop(Desktop{JID: s.JID, User: s.User, Node: e.node})
+		tx.PutDesktop(Desktop{JID: s.JID, User: s.User, Session: s.Session, Node: e.node})
 		return nil
 	})
 	return from, replay, err
@@ -141,7 +142,7 @@ func (e *Engine) announcedBy(ctx context.Context, node string) (EventID, bool) {
 // for the grace period, unless the session is already available on
 // another node.
 func (e *Engine) DesktopDisconnected(ctx context.Context, s DesktopSession, cursor EventID) error {
-	gone := Desktop{JID: s.JID, User: s.User, Cursor: cursor, Until: e.clock.Now().Add(e.dir.Settings.DesktopGrace)}
+	gone := Desktop{JID: s.JID, User: s.User, Session: s.Session, Cursor: cursor, Until: e.clock.Now().Add(e.dir.Settings.DesktopGrace)}
 	if !s.Alone {
 		return e.update(ctx, func(tx Tx) error { return e.leaveDesktop(tx, gone) })
 	}
@@ -149,10 +150,11 @@ func (e *Engine) DesktopDisconnected(ctx context.Context, s DesktopSession, curs
 }
 
 // leaveDesktop writes the record of a session that went away from this
-// node, unless another node holds that JID now.
+// node, unless another session holds that JID now (here or on another
+// node): a departure reported late must not overwrite its successor.
 func (e *Engine) leaveDesktop(tx Tx, gone Desktop) error {
 	d, found, err := tx.Desktop(gone.JID)
-	if err != nil || (found && !d.Away() && d.Node != e.node) {
+	if err != nil || (found && !d.Away() && (d.Node != e.node || d.Session != gone.Session)) {
 		return err
 	}
 	tx.PutDesktop(gone)
@@ -230,7 +232,7 @@ func (e *Engine) reapNode(ctx context.Context, node string, delivered EventID) e
 		if d.Node != node {
 			return d, false
 		}
-		return Desktop{JID: d.JID, User: d.User, Cursor: delivered, Until: until}, true
+		return Desktop{JID: d.JID, User: d.User, Session: d.Session, Cursor: delivered, Until: until}, true
 	})
 	if err != nil {
 		return fmt.Errorf("reap node %s: %w", node, err)

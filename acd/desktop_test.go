@@ -321,3 +321,25 @@ func TestReplayFromTheStartOfTheLog(t *testing.T) {
 		t.Fatalf("replay from %d, want from event 0", from)
 	}
 }
+
+// A session's departure reported after another session took its JID on
+// the same node (the client came back at once) leaves the newer session's
+// record alone.
+func TestLateDepartureKeepsTheSuccessor(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	first := acd.DesktopSession{User: "1001", JID: "1001@localhost/desk", Session: "s1", Alone: true}
+	second := first
+	second.Session = "s2"
+	f.connectAs(first)
+	f.connectAs(second)
+	if err := f.eng.DesktopDisconnected(context.Background(), first, 3); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := f.store.Desktops(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 1 || ds[0].Away() || ds[0].Session != "s2" {
+		t.Fatalf("after the first session's late departure: %+v, want s2 available", ds)
+	}
+}

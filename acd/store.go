@@ -75,6 +75,9 @@ func (a Agent) DesktopCount() int {
 type Desktop struct {
 	JID  string // user@domain/resource
 	User string
+	// Session tells apart two sessions under one JID: the departure of
+	// one never overwrites the record of the next.
+	Session string
 	// Node holds the session while it is available; "" once it went away.
 	Node string
 	// Once away: every event up to Cursor was given or not owed, and the

@@ -77,7 +77,7 @@ func (s *Session) becomeAvailable(ctx context.Context) {
 		// what it read before the service closed it) is no desktop.
 		return
 	}
-	desktop := acd.DesktopSession{User: s.user.ID, JID: s.jid, Alone: s.svc.desktopArrives(s.user.ID)}
+	desktop := acd.DesktopSession{User: s.user.ID, JID: s.jid, Session: s.nonce, Alone: s.svc.desktopArrives(s.user.ID)}
 	replayFrom, replay, err := s.svc.engine.DesktopConnected(ctx, desktop)
 	if err != nil {
 		slog.Error("desktop connected", "user", s.user.ID, "jid", s.jid, "err", err)
@@ -89,17 +89,16 @@ func (s *Session) becomeAvailable(ctx context.Context) {
 	}
 	// Closed meanwhile, so leave did not see it available: report it gone
 	// here, owed what it was owed, or the agent would never be forced out.
-	if err == nil {
-		s.departed(ctx, cursor)
-	} else {
-		s.svc.desktopLeaves(s.user.ID)
-	}
+	// Even when the arrival seemed to fail, for it may have committed (a
+	// shared store's answer lost): the record names this session alone,
+	// so reporting its departure cannot undo another's arrival.
+	s.departed(ctx, cursor)
 }
 
 // departed tells acd that the session, available until now, went away
 // having been given every event up to cursor.
 func (s *Session) departed(ctx context.Context, cursor acd.EventID) {
-	desktop := acd.DesktopSession{User: s.user.ID, JID: s.jid, Alone: s.svc.desktopLeaves(s.user.ID)}
+	desktop := acd.DesktopSession{User: s.user.ID, JID: s.jid, Session: s.nonce, Alone: s.svc.desktopLeaves(s.user.ID)}
 	if err := s.svc.engine.DesktopDisconnected(context.WithoutCancel(ctx), desktop, cursor); err != nil {
 		slog.Error("desktop disconnected", "user", s.user.ID, "jid", s.jid, "err", err)
 	}

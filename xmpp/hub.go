@@ -296,6 +296,11 @@ func (h *hub) leave(s *Session) {
 	s.mu.Lock()
 	joined, delivered := s.joined, s.delivered
 	s.joined = false
+	if joined && !s.closed {
+		// Unavailable but still open: what is queued is not written now
+		// but replayed when it is available again, so it comes once.
+		s.queue = slices.DeleteFunc(s.queue, func(o outbound) bool { return o.event != 0 })
+	}
 	s.mu.Unlock()
 	if joined {
 		// Available again, the session is owed what it was not given.

@@ -182,3 +182,21 @@ func TestNewResourceStartsAtBind(t *testing.T) {
 	fresh.notes(r)
 	fresh.quiet()
 }
+
+// A notification still queued when the session goes unavailable is not
+// written after the unavailable presence but replayed when the session is
+// available again: the desktop gets it once.
+func TestQueuedNotificationOnceAcrossUnavailable(t *testing.T) {
+	e := newEnv(t, demoConfig(t), Options{})
+	obs := e.observer()
+	c := e.open("1001", "desk")
+	c.available()
+	r1 := e.signIn("1001", "3001")
+	obs.await(r1) // queued for c, which has not read it
+	c.mustSend("<presence xmlns='jabber:client' type='unavailable'/>")
+	r2 := e.ready("1001")
+	obs.await(r2)
+	c.available()
+	c.notes(r1, r2)
+	c.quiet()
+}

@@ -115,7 +115,7 @@ func (s *Service) Open(u *acd.User, resource, transport string) (*Session, error
 	}
 	bare := u.ID + "@" + s.domain
 	sess := &Session{
-		svc: s, user: u, bare: bare, jid: bare + "/" + resource, transport: transport,
+		svc: s, user: u, bare: bare, jid: bare + "/" + resource, nonce: randomID(12), transport: transport,
 		wake: make(chan struct{}, 1), done: make(chan struct{}), ids: newMsgIDs(),
 	}
 	sess.bound, sess.boundKnown = s.hub.position()

@@ -22,6 +22,7 @@ type Session struct {
 	user      *acd.User
 	bare      string // user@domain
 	jid       string // user@domain/resource
+	nonce     string // tells this session from others under its JID
 	transport string
 	msgPrefix []byte // <message from='pubsub.domain' to='jid' id='
 	// bound is the last event dispatched when the session bound its
