@@ -1,6 +1,9 @@
 package acd
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // One transaction often changes a dialog more than once: a transfer drops
 // the transferring agent's party and then puts it in wrap-up; a drop on a
@@ -11,12 +14,46 @@ import "slices"
 // a dialog describes anything a desktop can act on.
 
 // emitBuffer holds a transaction's events until its function returns.
+// It also makes stale the retry mark (retrysafe.go) of every user an event
+// of the transaction is about, but one the transaction marks itself: a
+// request repeated after anything else changed that user is no retry.
 type emitBuffer struct {
 	Tx
 	events []Event
+	marked []string // users whose retry mark the transaction wrote
 }
 
 func (b *emitBuffer) Emit(ev Event) { b.events = append(b.events, ev) }
+
+func (b *emitBuffer) PutLastRequest(user string, r LastRequest) {
+	b.marked = append(b.marked, user)
+	b.Tx.PutLastRequest(user, r)
+}
+
+// clearMarks empties the retry marks of the users events are about.
+func (b *emitBuffer) clearMarks() {
+	var cleared []string
+	for _, ev := range b.events {
+		for _, n := range ev.Nodes {
+			user, ok := userOfNode(n)
+			if ok && !slices.Contains(b.marked, user) && !slices.Contains(cleared, user) {
+				cleared = append(cleared, user)
+				b.Tx.PutLastRequest(user, LastRequest{})
+			}
+		}
+	}
+}
+
+// userOfNode is the user of a /finesse/api/User/{id} node or of its
+// Dialogs node.
+func userOfNode(node string) (string, bool) {
+	rest, ok := strings.CutPrefix(node, userNodePrefix)
+	if !ok {
+		return "", false
+	}
+	id, sub, _ := strings.Cut(rest, "/")
+	return id, sub == "" || sub == "Dialogs"
+}
 
 // flush emits the buffered events in order, leaving out a dialog PUT that
 // a later PUT of the same dialog follows, when no event in between goes to
@@ -24,6 +61,7 @@ func (b *emitBuffer) Emit(ev Event) { b.events = append(b.events, ev) }
 // may not move past a DELETE (or anything else) on its node. The later PUT
 // also goes to the nodes the left-out one was for.
 func (b *emitBuffer) flush() {
+	b.clearMarks()
 	for i, ev := range b.events {
 		if j := b.supersededAt(i); j > 0 {
 			later := &b.events[j]
@@ -39,9 +77,10 @@ func (b *emitBuffer) flush() {
 }
 
 // supersededAt is the index of the next PUT of the same dialog as event i
-// if it may stand in for i, else 0.
+// if it may stand in for i, else 0. It must answer the same request: the
+// requestId a desktop waits for is not given up for a later PUT's.
 func (b *emitBuffer) supersededAt(i int) int {
-	key := b.events[i].dialogPut
+	key, rid := b.events[i].dialogPut, b.events[i].requestID
 	if key == "" {
 		return 0
 	}
@@ -49,6 +88,9 @@ func (b *emitBuffer) supersededAt(i int) int {
 	for j := i + 1; j < len(b.events); j++ {
 		ev := b.events[j]
 		if ev.dialogPut == key {
+			if ev.requestID != rid {
+				return 0
+			}
 			return j
 		}
 		if slices.ContainsFunc(ev.Nodes, func(n string) bool { return slices.Contains(nodes, n) }) {

@@ -32,6 +32,8 @@ func TestCoalesceKeepsEachNodesOrder(t *testing.T) {
 			[]string{"wrapup:a,b"}},
 		{"a DELETE in between keeps both", []Event{put("dropped", "a", "b"), other("delete", "b"), put("wrapup", "a")},
 			[]string{"dropped:a,b", "delete:b", "wrapup:a"}},
+		{"another request's PUT keeps both", []Event{put("dropped", "a"), {Nodes: []string{"a"}, Payload: []byte("wrapup"), dialogPut: "7", requestID: "r2"}},
+			[]string{"dropped:a", "wrapup:a"}},
 		{"another dialog is left alone", []Event{put("dropped", "a"), {Nodes: []string{"a"}, Payload: []byte("other"), dialogPut: "8"}},
 			[]string{"dropped:a", "other:a"}},
 	} {

@@ -154,7 +154,7 @@ func (e *Engine) dialogChanged(d Dialog, requestID string, also ...string) Event
 	for i, a := range agents {
 		nodes[i] = dialogsNode(a)
 	}
-	return Event{Nodes: nodes, Payload: model.MarshalIndent(update.Element()), dialogPut: d.ID}
+	return Event{Nodes: nodes, Payload: model.MarshalIndent(update.Element()), dialogPut: d.ID, requestID: requestID}
 }
 
 // dialogError reports a refused dialog action on the agent's Dialogs node.

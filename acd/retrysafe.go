@@ -9,10 +9,11 @@ import (
 // A client that loses the connection while a change is in flight (its
 // node died, say) cannot tell whether the change was committed. Finesse
 // clients send a requestId with every change; a request repeated with the
-// same one, with nothing else applied for the same user in between, is
-// taken as that retry and answered as the first was, without applying it
-// again, on any node, since the mark that recognises it commits with the
-// change.
+// same one, with nothing else changing the same user in between, is taken
+// as that retry and answered as the first was, without applying it again,
+// on any node, since the mark that recognises it commits with the change.
+// Any other event about the user, whoever or whatever caused it, clears
+// the mark (coalesce.go).
 
 // ErrRepeated reports a request that is the retry of one already applied.
 // The REST API answers it as it answered the first: 202.
@@ -22,8 +23,9 @@ var ErrRepeated = errors.New("acd: this request was already applied")
 // when repeated.
 const RetryWindow = 60 * time.Second
 
-// LastRequest is the last retry-safe request applied for a user: a key
-// naming the request (its method, resource, requestId and body) and when.
+// LastRequest is the last retry-safe request applied to a user, while
+// nothing else has changed that user since: a key naming the request (its
+// method, resource, requestId and body) and when. The zero value is none.
 type LastRequest struct {
 	Key string
 	At  time.Time
@@ -37,8 +39,8 @@ type retryClaim struct {
 	applied   bool // a transaction of this request has committed its mark
 }
 
-// WithRetrySafety marks ctx as carrying a request of user that its client
-// may retry; key names the request. The engine's transactions for it then
+// WithRetrySafety marks ctx as carrying a request that changes user and
+// that its client may retry; key names the request. The engine's transactions for it then
 // check that it was not applied already and mark it applied.
 func WithRetrySafety(ctx context.Context, user, key string) context.Context {
 	return context.WithValue(ctx, retryKey{}, &retryClaim{user: user, key: key})

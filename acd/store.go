@@ -172,9 +172,10 @@ type Event struct {
 	// they reach the event, so every node applies the change in log order.
 	SubscriptionsOf string
 
-	// dialogPut is the dialog a PUT of the whole dialog is about, so that
-	// a transaction publishes only its last (coalesce.go); not stored.
-	dialogPut string
+	// dialogPut is the dialog a PUT of the whole dialog is about, and
+	// requestID the request it answers, so that a transaction publishes
+	// only its last for the same request (coalesce.go); not stored.
+	dialogPut, requestID string
 }
 
 // Subscription is an explicit pubsub subscription of a user to a node.

@@ -43,7 +43,7 @@ func (s *Server) putDialog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := mux.Vars(r)["id"]
-	err = s.engine.DialogAction(changeContext(r, body), actor(r), acd.DialogRequest{
+	err = s.engine.DialogAction(changeContext(r, body, actor(r).ID), actor(r), acd.DialogRequest{
 		DialogID: id, Action: req.RequestedAction,
 		TargetMediaAddress: req.TargetMediaAddress, RequestID: r.Header.Get("requestId"),
 		MediaProperties: callData(req), DTMF: actionParam(req, "dtmfString"), ToAddress: req.ToAddress,
@@ -71,7 +71,7 @@ func (s *Server) postUserDialog(w http.ResponseWriter, r *http.Request) {
 		if req.MediaProperties != nil {
 			vars = req.MediaProperties.CallVariables
 		}
-		err = s.engine.MakeCall(changeContext(r, body), actor(r), acd.MakeCallRequest{
+		err = s.engine.MakeCall(changeContext(r, body, mux.Vars(r)["id"]), actor(r), acd.MakeCallRequest{
 			AgentID: mux.Vars(r)["id"], From: req.FromAddress, To: req.ToAddress,
 			Variables: vars, RequestID: r.Header.Get("requestId"),
 		})

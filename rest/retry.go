@@ -15,19 +15,21 @@ import (
 // when the connection drops, and, when the request carries a requestId,
 // marked so that acd recognises a repeat of it as the client's retry of a
 // request whose answer it never received (acd/retrysafe.go). A repeat is
-// the same user, method, resource, requestId and body.
-func changeContext(r *http.Request, body []byte) context.Context {
+// the same method, resource, requestId and body, on the same target user
+// (the one the request changes), with nothing else changing that user in
+// between.
+func changeContext(r *http.Request, body []byte, target string) context.Context {
 	ctx := context.WithoutCancel(r.Context())
 	id := r.Header.Get("requestId")
 	if id == "" {
 		return ctx
 	}
 	h := sha256.New()
-	for _, part := range [][]byte{[]byte(r.Method), []byte(r.URL.Path), []byte(id), body} {
+	for _, part := range [][]byte{[]byte(actor(r).ID), []byte(r.Method), []byte(r.URL.Path), []byte(id), body} {
 		h.Write(part)
 		h.Write([]byte{0})
 	}
-	return acd.WithRetrySafety(ctx, actor(r).ID, hex.EncodeToString(h.Sum(nil)))
+	return acd.WithRetrySafety(ctx, target, hex.EncodeToString(h.Sum(nil)))
 }
 
 // accepted answers a change that acd carried out, or had already carried

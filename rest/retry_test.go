@@ -50,3 +50,16 @@ func TestNotARepeat(t *testing.T) {
 		t.Fatalf("the same request after the retry window: %d events, want one", len(evs))
 	}
 }
+
+// A change by anyone else in between (here a supervisor's, without a
+// requestId) makes the same request a new one, not a retry.
+func TestRepeatAfterAnotherChangeIsApplied(t *testing.T) {
+	e := newEnv(t)
+	e.signInReady("1001", "3001")
+	notReady := stateBody("NOT_READY", "2")
+	wantStatus(t, e.put("1001", "/finesse/api/User/1001", notReady, "requestId", "1"), http.StatusAccepted)
+	wantStatus(t, e.put("2001", "/finesse/api/User/1001", stateBody("READY", "")), http.StatusAccepted)
+	before := e.lastEvent()
+	wantStatus(t, e.put("1001", "/finesse/api/User/1001", notReady, "requestId", "1"), http.StatusAccepted)
+	e.wantUserUpdate(e.onlyEventAfter(before), model.StateNotReady)
+}

@@ -31,7 +31,7 @@ func (s *Server) putUser(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, fail(errMalformed, "User", err.Error()))
 		return
 	}
-	err = s.engine.ChangeState(changeContext(r, body), actor(r), acd.StateRequest{
+	err = s.engine.ChangeState(changeContext(r, body, mux.Vars(r)["id"]), actor(r), acd.StateRequest{
 		AgentID: mux.Vars(r)["id"], State: req.State, Extension: req.Extension,
 		ReasonCodeID: req.ReasonCodeID, RequestID: r.Header.Get("requestId"),
 	})

@@ -31,7 +31,9 @@ func newMessageConn(ws *xwebsocket.Conn) *messageConn {
 
 // Read implements net.Conn.
 func (c *messageConn) Read(p []byte) (int, error) {
-	if len(c.pending) == 0 {
+	// An empty message is read past: returning nothing without an error
+	// would make a buffered reader give up after a few of them.
+	for len(c.pending) == 0 {
 		var msg []byte
 		err := xwebsocket.Message.Receive(c.Conn, &msg)
 		if errors.Is(err, xwebsocket.ErrFrameTooLarge) {
