@@ -86,7 +86,7 @@ func (e *Engine) agentArrives(ctx context.Context, tx Tx, user string, from *Eve
 	switch {
 	case *replay:
 	case a.DesktopCount() == 0:
-		*from, *replay = a.Cursor, !a.AwayDeadline.IsZero() && !e.clock.Now().After(a.AwayDeadline)
+		*from, *replay = a.Cursor, e.clock.Now().Before(a.AwayDeadline)
 	case a.Desktops[e.node] == 0:
 		*from, *replay = e.deliveredTo(ctx, a)
 	}
