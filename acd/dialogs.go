@@ -55,7 +55,7 @@ func (e *Engine) actionRefused(agent, dialogID string, req DialogRequest, ext st
 		Event: model.EventPut, RequestID: req.RequestID, Source: model.DialogURI(dialogID), ActionRefusal: true,
 		Errors: []model.APIError{{Type: "Generic Error", Message: "INVALID_ACTION " + req.Action + " on extension " + ext, Data: ext}},
 	}
-	return Event{Nodes: []string{dialogsNode(agent)}, Payload: model.MarshalIndent(update.Element())}
+	return Event{Nodes: []string{dialogsNode(agent)}, Payload: update.Indented()}
 }
 
 // Dialog is dialog id as actor may see it: a party to it, or a supervisor

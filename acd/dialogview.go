@@ -134,7 +134,7 @@ func (e *Engine) dialogsCollectionEvent(kind, agent string, d Dialog, requestID 
 		Event: kind, RequestID: requestID, Source: node,
 		Data: model.DialogsElement("dialogs", []model.Dialog{e.dialogView(d)}),
 	}
-	return Event{Nodes: []string{node}, Payload: model.MarshalIndent(update.Element())}
+	return Event{Nodes: []string{node}, Payload: update.Indented()}
 }
 
 // dialogChanged tells every agent watching d (and those in also, who just
@@ -154,7 +154,7 @@ func (e *Engine) dialogChanged(d Dialog, requestID string, also ...string) Event
 	for i, a := range agents {
 		nodes[i] = dialogsNode(a)
 	}
-	return Event{Nodes: nodes, Payload: model.MarshalIndent(update.Element()), dialogPut: d.ID, requestID: requestID}
+	return Event{Nodes: nodes, Payload: update.Indented(), dialogPut: d.ID, requestID: requestID}
 }
 
 // dialogError reports a refused dialog action on the agent's Dialogs node.
@@ -163,5 +163,5 @@ func (e *Engine) dialogError(agent, dialogID, requestID string, refusal model.AP
 		Event: model.EventPut, RequestID: requestID, Source: model.DialogURI(dialogID),
 		Errors: []model.APIError{refusal},
 	}
-	return Event{Nodes: []string{dialogsNode(agent)}, Payload: model.MarshalIndent(update.Element())}
+	return Event{Nodes: []string{dialogsNode(agent)}, Payload: update.Indented()}
 }

@@ -14,7 +14,7 @@ func (e *Engine) userEvent(u *User, a Agent, requestID string) Event {
 	if u.Team != nil {
 		nodes = append(nodes, model.TeamUsersNode(u.Team.ID))
 	}
-	return Event{Nodes: nodes, Payload: model.MarshalIndent(update.Element())}
+	return Event{Nodes: nodes, Payload: update.Indented()}
 }
 
 // userErrorEvent reports a refused request on the user's own node only.
@@ -24,5 +24,5 @@ func (e *Engine) userErrorEvent(u *User, requestID string, refusal model.APIErro
 		Event: model.EventPut, RequestID: requestID, Source: uri,
 		Errors: []model.APIError{refusal},
 	}
-	return Event{Nodes: []string{uri}, Payload: model.MarshalIndent(update.Element())}
+	return Event{Nodes: []string{uri}, Payload: update.Indented()}
 }

@@ -49,7 +49,7 @@ func (e *Engine) PublishQueueStats(ctx context.Context) {
 		e.stats.last[v.ID] = v.Statistics
 		uri := model.QueueURI(v.ID)
 		update := model.Update{Event: model.EventPut, Source: uri, Data: v.Element()}
-		events = append(events, Event{Nodes: []string{uri}, Payload: model.MarshalIndent(update.Element())})
+		events = append(events, Event{Nodes: []string{uri}, Payload: update.Indented()})
 	}
 	if len(events) == 0 {
 		return

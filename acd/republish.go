@@ -15,7 +15,7 @@ func (e *Engine) SystemInfoEvent() Event {
 		Event: model.EventPut, Source: model.SystemInfoURI,
 		Data: e.SystemInfo().Element("systemInfo"),
 	}
-	return Event{Nodes: []string{model.SystemInfoURI}, Payload: model.MarshalIndent(update.Element())}
+	return Event{Nodes: []string{model.SystemInfoURI}, Payload: update.Indented()}
 }
 
 // LastKnownState is what a node republishes to its desktops when it comes

@@ -150,3 +150,19 @@ func TestParseAPIErrorsBothShapes(t *testing.T) {
 		}
 	}
 }
+
+// Indented renders what MarshalIndent of Element renders, and leaves Data
+// as the caller had it.
+func TestUpdateIndentedLeavesDataAlone(t *testing.T) {
+	u := Update{Event: EventPut, RequestID: "r", Source: testUser().URI(), Data: testUser().Element("user")}
+	want := MarshalIndent(u.Element())
+	if got := u.Indented(); !bytes.Equal(got, want) {
+		t.Errorf("Indented = %s, want %s", got, want)
+	}
+	if u.Data.Parent() != nil {
+		t.Error("Indented left the caller's Data in its tree")
+	}
+	if got := u.Indented(); !bytes.Equal(got, want) {
+		t.Errorf("Indented a second time = %s, want %s", got, want)
+	}
+}

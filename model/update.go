@@ -49,6 +49,24 @@ func (u Update) Element() *etree.Element {
 	return el
 }
 
+// Indented renders u as MarshalIndent(u.Element()) does, without copying
+// Data: a fresh Data element is put in the Update's tree for the rendering
+// and taken out again, so the caller's element is left as it was. Copying
+// it was a third of a state change's allocations.
+func (u Update) Indented() []byte {
+	if len(u.Errors) > 0 || u.Data == nil || u.Data.Parent() != nil {
+		return MarshalIndent(u.Element())
+	}
+	data := u.Data
+	u.Data = nil
+	el := u.Element()
+	holder := el.SelectElement("data")
+	holder.AddChild(data)
+	out := MarshalIndent(el)
+	holder.RemoveChild(data)
+	return out
+}
+
 // errorElement renders an error Update: data, requestId, source, then a
 // lower-case event, as captured from a Finesse 12.5 server; a Dialog
 // action's refusal in the order of success Updates.
