@@ -106,9 +106,18 @@ func (t *tx) AgentsOf(ids []string) ([]acd.Agent, error) {
 // prefetch reads the agents among ids that the transaction has neither
 // read nor written, in one round trip, recording their versions.
 func (t *tx) prefetch(ids []string) error {
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = "agent:" + id
+	}
+	return t.prefetchKeys(keys...)
+}
+
+// prefetchKeys reads the keys the transaction has neither read nor
+// written, in one round trip, recording their versions.
+func (t *tx) prefetchKeys(keys ...string) error {
 	var names []string
-	for _, id := range ids {
-		key := "agent:" + id
+	for _, key := range keys {
 		_, read := t.reads[key]
 		_, written := t.writes[key]
 		if !read && !written {
@@ -213,7 +222,12 @@ func (t *tx) PutDesktop(d acd.Desktop) { t.put("desktop:"+d.JID, d) }
 
 func (t *tx) DeleteDesktop(jid string) { t.writes["desktop:"+jid] = nil }
 
+// LastRequest implements acd.Tx. The request it guards goes on to read the
+// same user's agent, so both come in one round trip.
 func (t *tx) LastRequest(user string) (acd.LastRequest, error) {
+	if err := t.prefetchKeys("lastreq:"+user, "agent:"+user); err != nil {
+		return acd.LastRequest{}, err
+	}
 	var r acd.LastRequest
 	_, err := t.read("lastreq:"+user, &r)
 	return r, err
