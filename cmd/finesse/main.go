@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/finessed/finessed/internal/version"
 )
 
 // command is one subcommand of finesse.
@@ -21,6 +23,15 @@ var commands = []command{
 	{"record", "record what a server does as a conformance scenario", runRecord},
 	{"replay", "run conformance scenarios against a server and show where it differs", runReplay},
 	{"watch", "sign in over XMPP, subscribe to nodes and print events as they arrive", runWatch},
+	{"version", "print the version and the commit it was built from", runVersion},
+}
+
+func runVersion(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		return fmt.Errorf("takes no arguments, got %q", args)
+	}
+	fmt.Fprintln(stdout, "finesse", version.String())
+	return nil
 }
 
 func main() {

@@ -19,6 +19,7 @@ type options struct {
 	maxConns    int // open connections on the XMPP TCP listener
 	maxHTTPConn int // open connections on each HTTP listener
 	// Zero takes the default of each, as the flags say.
+	version     bool // print the version and exit
 	bodyTimeout time.Duration
 	maxBOSH     int // BOSH sessions open at once
 	maxBOSHAddr int // BOSH sessions not yet signed in, per source address
@@ -53,6 +54,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.peer, "peer", "", "the failover peer's REST `host:port`, reported in SystemInfo (empty: none)")
 	fs.BoolVar(&o.testClock, "test-clock", false, "run the ACD on a clock that POST /acd/Clock moves on, for conformance scenarios (never in production)")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "log `level`: debug, info, warn or error")
+	fs.BoolVar(&o.version, "version", false, "print the version and the commit it was built from, and exit")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/finessed/finessed/internal/version"
+
 	"context"
 	"errors"
 	"flag"
@@ -19,6 +21,10 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "finessed:", err)
 		os.Exit(2)
+	}
+	if opts.version {
+		fmt.Println("finessed", version.String())
+		return
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: opts.logLevel})))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
