@@ -39,9 +39,14 @@ func main() {
 }
 
 func dispatch(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "help" || args[0] == "--help" {
+	switch {
+	case len(args) == 0:
 		usage(stderr)
 		return 2
+	case args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help":
+		// Asked for: the usage is the answer, on standard output.
+		usage(stdout)
+		return 0
 	}
 	for _, c := range commands {
 		if c.name == args[0] {
