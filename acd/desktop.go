@@ -102,13 +102,14 @@ func (e *Engine) agentArrives(ctx context.Context, tx Tx, user string, from *Eve
 // deliveredTo is the earliest delivery cursor the nodes holding a's
 // desktops announced, or false when one of them never did.
 func (e *Engine) deliveredTo(ctx context.Context, a Agent) (EventID, bool) {
+	members := e.freshMembers(ctx)
 	var from EventID
 	found := false
 	for node, n := range a.Desktops {
 		if n == 0 {
 			continue
 		}
-		delivered, ok := e.announcedBy(ctx, node)
+		delivered, ok := announced(members, node)
 		if !ok {
 			return 0, false
 		}
@@ -120,16 +121,24 @@ func (e *Engine) deliveredTo(ctx context.Context, a Agent) (EventID, bool) {
 }
 
 // announcedBy is the delivery cursor node last announced in the roster,
-// or false when it never did. It reads the roster afresh when it can, as
-// the heartbeat's copy may be a beat older: every beat less is a beat of
-// events the desktop is not given twice.
+// or false when it never did.
 func (e *Engine) announcedBy(ctx context.Context, node string) (EventID, bool) {
-	members := e.beat.members()
+	return announced(e.freshMembers(ctx), node)
+}
+
+// freshMembers is the roster read afresh when it answers, as the
+// heartbeat's copy may be a beat older: every beat less is a beat of
+// events a desktop is not given twice.
+func (e *Engine) freshMembers(ctx context.Context) []Member {
 	if e.roster != nil {
 		if fresh, err := e.roster.Members(ctx); err == nil {
-			members = fresh
+			return fresh
 		}
 	}
+	return e.beat.members()
+}
+
+func announced(members []Member, node string) (EventID, bool) {
 	i := slices.IndexFunc(members, func(m Member) bool { return m.ID == node })
 	if i < 0 {
 		return 0, false
