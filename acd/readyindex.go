@@ -39,7 +39,7 @@ func routable(a Agent) bool {
 // update runs fn in a Store transaction, as Store.Update does, refusing
 // the repeat of a retry-safe request (retrysafe.go), publishing only the
 // last of the dialog PUTs the transaction makes for one dialog
-// (coalesce.go), and then brings the READY index up to date with the
+// (emitbuffer.go), and then brings the READY index up to date with the
 // agents it wrote.
 func (e *Engine) update(ctx context.Context, fn func(tx Tx) error) error {
 	fn, committed := e.retrySafe(ctx, fn)

@@ -13,7 +13,7 @@ import (
 // as that retry and answered as the first was, without applying it again,
 // on any node, since the mark that recognises it commits with the change.
 // Any other event about the user, whoever or whatever caused it, clears
-// the mark (coalesce.go).
+// the mark (emitbuffer.go).
 
 // ErrRepeated reports a request that is the retry of one already applied.
 // The REST API answers it as it answered the first: 202.

@@ -174,7 +174,7 @@ type Event struct {
 
 	// dialogPut is the dialog a PUT of the whole dialog is about, and
 	// requestID the request it answers, so that a transaction publishes
-	// only its last for the same request (coalesce.go); not stored.
+	// only its last for the same request (emitbuffer.go); not stored.
 	dialogPut, requestID string
 }
 
