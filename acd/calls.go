@@ -103,19 +103,21 @@ func (d *Dialog) party(agent string) (*Party, bool) {
 
 // The participant states Finesse reports.
 const (
-	PartyInitiated = "INITIATED"
-	PartyFailed    = "FAILED"
-	PartyAlerting  = "ALERTING"
-	PartyActive    = "ACTIVE"
-	PartyHeld      = "HELD"
-	PartyDropped   = "DROPPED"
-	PartyWrapUp    = "WRAP_UP"
+	PartyInitiating = "INITIATING"
+	PartyInitiated  = "INITIATED"
+	PartyFailed     = "FAILED"
+	PartyAlerting   = "ALERTING"
+	PartyActive     = "ACTIVE"
+	PartyHeld       = "HELD"
+	PartyDropped    = "DROPPED"
+	PartyWrapUp     = "WRAP_UP"
 )
 
 // The dialog states.
 const (
-	DialogFailed   = "FAILED"
-	DialogAlerting = "ALERTING"
-	DialogActive   = "ACTIVE"
-	DialogDropped  = "DROPPED"
+	DialogInitiating = "INITIATING"
+	DialogFailed     = "FAILED"
+	DialogAlerting   = "ALERTING"
+	DialogActive     = "ACTIVE"
+	DialogDropped    = "DROPPED"
 )

@@ -35,7 +35,8 @@ func (e *Engine) consult(tx Tx, u *User, a Agent, d Dialog, req DialogRequest) e
 	tx.PutDialog(c)
 	tx.PutAgent(a)
 	tx.Emit(e.dialogChanged(d, req.RequestID))
-	tx.Emit(e.dialogAdded(u.ID, c, req.RequestID))
+	tx.Emit(e.dialogAdded(u.ID, offHook(c), req.RequestID))
+	tx.Emit(e.dialing(u.ID, c, req.RequestID))
 	if far.Agent != "" {
 		return e.ringAgent(tx, far.Agent, c)
 	}

@@ -103,11 +103,12 @@ func consulting(t *testing.T, f *fixture) consult {
 		party("3001", "INITIATED", actsDialing...), party("3002", "ALERTING", actsRinging...))
 	mark = f.stepEvents(t, "consult rings", mark,
 		dialogPutEv(s.orig, rid, s.origDialog("HELD", actsHeld...), "1001"),
-		dialogsEv("POST", "1001", rid, consRinging),
+		offHookEv("1001", rid, s.cons, "CONSULT", "3001"),
+		dialogPutEv(s.cons, rid, consRinging, "1001"),
 		dialogsEv("POST", "1002", "", consRinging),
 	)
 	for i, agent := range []string{"1001", "1002"} {
-		d := f.eventDialog(before, 1+i)
+		d := f.eventDialog(before, 2+i)
 		if d.AssociatedDialogURI != model.DialogURI(s.orig) || d.MediaProperties.QueueNumber != "100" ||
 			!equalVars(d.MediaProperties.CallVariables, []model.CallVariable{{Name: "callVariable1", Value: "order"}}) {
 			t.Fatalf("consult posted to %s: associated %q, queue %q, variables %+v", agent,
@@ -350,7 +351,8 @@ func TestConsultOutsideThenTransfer(t *testing.T) {
 		party("3001", "INITIATED", actsDialing...), party("5550100", "ALERTING"))
 	mark = f.stepEvents(t, "consult rings", mark,
 		dialogPutEv(id, rid, orig("HELD", actsHeld...), "1001"),
-		dialogsEv("POST", "1001", rid, consRinging),
+		offHookEv("1001", rid, cons.ID, "CONSULT", "3001"),
+		dialogPutEv(cons.ID, rid, consRinging, "1001"),
 	)
 
 	// The outside number answers after its second.

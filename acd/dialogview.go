@@ -71,7 +71,7 @@ func partyActions(p Party) []string {
 	switch p.State {
 	case PartyAlerting:
 		return []string{"ANSWER"}
-	case PartyInitiated:
+	case PartyInitiating, PartyInitiated:
 		return []string{"UPDATE_CALL_DATA", "DROP"}
 	case PartyFailed:
 		return []string{"DROP"}

@@ -16,8 +16,9 @@ type MakeCallRequest struct {
 
 // MakeCall places a call from the agent's phone: to another agent's
 // extension (AGENT_INSIDE) or an outside number (OUT), which behaves as the
-// dial plan says. An agent placing a call from READY goes NOT_READY 50006
-// so that no routed call reaches it meanwhile, and returns there after.
+// dial plan says. An agent placing a call from READY goes NOT_READY (50006
+// on UCCE, 32762 off-hook on UCCX) so that no routed call reaches it
+// meanwhile; when the call ends it is back in the state it called from.
 func (e *Engine) MakeCall(ctx context.Context, actor *User, req MakeCallRequest) error {
 	u, ok := e.dir.users[req.AgentID]
 	if !ok {
@@ -73,22 +74,52 @@ func (e *Engine) placeCall(tx Tx, u *User, a Agent, req MakeCallRequest) error {
 		return err
 	}
 	d.Parties = append(d.Parties, far)
-	if a.State == model.StateReady {
-		a = e.enter(a, model.StateNotReady, "50006")
-	}
 	a.ReturnState, a.ReturnReasonCodeID = a.State, a.ReasonCodeID
+	if a.State == model.StateReady {
+		a = e.enter(a, model.StateNotReady, e.placingCallReason())
+	}
 	a.Dialogs = append(a.Dialogs, id)
 	tx.PutDialog(d)
 	tx.PutAgent(a)
-	tx.Emit(e.dialogAdded(u.ID, d, req.RequestID))
+	tx.Emit(e.dialogAdded(u.ID, offHook(d), req.RequestID))
 	if err := e.emitUser(tx, u, a, req.RequestID); err != nil {
 		return err
 	}
+	tx.Emit(e.dialing(u.ID, d, req.RequestID))
 	if far.Agent != "" {
 		return e.ringAgent(tx, far.Agent, d)
 	}
 	e.armAnswer(d)
 	return nil
+}
+
+// placingCallReason is the Not Ready reason of an agent that places a call
+// from READY: 50006 on UCCE (12.5 developer guide), AGT_OFFHOOK 32762 on
+// UCCX (its CTI reason codes).
+func (e *Engine) placingCallReason() string {
+	if e.dir.UCCX() {
+		return "32762"
+	}
+	return "50006"
+}
+
+// offHook is the dialog a call the agent places starts as, before the
+// phone system knows where it goes (BEGIN_CALL_EVENT): INITIATING, with
+// only the agent's party and no toAddress, as real Finesse posts it.
+func offHook(d Dialog) Dialog {
+	d.State, d.To, d.DialedNumber = DialogInitiating, "", ""
+	d.Parties = []Party{d.Parties[0]}
+	d.Parties[0].State = PartyInitiating
+	return d
+}
+
+// dialing shows the agent that placed d where its call went: the far end
+// ringing (or the call failed), its own party dialling. Only the agent
+// sees it: a far agent's desktop learns of the call by its own POST.
+func (e *Engine) dialing(agent string, d Dialog, requestID string) Event {
+	ev := e.dialogChanged(d, requestID)
+	ev.Nodes = []string{dialogsNode(agent)}
+	return ev
 }
 
 // farEnd is the party a call to number reaches: the agent signed in on

@@ -50,8 +50,8 @@ func (f *fixture) wantNoCauseOnceDropped(after acd.EventID) {
 // Scenario: an outside number that answers picks up after its delay (one
 // second on the fake clock): the caller's party goes from INITIATED to
 // ACTIVE and the agent from NOT_READY 50006 (it called from READY) to
-// TALKING; afterwards it returns to NOT_READY 50006, with no wrap-up
-// (team 10's outgoing mode is OPTIONAL).
+// TALKING; afterwards it is READY again, where it called from, with no
+// wrap-up (team 10's outgoing mode is OPTIONAL).
 func TestMakeCallOutsideAnswers(t *testing.T) {
 	f := newFixture(t, withDialPlan(t))
 	f.ready("1001", "3001")
@@ -62,9 +62,10 @@ func TestMakeCallOutsideAnswers(t *testing.T) {
 	d := f.dialogOf("1001")
 	id := d.ID
 	mark = f.wantEvents(mark,
-		dialogsEv("POST", "1001", "mc", dlg(id, "ALERTING", "OUT", "3001", "5550100",
-			party("3001", "INITIATED", actsDialing...), party("5550100", "ALERTING"))),
+		offHookEv("1001", "mc", id, "OUT", "3001"),
 		userEv("1001", model.StateNotReady, "50006", "", "mc"),
+		dialogPutEv(id, "mc", dlg(id, "ALERTING", "OUT", "3001", "5550100",
+			party("3001", "INITIATED", actsDialing...), party("5550100", "ALERTING")), "1001"),
 	)
 	if d.MediaProperties.CallType != "OUT" || d.State != "ALERTING" || d.Participants[0].State != "INITIATED" || d.ToAddress != "5550100" {
 		t.Fatalf("placed: %+v", d)
@@ -90,18 +91,36 @@ func TestMakeCallOutsideAnswers(t *testing.T) {
 	f.wantEvents(mark,
 		dialogPutEv(id, rid, ended, "1001"),
 		dialogsEv("DELETE", "1001", rid, ended),
-		userEv("1001", model.StateNotReady, "50006", "", rid),
+		userEv("1001", model.StateReady, "", "", rid),
 	)
-	f.wantState("1001", model.StateNotReady, "50006")
+	f.wantState("1001", model.StateReady, "")
 	if a := f.agent("1001"); !a.WrapUpDeadline.IsZero() || len(a.Dialogs) != 0 {
 		t.Fatalf("agent after the call: %+v", a)
 	}
 }
 
+// On UCCX an agent placing a call from READY goes NOT_READY with the
+// off-hook reason (AGT_OFFHOOK 32762; UCCX has no 50006), and is READY
+// again once the call ends.
+func TestMakeCallFromReadyOnUCCX(t *testing.T) {
+	cfg := withDialPlan(t)
+	cfg.Settings.DeploymentType = "UCCX"
+	f := newFixture(t, cfg)
+	f.ready("1001", "3001")
+	if err := f.makeCall("1001", "5550100"); err != nil {
+		t.Fatal(err)
+	}
+	f.wantState("1001", model.StateNotReady, "32762")
+	f.clock.Advance(time.Second)
+	f.wantState("1001", model.StateTalking, "")
+	f.act("1001", f.dialogOf("1001").ID, "DROP")
+	f.wantState("1001", model.StateReady, "")
+}
+
 // Scenario: a call to a busy outside number fails at once (FAILED, cause
 // BUSY on the caller's party, only DROP offered) and never answers; the
-// agent, who called from READY, is NOT_READY 50006 and stays there when
-// it drops the failed dialog.
+// agent, who called from READY, is NOT_READY 50006 until it drops the
+// failed dialog, and then READY again.
 func TestMakeCallBusyNumber(t *testing.T) {
 	f := newFixture(t, withDialPlan(t))
 	f.ready("1001", "3001")
@@ -112,11 +131,12 @@ func TestMakeCallBusyNumber(t *testing.T) {
 	id := f.dialogOf("1001").ID
 	before := mark
 	mark = f.wantEvents(mark,
-		dialogsEv("POST", "1001", "mc", dlg(id, "FAILED", "OUT", "3001", "5550199",
-			party("3001", "FAILED", actsFailed...), party("5550199", "DROPPED"))),
+		offHookEv("1001", "mc", id, "OUT", "3001"),
 		userEv("1001", model.StateNotReady, "50006", "", "mc"),
+		dialogPutEv(id, "mc", dlg(id, "FAILED", "OUT", "3001", "5550199",
+			party("3001", "FAILED", actsFailed...), party("5550199", "DROPPED")), "1001"),
 	)
-	if p := f.eventDialog(before, 0).Participants; p[0].StateCause != "BUSY" || p[1].StateCause != "" {
+	if p := f.eventDialog(before, 2).Participants; p[0].StateCause != "BUSY" || p[1].StateCause != "" {
 		t.Fatalf("posted participants: %+v", p)
 	}
 	f.clock.Advance(time.Minute)
@@ -128,9 +148,9 @@ func TestMakeCallBusyNumber(t *testing.T) {
 	f.wantEvents(mark,
 		dialogPutEv(id, rid, ended, "1001"),
 		dialogsEv("DELETE", "1001", rid, ended),
-		userEv("1001", model.StateNotReady, "50006", "", rid), // changes nothing
+		userEv("1001", model.StateReady, "", "", rid),
 	)
-	f.wantState("1001", model.StateNotReady, "50006")
+	f.wantState("1001", model.StateReady, "")
 	if n := len(f.userDialogs("1001")); n != 0 {
 		t.Fatalf("%d dialogs left", n)
 	}
@@ -155,9 +175,10 @@ func TestMakeCallFails(t *testing.T) {
 				t.Fatalf("%s: %+v", tc.number, d)
 			}
 			mark = f.wantEvents(mark,
-				dialogsEv("POST", "1001", "mc", dlg(d.ID, "FAILED", "OUT", "3001", tc.number,
-					party("3001", "FAILED", actsFailed...), party(tc.number, "DROPPED"))),
+				offHookEv("1001", "mc", d.ID, "OUT", "3001"),
 				userEv("1001", model.StateNotReady, "2", "", "mc"), // changes nothing
+				dialogPutEv(d.ID, "mc", dlg(d.ID, "FAILED", "OUT", "3001", tc.number,
+					party("3001", "FAILED", actsFailed...), party(tc.number, "DROPPED")), "1001"),
 			)
 			rid := f.act("1001", d.ID, "DROP")
 			ended := dlg(d.ID, "DROPPED", "OUT", "3001", tc.number, party("3001", "DROPPED"), party(tc.number, "DROPPED"))
@@ -187,8 +208,9 @@ func TestMakeCallRingsOn(t *testing.T) {
 	id := f.dialogOf("1001").ID
 	ringing := dlg(id, "ALERTING", "OUT", "3001", "5550188", party("3001", "INITIATED", actsDialing...), party("5550188", "ALERTING"))
 	mark = f.wantEvents(mark,
-		dialogsEv("POST", "1001", "mc", ringing),
+		offHookEv("1001", "mc", id, "OUT", "3001"),
 		userEv("1001", model.StateNotReady, "-1", "", "mc"), // changes nothing
+		dialogPutEv(id, "mc", ringing, "1001"),
 	)
 	f.clock.Advance(time.Hour)
 	mark = f.wantEvents(mark)
@@ -203,6 +225,13 @@ func TestMakeCallRingsOn(t *testing.T) {
 		dialogsEv("DELETE", "1001", rid, ended),
 		userEv("1001", model.StateNotReady, "-1", "", rid),
 	)
+}
+
+// offHookEv is the POST of a call agent places from ext, before the phone
+// system knows where it goes: INITIATING, only the agent's party, no
+// toAddress (as real Finesse posts it on BEGIN_CALL_EVENT).
+func offHookEv(agent, rid, id, callType, ext string) string {
+	return dialogsEv("POST", agent, rid, dlg(id, "INITIATING", callType, ext, "", party(ext, "INITIATING", actsDialing...)))
 }
 
 // agentCall is a call 3001 → 3002 as describe renders it, with 3001 and
@@ -239,8 +268,9 @@ func TestMakeCallBetweenAgents(t *testing.T) {
 	id := d.ID
 	ringing := agentCall(id, "ALERTING", "INITIATED", "ALERTING")
 	mark = f.wantEvents(mark,
-		dialogsEv("POST", "1001", "mc", ringing),
+		offHookEv("1001", "mc", id, "AGENT_INSIDE", "3001"),
 		userEv("1001", model.StateNotReady, "3", "", "mc"), // changes nothing
+		dialogPutEv(id, "mc", ringing, "1001"),
 		dialogsEv("POST", "1002", "", ringing),
 	)
 	if d.MediaProperties.CallType != "AGENT_INSIDE" {
@@ -284,7 +314,7 @@ func TestMakeCallBetweenAgents(t *testing.T) {
 
 // Scenario: 1001, READY, calls 3002, where 1002 is NOT_READY (reason 2);
 // 1002 answers and 1001 drops: each goes back to its own state (1001 to
-// NOT_READY 50006, as it called from READY), with no wrap-up.
+// READY, where it called from), with no wrap-up.
 func TestMakeCallBetweenAgentsCallerDrops(t *testing.T) {
 	f := newFixture(t, demoConfig(t))
 	f.ready("1001", "3001")
@@ -297,8 +327,9 @@ func TestMakeCallBetweenAgentsCallerDrops(t *testing.T) {
 	id := f.dialogOf("1001").ID
 	ringing := agentCall(id, "ALERTING", "INITIATED", "ALERTING")
 	mark = f.wantEvents(mark,
-		dialogsEv("POST", "1001", "mc", ringing),
+		offHookEv("1001", "mc", id, "AGENT_INSIDE", "3001"),
 		userEv("1001", model.StateNotReady, "50006", "", "mc"),
+		dialogPutEv(id, "mc", ringing, "1001"),
 		dialogsEv("POST", "1002", "", ringing),
 	)
 	f.wantState("1001", model.StateNotReady, "50006")
@@ -317,11 +348,11 @@ func TestMakeCallBetweenAgentsCallerDrops(t *testing.T) {
 	f.wantEvents(mark,
 		dialogPutEv(id, rid, ended, "1001", "1002"),
 		dialogsEv("DELETE", "1001", rid, ended),
-		userEv("1001", model.StateNotReady, "50006", "", rid),
+		userEv("1001", model.StateReady, "", "", rid),
 		dialogsEv("DELETE", "1002", "", ended),
 		userEv("1002", model.StateNotReady, "2", "", ""),
 	)
-	f.wantState("1001", model.StateNotReady, "50006")
+	f.wantState("1001", model.StateReady, "")
 	f.wantState("1002", model.StateNotReady, "2")
 	for _, id := range []string{"1001", "1002"} {
 		if a := f.agent(id); !a.WrapUpDeadline.IsZero() || len(a.Dialogs) != 0 {
@@ -347,9 +378,10 @@ func TestMakeCallToBusyAgent(t *testing.T) {
 		t.Fatalf("call to a busy agent: %+v", d)
 	}
 	f.wantEvents(mark,
-		dialogsEv("POST", "1001", "mc", dlg(d.ID, "FAILED", "AGENT_INSIDE", "3001", "3002",
-			party("3001", "FAILED", actsFailed...), party("3002", "DROPPED"))),
+		offHookEv("1001", "mc", d.ID, "AGENT_INSIDE", "3001"),
 		userEv("1001", model.StateNotReady, "-1", "", "mc"), // changes nothing
+		dialogPutEv(d.ID, "mc", dlg(d.ID, "FAILED", "AGENT_INSIDE", "3001", "3002",
+			party("3001", "FAILED", actsFailed...), party("3002", "DROPPED")), "1001"),
 	)
 	f.wantState("1002", model.StateTalking, "")
 }

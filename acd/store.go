@@ -43,9 +43,8 @@ type Agent struct {
 	// (REQUIRED_WITH_WRAP_UP_DATA); the timer still ends it.
 	WrapUpDialog    string
 	WrapUpNeedsData bool
-	// ReturnState is where an agent goes after a call it placed itself:
-	// the NOT_READY it was in, or NOT_READY 50006 if it placed the call
-	// from READY.
+	// ReturnState is where an agent goes after a call it placed or took
+	// between agents: the state it was in when the call began.
 	ReturnState        model.AgentState
 	ReturnReasonCodeID string
 }

@@ -66,6 +66,8 @@ func systemReasonLabel(code int) string {
 		return "CTI Client Failure"
 	case 50006:
 		return "Placing Outbound Call"
+	case 32762:
+		return "Off Hook"
 	case 32767:
 		return "Call Not Answered"
 	}
