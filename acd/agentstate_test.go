@@ -47,8 +47,9 @@ func putIn(f *fixture, id string, state model.AgentState) {
 
 var (
 	invalidState  = &model.APIError{Type: "Invalid State", Message: "CF_INVALID_OBJECT_STATE", Data: "22"}
-	invalidDevice = &model.APIError{Type: "Invalid Device", Message: "CF_INVALID_LOGON_DEVICE_SPECIFIED", Data: "4999"}
-	deviceBusy    = &model.APIError{Type: "Device Busy", Message: "CF_DEVICE_IN_USE", Data: "3001"}
+	invalidDevice = &model.APIError{Type: "Invalid Device", Message: "CF_INVALID_LOGON_DEVICE_SPECIFIED", Data: "260",
+		Peripheral: model.PeripheralError{Code: "0", Text: "Invalid Device", Msg: "extension 4999 is not a device of this system"}}
+	deviceBusy = &model.APIError{Type: "Device Busy", Message: "CF_DEVICE_IN_USE", Data: "3001"}
 )
 
 // stateCase is one request against the demo directory. Exactly one of

@@ -14,6 +14,16 @@ type APIError struct {
 	Message string // ErrorMessage: a description or a CTI constant
 	Data    string // ErrorData: the offending field, id or CTI code
 	Media   string // ErrorMedia: the MRD id of a media error, else ""
+	// Peripheral is what the phone system said, on the errors a UCCE
+	// Finesse passes on from it (Invalid Device); zero on the others.
+	Peripheral PeripheralError
+}
+
+// PeripheralError is the phone system's own account of a refusal, as an
+// error Update carries it in peripheralErrorCode, peripheralErrorText and
+// peripheralErrorMsg.
+type PeripheralError struct {
+	Code, Text, Msg string
 }
 
 // Error makes APIError an error value.
@@ -48,6 +58,11 @@ func asyncErrorsElement(errs []APIError) *etree.Element {
 		if e.Media != "" {
 			addText(ae, "errorMedia", e.Media)
 		}
+		if p := e.Peripheral; p != (PeripheralError{}) {
+			addText(ae, "peripheralErrorCode", p.Code)
+			addText(ae, "peripheralErrorText", p.Text)
+			addText(ae, "peripheralErrorMsg", p.Msg)
+		}
 	}
 	return el
 }
@@ -65,12 +80,18 @@ func ParseAPIErrors(el *etree.Element) ([]APIError, error) {
 		if !strings.EqualFold(ae.Tag, "apiError") {
 			continue
 		}
-		errs = append(errs, APIError{
+		e := APIError{
 			Type:    childTextFold(ae, "errorType"),
 			Message: childTextFold(ae, "errorMessage"),
 			Data:    childTextFold(ae, "errorData"),
 			Media:   childTextFold(ae, "errorMedia"),
-		})
+		}
+		e.Peripheral = PeripheralError{
+			Code: childTextFold(ae, "peripheralErrorCode"),
+			Text: childTextFold(ae, "peripheralErrorText"),
+			Msg:  childTextFold(ae, "peripheralErrorMsg"),
+		}
+		errs = append(errs, e)
 	}
 	return errs, nil
 }

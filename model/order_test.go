@@ -69,6 +69,20 @@ func TestErrorUpdateOrder(t *testing.T) {
 	}
 }
 
+// An Invalid Device refusal carries the phone system's account after the
+// usual three, as real UCCE captures show, and reads back the same.
+func TestPeripheralErrorOrder(t *testing.T) {
+	errs := []APIError{{Type: "Invalid Device", Message: "CF_INVALID_LOGON_DEVICE_SPECIFIED", Data: "260",
+		Peripheral: PeripheralError{Code: "0", Text: "Invalid Device", Msg: "no such device"}}}
+	u := Update{Event: EventPut, RequestID: "req-1", Source: testUser().URI(), Errors: errs}
+	apiError := u.Element().FindElement("data/apiErrors/apiError")
+	want := []string{"errorType", "errorMessage", "errorData", "peripheralErrorCode", "peripheralErrorText", "peripheralErrorMsg"}
+	if got := tags(apiError); !reflect.DeepEqual(got, want) {
+		t.Errorf("apiError children = %v, want %v", got, want)
+	}
+	roundTrip(t, u, u.Element(), ParseUpdate)
+}
+
 // The refusal of a Dialog action comes, in real UCCE captures, in the
 // order of a success Update.
 func TestActionRefusalOrder(t *testing.T) {

@@ -110,7 +110,8 @@ func TestAsyncRefusals(t *testing.T) {
 		t.Errorf("1001 is %s on %q after a refused LOGOUT, want READY on 3001", u.State, u.Extension)
 	}
 
-	refused("1002", loginBody("3999"), "r3", model.APIError{Type: "Invalid Device", Message: "CF_INVALID_LOGON_DEVICE_SPECIFIED", Data: "3999"})
+	refused("1002", loginBody("3999"), "r3", model.APIError{Type: "Invalid Device", Message: "CF_INVALID_LOGON_DEVICE_SPECIFIED", Data: "260",
+		Peripheral: model.PeripheralError{Code: "0", Text: "Invalid Device", Msg: "extension 3999 is not a device of this system"}})
 	refused("1002", loginBody("3001"), "r4", model.APIError{Type: "Device Busy", Message: "CF_DEVICE_IN_USE", Data: "3001"})
 	if u := e.user("1002", "1002"); u.State != model.StateLogout || u.Extension != "" {
 		t.Errorf("1002 is %s on %q after refused sign-ins, want LOGOUT", u.State, u.Extension)
