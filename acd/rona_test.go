@@ -16,9 +16,9 @@ func ringingDialog(id, ani, ext string) string {
 }
 
 // ronaDialog is an offer taken back: the agent's party dropped, the
-// caller still on the line.
+// caller still on the line and the dialog in the caller's state.
 func ronaDialog(id, ani, ext string) string {
-	return dlg(id, "DROPPED", "ACD_IN", ani, "8000", party(ani, "INITIATED"), party(ext, "DROPPED"))
+	return dlg(id, "ALERTING", "ACD_IN", ani, "8000", party(ani, "INITIATED"), party(ext, "DROPPED"))
 }
 
 // Scenario 5: an offer nobody answers is taken back after 15 s; the agent

@@ -136,9 +136,10 @@ func (e *Engine) ringNoAnswer(ctx context.Context, id string) error {
 		}
 		d.State, d.Ended = DialogDropped, now
 		tx.PutDialog(d)
-		tx.Emit(e.dialogChanged(d, "", rung...))
+		shown := callerView(d)
+		tx.Emit(e.dialogChanged(shown, "", rung...))
 		for _, agent := range rung {
-			if err := e.ronaAgent(tx, agent, d); err != nil {
+			if err := e.ronaAgent(tx, agent, shown); err != nil {
 				return err
 			}
 		}
@@ -155,6 +156,15 @@ func (e *Engine) ringNoAnswer(ctx context.Context, id string) error {
 		tx.PutWaiting(c.Queue, slices.Insert(waiting, at, c.ID))
 		return nil
 	})
+}
+
+// callerView is an offer taken back as the desktop it rang on last sees
+// it: the agent's party dropped, and the dialog in the state the caller
+// is still in (its call rings on, elsewhere or in the queue), as real
+// Finesse shows it, not DROPPED: only the agent left.
+func callerView(d Dialog) Dialog {
+	d.State = DialogAlerting
+	return d
 }
 
 // requeueAt is where a call taken back goes in its queue's waiting list:
