@@ -28,6 +28,7 @@ type Call struct {
 	DNIS         string
 	Variables    []model.CallVariable
 	Preroute     bool
+	Transferred  bool // sent back to a queue by TRANSFER_SST: its next agent sees TRANSFER
 	State        CallState
 	DialogID     string
 	Agent        string

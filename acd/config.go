@@ -90,6 +90,10 @@ type QueueConfig struct {
 	// Priority orders an agent's queues when it becomes READY: calls of
 	// higher-priority queues first, then the longest-waiting call.
 	Priority int `yaml:"priority"`
+	// DialedNumber is the number that reaches the queue (a route point):
+	// a call transferred to it (TRANSFER_SST) goes back into the queue,
+	// and a simulator call may name it instead of the queue.
+	DialedNumber string `yaml:"dialedNumber"`
 }
 
 // ReasonConfig is one configured NOT_READY or LOGOUT reason code.

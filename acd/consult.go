@@ -158,6 +158,9 @@ func (e *Engine) moveCustomerCall(tx Tx, d Dialog, joining []Party) error {
 // that cannot take it (busy, invalid) is refused with Invalid Destination
 // and the call stays as it was.
 func (e *Engine) singleStepTransfer(tx Tx, u *User, d Dialog, req DialogRequest) error {
+	if q, ok := e.dir.QueueDialedAt(req.ToAddress); ok {
+		return e.transferToQueue(tx, u, d, q, req)
+	}
 	probe := d
 	probe.Parties = slices.Clone(d.Parties)
 	far, err := e.farEnd(tx, &probe, req.ToAddress)
@@ -184,6 +187,38 @@ func (e *Engine) singleStepTransfer(tx Tx, u *User, d Dialog, req DialogRequest)
 	}
 	tx.Emit(e.dialogChanged(d, req.RequestID, u.ID))
 	e.armAnswer(d)
+	return e.leaveDialog(tx, u.ID, d, req.RequestID, leaving{connected: true})
+}
+
+// transferToQueue sends a customer call back into q, as a transfer to
+// the queue's dialed number does: the agent leaves as after any transfer
+// (wrap-up on its desktop), and the call waits its turn in q, carrying
+// its call data, to be offered as TRANSFER to the next agent. The caller
+// of DialogAction routes q once this commits. Only a customer call can go
+// to a queue; a call between agents has no place in one.
+func (e *Engine) transferToQueue(tx Tx, u *User, d Dialog, q *Queue, req DialogRequest) error {
+	call, found, err := tx.Call(d.CallID)
+	if err != nil {
+		return err
+	}
+	if !found || d.CallID == "" {
+		tx.Emit(e.dialogError(u.ID, d.ID, req.RequestID, asyncInvalidDestination))
+		return nil
+	}
+	waiting, err := tx.Waiting(q.ID)
+	if err != nil {
+		return err
+	}
+	now := e.clock.Now()
+	call.Queue, call.State, call.DialogID, call.Agent, call.RingDeadline = q.ID, CallQueued, "", "", zeroTime()
+	call.Variables, call.Transferred, call.Enqueued = d.Variables, true, now
+	tx.PutCall(call)
+	tx.PutWaiting(q.ID, append(waiting, call.ID))
+	p, _ := d.party(u.ID)
+	handOver(&d, p, now)
+	d.CallID = ""
+	tx.PutDialog(d)
+	tx.Emit(e.dialogChanged(d, req.RequestID, u.ID))
 	return e.leaveDialog(tx, u.ID, d, req.RequestID, leaving{connected: true})
 }
 

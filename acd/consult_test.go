@@ -452,6 +452,63 @@ func TestSingleStepTransfer(t *testing.T) {
 	f.wantCall(c.ID, acd.CallEnded, "1002")
 }
 
+// A single-step transfer to a queue's dialed number puts the customer's
+// call back in that queue: 1001 leaves it (READY, as team 10 wraps up
+// only on request) and the call, with its call data, is offered to the
+// longest-READY agent of the queue as callType TRANSFER in a new dialog.
+func TestSingleStepTransferToQueue(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	f.ready("1001", "3001")
+	c := f.inject("100", "5551234", model.CallVariable{Name: "callVariable1", Value: "order"})
+	id := c.DialogID
+	f.act("1001", id, "ANSWER")
+	f.clock.Advance(time.Second)
+	f.ready("1002", "3002")
+	mark := f.last()
+
+	rid := f.actTo("1001", id, "TRANSFER_SST", "8100")
+	left := dlg(id, "ACTIVE", "TRANSFER", "5551234", "8000", party("5551234", "ACTIVE"), party("3001", "DROPPED"))
+	offered := f.call(c.ID)
+	if offered.State != acd.CallAlerting || offered.Agent != "1002" || offered.DialogID == id {
+		t.Fatalf("the call after the transfer: %+v", offered)
+	}
+	next := offered.DialogID
+	mark = f.stepEvents(t, "transferred to the queue", mark,
+		dialogPutEv(id, rid, left, "1001"),
+		dialogsEv("DELETE", "1001", rid, left),
+		userEv("1001", model.StateReady, "", "", rid),
+		userEv("1002", model.StateReserved, "", "", ""),
+		dialogsEv("POST", "1002", "", dlg(next, "ALERTING", "TRANSFER", "5551234", "8000",
+			party("5551234", "INITIATED"), party("3002", "ALERTING", actsRinging...))),
+	)
+	d := f.dialogOf("1002")
+	if d.MediaProperties.QueueNumber != "100" || len(setVars(d.MediaProperties.CallVariables)) != 1 {
+		t.Fatalf("1002 is offered %s, queue %q, variables %+v", describeDialog(d), d.MediaProperties.QueueNumber, d.MediaProperties.CallVariables)
+	}
+
+	rid = f.act("1002", next, "ANSWER")
+	f.wantState("1002", model.StateTalking, "")
+	f.wantCall(c.ID, acd.CallConnected, "1002")
+}
+
+// Only a customer's call can wait in a queue: a call between agents sent
+// to a queue's number is refused as any other destination that cannot
+// take it.
+func TestSingleStepTransferToQueueNeedsACustomerCall(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	f.signIn("1001", "3001")
+	f.signIn("1002", "3002")
+	if err := f.makeCall("1001", "3002"); err != nil {
+		t.Fatal(err)
+	}
+	id := f.dialogOf("1002").ID
+	f.act("1002", id, "ANSWER")
+	mark := f.last()
+	rid := f.actTo("1001", id, "TRANSFER_SST", "8100")
+	f.wantEvents(mark, errEv("Dialog/"+id, "User/1001/Dialogs", rid, "Invalid Destination", "CF_INVALID_DESTINATION"))
+	f.wantState("1001", model.StateTalking, "")
+}
+
 // A state asked for during a call is applied when the call ends, whatever
 // happened during it (spec §6.4).
 func TestPendingStateKeptThroughTheCall(t *testing.T) {

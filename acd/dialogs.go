@@ -153,6 +153,9 @@ func (e *Engine) DialogAction(ctx context.Context, actor *User, req DialogReques
 	})
 	if err == nil {
 		e.routeIfReady(ctx, ended...)
+		if q, ok := e.dir.QueueDialedAt(req.ToAddress); ok && req.Action == "TRANSFER_SST" {
+			e.route(ctx, q)
+		}
 	}
 	return err
 }

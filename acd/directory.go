@@ -21,6 +21,7 @@ type Directory struct {
 	byLoginName map[string]*User
 	teams       map[string]*Team
 	queues      map[string]*Queue
+	queueDialed map[string]*Queue // by dialed number
 	devices     map[string]bool
 	reasons     map[string]model.ReasonCode
 	reasonTeams map[string][]string
@@ -56,12 +57,13 @@ type Team struct {
 
 // Queue is a configured queue (skill group).
 type Queue struct {
-	ID       string
-	Name     string
-	Agents   []*User
-	Strategy string
-	Priority int
-	agentIDs []string // the ids of Agents, for batch reads
+	ID           string
+	Name         string
+	Agents       []*User
+	Strategy     string
+	Priority     int
+	DialedNumber string
+	agentIDs     []string // the ids of Agents, for batch reads
 }
 
 type wrapUp struct {
@@ -124,7 +126,7 @@ func NewDirectory(cfg Config) (*Directory, error) {
 		return nil, err
 	}
 	steps := []func(Config) error{
-		d.addTeams, d.addUsers, d.addQueues, d.addDevices, d.addReasons, d.addWrapUps, d.addBooks, d.addDialPlan,
+		d.addTeams, d.addUsers, d.addQueues, d.addDevices, d.addQueueNumbers, d.addReasons, d.addWrapUps, d.addBooks, d.addDialPlan,
 	}
 	for _, step := range steps {
 		if err := step(cfg); err != nil {
@@ -240,3 +242,9 @@ func (d *Directory) Queues() []*Queue {
 
 // IsDevice reports whether ext is a configured device.
 func (d *Directory) IsDevice(ext string) bool { return d.devices[ext] }
+
+// QueueDialedAt is the queue whose dialed number is number.
+func (d *Directory) QueueDialedAt(number string) (*Queue, bool) {
+	q, ok := d.queueDialed[number]
+	return q, ok
+}

@@ -117,7 +117,7 @@ func (d *Directory) addQueues(cfg Config) error {
 		if err := checkStrategy(qc.Strategy); err != nil {
 			return fmt.Errorf("queue %s: %w", qc.ID, err)
 		}
-		q := &Queue{ID: qc.ID, Name: qc.Name, Strategy: qc.Strategy, Priority: qc.Priority}
+		q := &Queue{ID: qc.ID, Name: qc.Name, Strategy: qc.Strategy, Priority: qc.Priority, DialedNumber: qc.DialedNumber}
 		for _, id := range qc.Agents {
 			u, ok := d.users[id]
 			if !ok {
@@ -128,6 +128,27 @@ func (d *Directory) addQueues(cfg Config) error {
 		}
 		d.queues[q.ID] = q
 		d.queueOrder = append(d.queueOrder, q.ID)
+	}
+	return nil
+}
+
+// addQueueNumbers indexes the queues' dialed numbers, each a number of one
+// queue alone and no extension, so that a call to it has one meaning.
+func (d *Directory) addQueueNumbers(Config) error {
+	d.queueDialed = map[string]*Queue{}
+	for _, id := range d.queueOrder {
+		q := d.queues[id]
+		switch n := q.DialedNumber; {
+		case n == "":
+			continue
+		case !IsDialString(n):
+			return fmt.Errorf("queue %s: dialedNumber %q is not a number", id, n)
+		case d.devices[n]:
+			return fmt.Errorf("queue %s: dialedNumber %s is an extension", id, n)
+		case d.queueDialed[n] != nil:
+			return fmt.Errorf("queue %s: dialedNumber %s is queue %s's too", id, n, d.queueDialed[n].ID)
+		}
+		d.queueDialed[q.DialedNumber] = q
 	}
 	return nil
 }

@@ -84,6 +84,12 @@ func TestNewDirectoryRejects(t *testing.T) {
 		{"queue with an unknown agent", func(c *acd.Config) { c.Queues[0].Agents = append(c.Queues[0].Agents, "9999") }, "unknown agent"},
 		{"repeated queue", func(c *acd.Config) { c.Queues = append(c.Queues, acd.QueueConfig{ID: "100"}) }, "repeated"},
 		{"queue without id", func(c *acd.Config) { c.Queues = append(c.Queues, acd.QueueConfig{Name: "X"}) }, "missing"},
+		{"queue number not a number", func(c *acd.Config) { c.Queues[0].DialedNumber = "81x" }, "not a number"},
+		{"queue number an extension", func(c *acd.Config) { c.Queues[0].DialedNumber = "3002" }, "is an extension"},
+		{"queue number repeated", func(c *acd.Config) {
+			c.Queues[0].DialedNumber = "8100"
+			c.Queues = append(c.Queues, acd.QueueConfig{ID: "200", DialedNumber: "8100"})
+		}, "queue 100's too"},
 
 		{"reason code of an unknown team", func(c *acd.Config) { c.Reasons[0].Teams = []string{"10", "30"} }, "unknown team"},
 		{"reason code category", func(c *acd.Config) { c.Reasons[0].Category = "BREAK" }, "category"},

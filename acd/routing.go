@@ -24,11 +24,17 @@ type CallRequest struct {
 // maxCallVariable is Finesse's limit for callVariable1..10 values.
 const maxCallVariable = 40
 
-// InjectCall brings a customer call into its queue and routes it at once
+// InjectCall brings a customer call into its queue (or, when it names
+// none, the queue its DNIS is the dialed number of) and routes it at once
 // when an agent of the queue is READY. It returns the call as it stands
 // after routing.
 func (e *Engine) InjectCall(ctx context.Context, req CallRequest) (Call, error) {
 	q, ok := e.dir.queues[req.Queue]
+	if req.Queue == "" {
+		if q, ok = e.dir.QueueDialedAt(req.DNIS); !ok {
+			return Call{}, refuse(ErrNotFound, req.DNIS, "no queue has this dialed number")
+		}
+	}
 	if !ok {
 		return Call{}, refuse(ErrNotFound, req.Queue, "no such queue")
 	}
@@ -143,7 +149,10 @@ func (e *Engine) offer(tx Tx, q *Queue, call Call, agents []candidate) error {
 	}
 	now := e.clock.Now()
 	callType := "ACD_IN"
-	if call.Preroute {
+	switch {
+	case call.Transferred:
+		callType = "TRANSFER"
+	case call.Preroute:
 		callType = "PREROUTE_ACD_IN"
 	}
 	// toAddress is the number the customer dialed; a call injected

@@ -74,6 +74,17 @@ func TestCustomerHangsUpThroughREST(t *testing.T) {
 	}
 }
 
+// TestCallToAQueuesNumber: a simulator call that names no queue goes to
+// the queue its dnis is the dialed number of (8200 is queue 200's).
+func TestCallToAQueuesNumber(t *testing.T) {
+	e := newEnv(t)
+	r := e.do(http.MethodPost, "admin", "/acd/Calls", "<Call><ani>5551234</ani><dnis>8200</dnis></Call>")
+	wantStatus(t, r, http.StatusCreated)
+	if q := parseOK(t, e.get("admin", "/acd/Call/1"), "Call").SelectElement("queue").Text(); q != "200" {
+		t.Fatalf("call to 8200 waits in queue %q, want 200", q)
+	}
+}
+
 func TestCallAndDialogErrors(t *testing.T) {
 	e := newEnv(t)
 	e.signInReady("1001", "3001")
@@ -82,6 +93,7 @@ func TestCallAndDialogErrors(t *testing.T) {
 	wantAPIError(t, e.do(http.MethodPost, "1001", "/acd/Calls", callBody), http.StatusUnauthorized, "Authorization Failure", "1001")
 	wantAPIError(t, e.do(http.MethodPost, "admin", "/acd/Calls", "<Call><ani>1</ani></Call>"), http.StatusBadRequest, "Parameter Missing", "queue")
 	wantAPIError(t, e.do(http.MethodPost, "admin", "/acd/Calls", "<Call><queue>999</queue></Call>"), http.StatusNotFound, "Not Found", "999")
+	wantAPIError(t, e.do(http.MethodPost, "admin", "/acd/Calls", "<Call><dnis>8999</dnis></Call>"), http.StatusNotFound, "Not Found", "8999")
 	wantAPIError(t, e.do(http.MethodPost, "admin", "/acd/Calls", "<Call><queue>100</queue><callvariables><CallVariable><name>bogus</name><value>1</value></CallVariable></callvariables></Call>"),
 		http.StatusBadRequest, "Invalid Input", "bogus")
 	wantAPIError(t, e.do(http.MethodPost, "admin", "/acd/Calls", "<Call><queue>100"), http.StatusBadRequest, "Bad Request", "Call")

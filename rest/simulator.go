@@ -43,8 +43,8 @@ func (s *Server) postCall(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	if req.Queue == "" {
-		writeError(w, r, &acd.RequestError{Kind: acd.ErrParameterMissing, Field: "queue", Detail: "the queue is required"})
+	if req.Queue == "" && req.DNIS == "" {
+		writeError(w, r, &acd.RequestError{Kind: acd.ErrParameterMissing, Field: "queue", Detail: "the queue, or a dnis that is a queue's dialed number, is required"})
 		return
 	}
 	call, err := s.engine.InjectCall(r.Context(), acd.CallRequest{

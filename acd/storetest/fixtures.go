@@ -60,6 +60,7 @@ func fullCall(id string) acd.Call {
 			{Name: "user.ecc.account", Value: "  42  "},
 		},
 		Preroute:     true,
+		Transferred:  true,
 		State:        acd.CallAlerting,
 		DialogID:     "17",
 		Agent:        "1001",
