@@ -31,11 +31,23 @@ func (s *Server) putUser(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, fail(errMalformed, "User", err.Error()))
 		return
 	}
-	err = s.engine.ChangeState(changeContext(r, body, mux.Vars(r)["id"]), actor(r), acd.StateRequest{
-		AgentID: mux.Vars(r)["id"], State: req.State, Extension: req.Extension,
+	id := s.userID(r)
+	err = s.engine.ChangeState(changeContext(r, body, id), actor(r), acd.StateRequest{
+		AgentID: id, State: req.State, Extension: req.Extension,
 		ReasonCodeID: req.ReasonCodeID, RequestID: r.Header.Get("requestId"),
 	})
 	accepted(w, r, err)
+}
+
+// userID is the loginId of the user the path names: by loginId, or by
+// loginName as GET takes it (the directory keeps the two apart), so that
+// a script may GET and then PUT a user by the same name.
+func (s *Server) userID(r *http.Request) string {
+	id := mux.Vars(r)["id"]
+	if u, ok := s.engine.Directory().User(id); ok {
+		return u.ID
+	}
+	return id
 }
 
 func (s *Server) getUsers(w http.ResponseWriter, r *http.Request) {

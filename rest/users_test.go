@@ -149,6 +149,18 @@ func TestGetUserByLoginName(t *testing.T) {
 	}
 }
 
+// A change addressed by loginName changes that user, as GET finds it, and
+// is published on its loginId's node; a name nobody has is 404.
+func TestPutUserByLoginName(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.wantUserUpdate(e.accept("1001", "agent1", loginBody("3001")), model.StateNotReady)
+	if u := e.user("1001", "1001"); u.State != model.StateNotReady || u.Extension != "3001" {
+		t.Fatalf("1001 after a sign-in addressed to agent1: %s on %q", u.State, u.Extension)
+	}
+	wantAPIError(t, e.put("1001", "/finesse/api/User/nobody", loginBody("3001")), http.StatusNotFound, "User Not Found", "nobody")
+}
+
 func TestSupervisorUserListsTeams(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
