@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/model"
 )
 
@@ -23,11 +25,11 @@ type StateRequest struct {
 // error event on the agent's User node, as Finesse does; every accepted
 // request commits exactly one event on that node carrying req.RequestID.
 func (e *Engine) ChangeState(ctx context.Context, actor *User, req StateRequest) error {
-	target, ok := e.dir.users[req.AgentID]
+	target, ok := e.dir.UserByID(req.AgentID)
 	if !ok {
 		return refuse(ErrUserNotFound, req.AgentID, "no such user")
 	}
-	if err := AuthorizeStateChange(actor, target); err != nil {
+	if err := directory.AuthorizeStateChange(actor, target); err != nil {
 		return err
 	}
 	if !target.IsAgent() {

@@ -1,6 +1,9 @@
 package acd
 
-import "github.com/finessed/finessed/model"
+import (
+	"github.com/finessed/finessed/acd/directory"
+	"github.com/finessed/finessed/model"
+)
 
 // checkStateRequest refuses, synchronously, a state request that no agent
 // state could make valid.
@@ -17,7 +20,7 @@ func (e *Engine) checkStateRequest(u *User, req StateRequest, forced bool) error
 		if req.Extension == "" {
 			return refuse(ErrParameterMissing, "extension", "Extension Parameter missing")
 		}
-		if !IsDialString(req.Extension) {
+		if !directory.IsDialString(req.Extension) {
 			return refuse(ErrBadRequest, "extension", "the extension is not a dial string")
 		}
 	}
@@ -41,7 +44,7 @@ func (e *Engine) checkReason(u *User, req StateRequest, forced bool) error {
 		return nil
 	}
 	rc, ok := e.dir.ReasonCode(req.ReasonCodeID)
-	if !ok || rc.Category != category || !forTeam(e.dir.reasonTeams[rc.ID], teamID(u)) {
+	if !ok || rc.Category != category || !e.dir.ReasonCodeFor(rc, teamID(u)) {
 		return refuse(ErrInvalidInput, "reasonCodeId", "no "+string(category)+" reason code "+req.ReasonCodeID+" for this user")
 	}
 	return nil
@@ -53,7 +56,7 @@ func (e *Engine) checkReason(u *User, req StateRequest, forced bool) error {
 // such a user could then neither give nor leave out.
 func (e *Engine) hasReasonCodes(u *User, category model.ReasonCategory) bool {
 	for _, rc := range e.dir.ReasonCodes(category, "") {
-		if forTeam(e.dir.reasonTeams[rc.ID], teamID(u)) {
+		if e.dir.ReasonCodeFor(rc, teamID(u)) {
 			return true
 		}
 	}

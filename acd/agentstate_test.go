@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
 )
@@ -58,7 +60,7 @@ var (
 type stateCase struct {
 	name      string
 	uccx      bool
-	configure func(*acd.Config)
+	configure func(*directory.Config)
 	from      model.AgentState // the target's state before; "" never signed in
 	setup     func(*fixture)
 	actor     string // default: the target itself
@@ -77,7 +79,7 @@ var stateCases = []stateCase{
 	// Sign-in.
 	{name: "login", state: model.StateLogin, ext: "3001",
 		want: view{State: model.StateNotReady, ReasonCodeID: "-1", Extension: "3001"}},
-	{name: "login with + dial string", configure: func(c *acd.Config) { c.Devices = append(c.Devices, "+15550100") },
+	{name: "login with + dial string", configure: func(c *directory.Config) { c.Devices = append(c.Devices, "+15550100") },
 		state: model.StateLogin, ext: "+15550100",
 		want: view{State: model.StateNotReady, ReasonCodeID: "-1", Extension: "+15550100"}},
 	{name: "login without extension", state: model.StateLogin, syncErr: acd.ErrParameterMissing, field: "extension"},
@@ -284,14 +286,14 @@ var stateCases = []stateCase{
 	{name: "UCCX READY while signed out", uccx: true, state: model.StateReady, async: invalidState},
 }
 
-func onlyTeam20Codes(c *acd.Config) {
+func onlyTeam20Codes(c *directory.Config) {
 	for i := range c.Reasons {
 		c.Reasons[i].Teams = []string{"20"}
 	}
 }
 
-func noLogoutCodes(c *acd.Config) {
-	var keep []acd.ReasonConfig
+func noLogoutCodes(c *directory.Config) {
+	var keep []directory.ReasonConfig
 	for _, r := range c.Reasons {
 		if r.Category != model.CategoryLogout {
 			keep = append(keep, r)
@@ -300,8 +302,8 @@ func noLogoutCodes(c *acd.Config) {
 	c.Reasons = keep
 }
 
-func addSupervisorOf20(c *acd.Config) {
-	c.Users = append(c.Users, acd.UserConfig{
+func addSupervisorOf20(c *directory.Config) {
+	c.Users = append(c.Users, directory.UserConfig{
 		ID: "2002", LoginName: "supervisor2", Password: "finesse",
 		Roles: []model.Role{model.RoleAgent, model.RoleSupervisor}, Supervises: []string{"20"},
 	})

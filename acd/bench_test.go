@@ -60,18 +60,3 @@ func BenchmarkChangeStateParallel(b *testing.B) {
 		}
 	})
 }
-
-// BenchmarkAuthenticateCached is the cost of a request's Basic credentials
-// once the bcrypt check of the first request is cached.
-func BenchmarkAuthenticateCached(b *testing.B) {
-	a, _ := newAuth(b, withHashedUser(b, demoConfig(b)))
-	if _, err := a.Authenticate("hashed", "s3cret"); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := a.Authenticate("hashed", "s3cret"); err != nil {
-			b.Fatal(err)
-		}
-	}
-}

@@ -8,12 +8,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
 )
 
 // answered signs 1001 in READY, brings a call to it and answers it.
-func answered(t *testing.T, cfg acd.Config) (*fixture, acd.Call) {
+func answered(t *testing.T, cfg directory.Config) (*fixture, acd.Call) {
 	t.Helper()
 	f := newFixture(t, cfg)
 	f.ready("1001", "3001")

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
 )
@@ -95,7 +97,7 @@ func TestConcurrentSignInOnOneDevice(t *testing.T) {
 func TestConcurrentStateChangesOnOneAgent(t *testing.T) {
 	const goroutines, each = 16, 50
 	cfg := bigConfig(2)
-	cfg.Users = append(cfg.Users, acd.UserConfig{
+	cfg.Users = append(cfg.Users, directory.UserConfig{
 		ID: "9000", Password: "pw", Roles: []model.Role{model.RoleAgent, model.RoleSupervisor}, Supervises: []string{"10"},
 	})
 	f := newFixture(t, cfg)

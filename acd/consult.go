@@ -260,7 +260,7 @@ func (e *Engine) endConsult(tx Tx, c Dialog, requestID string) error {
 			continue
 		}
 		p.Consult, p.ConsultReady = "", false
-		u, ok := e.dir.users[p.Agent]
+		u, ok := e.dir.UserByID(p.Agent)
 		if !ok {
 			continue
 		}

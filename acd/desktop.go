@@ -332,7 +332,7 @@ func (e *Engine) sweepAway(ctx context.Context) {
 // not come back: NOT_READY 50002 (pending if on a call) with UCCE's default
 // LOAD off; signed out with 255 with LOAD on or on UCCX.
 func (e *Engine) forceOut(ctx context.Context, id string) error {
-	u, ok := e.dir.users[id]
+	u, ok := e.dir.UserByID(id)
 	if !ok {
 		return nil
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
 )
@@ -68,7 +70,7 @@ func (f *fixture) agent(id string) acd.Agent {
 }
 
 // readyOnDesktop is agent 1001 signed in on 3001, READY, with one desktop.
-func readyOnDesktop(t *testing.T, cfg acd.Config) *fixture {
+func readyOnDesktop(t *testing.T, cfg directory.Config) *fixture {
 	t.Helper()
 	f := newFixture(t, cfg)
 	f.signIn("1001", "3001")
@@ -195,7 +197,7 @@ func TestDesktopGoneSignsOut(t *testing.T) {
 	load.Settings.LogoutOnAgentDisconnect = true
 	uccx := demoConfig(t)
 	uccx.Settings.DeploymentType = "UCCX"
-	for name, cfg := range map[string]acd.Config{"UCCE with LOAD": load, "UCCX": uccx} {
+	for name, cfg := range map[string]directory.Config{"UCCE with LOAD": load, "UCCX": uccx} {
 		t.Run(name, func(t *testing.T) {
 			f := readyOnDesktop(t, cfg)
 			if err := f.subscribe("1001", queuesNode, "1001@localhost"); err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/model"
 )
 
@@ -82,7 +84,7 @@ func (e *Engine) maySeeDialog(actor *User, d Dialog) bool {
 		if p.Agent == actor.ID {
 			return true
 		}
-		if u, ok := e.dir.users[p.Agent]; ok && actor.SupervisesAgent(u) {
+		if u, ok := e.dir.UserByID(p.Agent); ok && actor.SupervisesAgent(u) {
 			return true
 		}
 	}
@@ -95,7 +97,7 @@ func (e *Engine) UserDialogs(ctx context.Context, actor *User, idOrName string) 
 	if !ok {
 		return nil, refuse(ErrUserNotFound, idOrName, "no such user")
 	}
-	if err := AuthorizeView(actor, u); err != nil {
+	if err := directory.AuthorizeView(actor, u); err != nil {
 		return nil, err
 	}
 	a, err := e.store.Agent(ctx, u.ID)

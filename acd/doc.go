@@ -9,11 +9,16 @@
 // to the caller: it commits an asynchronous apiErrors event instead, as a
 // real Finesse server does.
 //
-// The Directory (users, roles, teams, queues, devices, reason codes) and
-// authentication (password check and sign-in lockout) live here as well, so
-// that REST and XMPP share one answer to "who is this and may they do that".
+// The Directory (users, roles, teams, queues, devices, reason codes),
+// authorization and authentication live in package directory, so that REST
+// and XMPP share one answer to "who is this and may they do that"; acd
+// names its types (User, Team, Queue) and refusals (the Err values) for its
+// callers.
 //
-// acd depends on interfaces it owns (Store, Log, Clock, Lockouts) and ships
-// their in-memory implementations; package redis implements them for a
-// shared deployment. acd imports model and nothing else of this module.
+// acd depends on interfaces it owns: Store and Tx (state, in optimistic
+// transactions), Log (the events, in commit order), Lease (which node runs
+// the sweeps and timers), Roster (the nodes alive and their cursors) and
+// Clock. Package memstore implements them in memory for a single node,
+// package redis for a pair sharing state. acd imports model and directory
+// and nothing else of this module.
 package acd

@@ -6,14 +6,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/model"
 )
 
 // Bad passwords weeks apart are not "in a row": each failure starts a new
 // run once the previous one is older than the lockout duration.
 func TestLockoutFailuresExpire(t *testing.T) {
-	l := acd.NewMemoryLockouts(3, time.Minute)
+	l := directory.NewMemoryLockouts(3, time.Minute)
 	at := t0
 	for range 5 {
 		l.Attempt("u", false, at)

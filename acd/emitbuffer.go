@@ -3,6 +3,8 @@ package acd
 import (
 	"slices"
 	"strings"
+
+	"github.com/finessed/finessed/model"
 )
 
 // One transaction often changes a dialog more than once: a transfer drops
@@ -47,7 +49,7 @@ func (b *emitBuffer) clearMarks() {
 // userOfNode is the user of a /finesse/api/User/{id} node or of its
 // Dialogs node.
 func userOfNode(node string) (string, bool) {
-	rest, ok := strings.CutPrefix(node, userNodePrefix)
+	rest, ok := strings.CutPrefix(node, model.UserURIPrefix)
 	if !ok {
 		return "", false
 	}

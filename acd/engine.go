@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/model"
 )
 
@@ -17,7 +19,7 @@ type Engine struct {
 	store  Store
 	log    Log
 	clock  Clock
-	auth   *Authenticator
+	auth   *directory.Authenticator
 	timers timerSet
 	stats  queueStats
 	lease  Lease       // nil: a single node, always the leader
@@ -40,7 +42,7 @@ type Options struct {
 	Store     Store
 	Log       Log // where Store's events go; required with Store
 	Clock     Clock
-	Lockouts  Lockouts
+	Lockouts  directory.Lockouts
 	// NodeID names this node among those sharing Store (default "local");
 	// Node is how SystemInfo describes it, and Peer the REST host:port of
 	// its failover peer ("" for none).
@@ -80,7 +82,7 @@ func NewEngine(opts Options) (*Engine, error) {
 		store:  opts.Store,
 		log:    opts.Log,
 		clock:  opts.Clock,
-		auth:   NewAuthenticator(opts.Directory, opts.Clock, opts.Lockouts),
+		auth:   directory.NewAuthenticator(opts.Directory, opts.Clock, opts.Lockouts),
 		lease:  opts.Lease,
 		node:   cmp.Or(opts.NodeID, "local"),
 		self:   opts.Node,
@@ -144,7 +146,7 @@ func (e *Engine) User(ctx context.Context, actor *User, idOrName string) (model.
 	if !ok {
 		return model.User{}, refuse(ErrUserNotFound, idOrName, "no such user")
 	}
-	if err := AuthorizeView(actor, u); err != nil {
+	if err := directory.AuthorizeView(actor, u); err != nil {
 		return model.User{}, err
 	}
 	a, err := e.store.Agent(ctx, u.ID)
@@ -156,7 +158,7 @@ func (e *Engine) User(ctx context.Context, actor *User, idOrName string) (model.
 
 // Users is the full view of every user; only administrators may see it.
 func (e *Engine) Users(ctx context.Context, actor *User) ([]model.User, error) {
-	if err := AuthorizeAdmin(actor); err != nil {
+	if err := directory.AuthorizeAdmin(actor); err != nil {
 		return nil, err
 	}
 	agents, err := e.agentsByID(ctx)

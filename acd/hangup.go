@@ -146,7 +146,7 @@ type leaving struct{ ringing, connected bool }
 // the desktop while it lasts) or its next state. An agent whose phone was
 // only ringing with a call between agents keeps its state.
 func (e *Engine) leaveDialog(tx Tx, agent string, d Dialog, requestID string, how leaving) error {
-	u, ok := e.dir.users[agent]
+	u, ok := e.dir.UserByID(agent)
 	if !ok {
 		return nil
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/model"
@@ -20,7 +22,7 @@ import (
 var t0 = time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)
 
 // demoConfig is a fresh copy of the demo directory; callers may change it.
-func demoConfig(tb testing.TB) acd.Config {
+func demoConfig(tb testing.TB) directory.Config {
 	tb.Helper()
 	f, err := config.Demo()
 	if err != nil {
@@ -32,14 +34,14 @@ func demoConfig(tb testing.TB) acd.Config {
 // bigConfig is n agents on one team with no reason codes, each with a
 // device of its own, and an administrator, for load and concurrency tests.
 // Agent i is agentID(i) and its device is deviceOf(i).
-func bigConfig(n int) acd.Config {
-	cfg := acd.Config{
-		Teams:   []acd.TeamConfig{{ID: "10", Name: "Load"}},
+func bigConfig(n int) directory.Config {
+	cfg := directory.Config{
+		Teams:   []directory.TeamConfig{{ID: "10", Name: "Load"}},
 		Devices: []string{fmt.Sprintf("%d-%d", 200000, 200000+n-1)},
-		Users:   []acd.UserConfig{{ID: "admin", Password: "pw", Roles: []model.Role{model.RoleAdmin}}},
+		Users:   []directory.UserConfig{{ID: "admin", Password: "pw", Roles: []model.Role{model.RoleAdmin}}},
 	}
 	for i := range n {
-		cfg.Users = append(cfg.Users, acd.UserConfig{
+		cfg.Users = append(cfg.Users, directory.UserConfig{
 			ID: agentID(i), Password: "pw", Roles: []model.Role{model.RoleAgent}, Team: "10",
 		})
 	}
@@ -65,9 +67,9 @@ type fixture struct {
 	desktops map[string]int
 }
 
-func newFixture(tb testing.TB, cfg acd.Config) *fixture {
+func newFixture(tb testing.TB, cfg directory.Config) *fixture {
 	tb.Helper()
-	dir, err := acd.NewDirectory(cfg)
+	dir, err := directory.NewDirectory(cfg)
 	if err != nil {
 		tb.Fatalf("NewDirectory: %v", err)
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/model"
 )
 
@@ -118,7 +120,7 @@ func (e *Engine) UserHistory(ctx context.Context, actor *User, idOrName string) 
 	if !ok {
 		return model.History{}, refuse(ErrUserNotFound, idOrName, "no such user")
 	}
-	if err := AuthorizeView(actor, u); err != nil {
+	if err := directory.AuthorizeView(actor, u); err != nil {
 		return model.History{}, err
 	}
 	var h History

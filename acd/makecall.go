@@ -3,6 +3,8 @@ package acd
 import (
 	"context"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/model"
 )
 
@@ -20,7 +22,7 @@ type MakeCallRequest struct {
 // on UCCE, 32762 off-hook on UCCX) so that no routed call reaches it
 // meanwhile; when the call ends it is back in the state it called from.
 func (e *Engine) MakeCall(ctx context.Context, actor *User, req MakeCallRequest) error {
-	u, ok := e.dir.users[req.AgentID]
+	u, ok := e.dir.UserByID(req.AgentID)
 	if !ok {
 		return refuse(ErrUserNotFound, req.AgentID, "no such user")
 	}
@@ -148,13 +150,13 @@ func (e *Engine) farEnd(tx Tx, d *Dialog, number string) (Party, error) {
 	}
 	d.CallType = "OUT"
 	switch rule := e.dir.Dial(number); rule.Behaviour {
-	case DialBusy:
+	case directory.DialBusy:
 		fail(d, "BUSY")
 		far.State = PartyDropped
-	case DialInvalid:
+	case directory.DialInvalid:
 		fail(d, "BAD_DESTINATION")
 		far.State = PartyDropped
-	case DialAnswer:
+	case directory.DialAnswer:
 		d.AnswerDeadline = now.Add(rule.AnswerAfter)
 	}
 	return far, nil
@@ -191,7 +193,7 @@ func (e *Engine) connectParties(tx Tx, d *Dialog, requestID string) error {
 			continue
 		}
 		p.State, p.Changed = PartyActive, now
-		u, ok := e.dir.users[p.Agent]
+		u, ok := e.dir.UserByID(p.Agent)
 		if !ok {
 			continue
 		}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
 )
@@ -26,13 +28,13 @@ func (f *fixture) dialogOf(agent string) model.Dialog {
 	return ds[0]
 }
 
-func withDialPlan(t *testing.T) acd.Config {
+func withDialPlan(t *testing.T) directory.Config {
 	cfg := demoConfig(t)
-	cfg.DialPlan = []acd.DialRule{
-		{Pattern: "5550100", Behaviour: acd.DialAnswer, AnswerAfter: time.Second},
-		{Pattern: "5550199", Behaviour: acd.DialBusy},
-		{Pattern: "5550188", Behaviour: acd.DialRing},
-		{Pattern: "999*", Behaviour: acd.DialInvalid},
+	cfg.DialPlan = []directory.DialRule{
+		{Pattern: "5550100", Behaviour: directory.DialAnswer, AnswerAfter: time.Second},
+		{Pattern: "5550199", Behaviour: directory.DialBusy},
+		{Pattern: "5550188", Behaviour: directory.DialRing},
+		{Pattern: "999*", Behaviour: directory.DialInvalid},
 	}
 	return cfg
 }
@@ -431,15 +433,15 @@ func TestMakeCallRefusals(t *testing.T) {
 }
 
 func TestDialPlanValidation(t *testing.T) {
-	for _, rule := range []acd.DialRule{
-		{Pattern: "1*2", Behaviour: acd.DialAnswer},
-		{Pattern: "", Behaviour: acd.DialBusy},
+	for _, rule := range []directory.DialRule{
+		{Pattern: "1*2", Behaviour: directory.DialAnswer},
+		{Pattern: "", Behaviour: directory.DialBusy},
 		{Pattern: "5*", Behaviour: "explode"},
-		{Pattern: "5*", Behaviour: acd.DialAnswer, AnswerAfter: -time.Second},
+		{Pattern: "5*", Behaviour: directory.DialAnswer, AnswerAfter: -time.Second},
 	} {
 		cfg := demoConfig(t)
-		cfg.DialPlan = []acd.DialRule{rule}
-		if _, err := acd.NewDirectory(cfg); err == nil {
+		cfg.DialPlan = []directory.DialRule{rule}
+		if _, err := directory.NewDirectory(cfg); err == nil {
 			t.Errorf("rule %+v accepted", rule)
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
 )
@@ -28,7 +30,7 @@ func TestCallPropertiesRingAllConcurrentAnswers(t *testing.T) {
 	if testing.Short() {
 		rounds = 20
 	}
-	w := newCallWorld(t, withStrategy(t, acd.RingAll), 11)
+	w := newCallWorld(t, withStrategy(t, directory.RingAll), 11)
 	f, members := w.f, demoQueues["100"]
 	users := map[string]*acd.User{}
 	for _, id := range members {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
 )
@@ -87,7 +89,7 @@ func TestCallProperties(t *testing.T) {
 // ring-all: its calls ring every READY agent of 1001-1005 at once, a
 // random one of them answers, and the invariants are the same.
 func TestCallPropertiesRingAll(t *testing.T) {
-	w := newCallWorld(t, withStrategy(t, acd.RingAll), 20240502)
+	w := newCallWorld(t, withStrategy(t, directory.RingAll), 20240502)
 	w.mix = ringAllMix
 	runCallProperties(t, w, 3000, 600, slices.Concat(everyMix, []string{
 		"ring-all offer", "ring-all answer", "ring-all rona", "ring-all abandon", "ring-all pending released",
@@ -114,7 +116,7 @@ func runCallProperties(t *testing.T, w *callWorld, steps, short int, mix []strin
 
 // newCallWorld is the directory cfg (the demo one, its queues' strategies
 // aside) with its ten agents signed in on 3001-3010, NOT_READY.
-func newCallWorld(t *testing.T, cfg acd.Config, seed uint64) *callWorld {
+func newCallWorld(t *testing.T, cfg directory.Config, seed uint64) *callWorld {
 	f := newFixture(t, cfg)
 	w := &callWorld{
 		t: t, f: f, rng: rand.New(rand.NewPCG(seed, 1)), ctx: context.Background(),
@@ -124,7 +126,7 @@ func newCallWorld(t *testing.T, cfg acd.Config, seed uint64) *callWorld {
 		ended: map[string]bool{}, counts: map[string]int{}, mix: defaultMix,
 	}
 	for _, q := range cfg.Queues {
-		if q.Strategy == acd.RingAll {
+		if q.Strategy == directory.RingAll {
 			w.ringAll[q.ID] = true
 		}
 	}

@@ -90,7 +90,7 @@ func (e *Engine) queueView(tx Tx, q *Queue) (model.Queue, error) {
 			}
 		}
 	}
-	agents, err := tx.AgentsOf(q.agentIDs)
+	agents, err := tx.AgentsOf(q.AgentIDs())
 	if err != nil {
 		return model.Queue{}, err
 	}

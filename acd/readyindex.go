@@ -84,7 +84,7 @@ func (x *readyIndex) note(ctx context.Context, e *Engine, ids []string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	for _, id := range ids {
-		u, ok := e.dir.users[id]
+		u, ok := e.dir.UserByID(id)
 		if !ok || len(u.Queues) == 0 {
 			continue
 		}
@@ -125,7 +125,7 @@ func (x *readyIndex) candidates(tx Tx, q *Queue) ([]string, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if !x.built[q.ID] {
-		agents, err := tx.AgentsOf(q.agentIDs)
+		agents, err := tx.AgentsOf(q.AgentIDs())
 		if err != nil {
 			return nil, err
 		}

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/model"
 )
 
@@ -22,16 +24,16 @@ import (
 // left out would never be offered a call.
 func TestReadyIndexConvergesUnderConcurrentChanges(t *testing.T) {
 	const agents = 40
-	cfg := Config{Teams: []TeamConfig{{ID: "1", Name: "One"}}}
+	cfg := directory.Config{Teams: []directory.TeamConfig{{ID: "1", Name: "One"}}}
 	var ids []string
 	for i := range agents {
 		id := fmt.Sprintf("%d", 5000+i)
 		ids = append(ids, id)
-		cfg.Users = append(cfg.Users, UserConfig{ID: id, LoginName: "a" + id, Password: "x", Roles: []model.Role{model.RoleAgent}, Team: "1"})
+		cfg.Users = append(cfg.Users, directory.UserConfig{ID: id, LoginName: "a" + id, Password: "x", Roles: []model.Role{model.RoleAgent}, Team: "1"})
 		cfg.Devices = append(cfg.Devices, fmt.Sprintf("%d", 7000+i))
 	}
-	cfg.Queues = []QueueConfig{{ID: "q", Name: "Q", Agents: ids}}
-	dir, err := NewDirectory(cfg)
+	cfg.Queues = []directory.QueueConfig{{ID: "q", Name: "Q", Agents: ids}}
+	dir, err := directory.NewDirectory(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +53,7 @@ func TestReadyIndexConvergesUnderConcurrentChanges(t *testing.T) {
 	for w := range 4 {
 		wg.Go(func() {
 			for i := w; i < agents; i += 4 {
-				u := dir.users[ids[i]]
+				u, _ := dir.UserByID(ids[i])
 				steps := []StateRequest{
 					{AgentID: u.ID, State: model.StateLogin, Extension: fmt.Sprintf("%d", 7000+i)},
 					{AgentID: u.ID, State: model.StateReady},

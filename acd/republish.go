@@ -33,7 +33,7 @@ func (e *Engine) LastKnownState(ctx context.Context) ([]Event, error) {
 	}
 	events := make([]Event, 0, len(agents)+len(dialogs))
 	for _, a := range agents {
-		u, ok := e.dir.users[a.ID]
+		u, ok := e.dir.UserByID(a.ID)
 		if ok && a.State.SignedIn() {
 			events = append(events, e.userEvent(u, a, ""))
 		}

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
 )
@@ -11,7 +13,7 @@ import (
 // ringAll is the demo directory with queue 100 (Sales, 1001-1005) on
 // ring-all, and 1001, 1002 and 1003 READY in that order.
 func ringAll(t *testing.T) *fixture {
-	f := newFixture(t, withStrategy(t, acd.RingAll))
+	f := newFixture(t, withStrategy(t, directory.RingAll))
 	for _, id := range []string{"1001", "1002", "1003"} {
 		f.ready(id, "300"+id[3:])
 		f.clock.Advance(time.Second)

@@ -29,7 +29,7 @@ const maxCallVariable = 40
 // when an agent of the queue is READY. It returns the call as it stands
 // after routing.
 func (e *Engine) InjectCall(ctx context.Context, req CallRequest) (Call, error) {
-	q, ok := e.dir.queues[req.Queue]
+	q, ok := e.dir.Queue(req.Queue)
 	if req.Queue == "" {
 		if q, ok = e.dir.QueueDialedAt(req.DNIS); !ok {
 			return Call{}, refuse(ErrNotFound, req.DNIS, "no queue has this dialed number")
@@ -263,7 +263,7 @@ func (e *Engine) Calls(ctx context.Context) ([]Call, error) {
 // timer.
 func (e *Engine) routeIfReady(ctx context.Context, agents ...string) {
 	for _, id := range agents {
-		u, ok := e.dir.users[id]
+		u, ok := e.dir.UserByID(id)
 		if !ok {
 			continue
 		}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
 )
@@ -220,11 +222,11 @@ func BenchmarkRouteCall(b *testing.B) {
 	const agents = 2000
 	cfg := bigConfig(agents)
 	cfg.Teams[0].WrapUpOnIncoming = model.WrapUpNotAllowed
-	q := acd.QueueConfig{ID: "1", Name: "Load"}
+	q := directory.QueueConfig{ID: "1", Name: "Load"}
 	for i := range agents {
 		q.Agents = append(q.Agents, agentID(i))
 	}
-	cfg.Queues = []acd.QueueConfig{q}
+	cfg.Queues = []directory.QueueConfig{q}
 	f := newFixture(b, cfg)
 	defer f.eng.Close()
 	for i := range agents {

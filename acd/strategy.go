@@ -1,33 +1,10 @@
 package acd
 
 import (
-	"fmt"
 	"slices"
-)
 
-// The routing strategies a queue may use to pick among its READY agents.
-const (
-	// LongestAvailable offers the call to the agent READY the longest, as
-	// UCCE does by default.
-	LongestAvailable = "longest-available"
-	// RoundRobin offers calls to the queue's agents in turn, in config
-	// order, starting after the agent offered the last call.
-	RoundRobin = "round-robin"
-	// FewestCalls offers the call to the agent that has handled the fewest
-	// calls since it signed in (ties: longest available).
-	FewestCalls = "fewest-calls"
-	// RingAll rings every READY agent of the queue at once; the first to
-	// answer takes the call and the others go back to READY.
-	RingAll = "ring-all"
+	"github.com/finessed/finessed/acd/directory"
 )
-
-func checkStrategy(s string) error {
-	switch s {
-	case "", LongestAvailable, RoundRobin, FewestCalls, RingAll:
-		return nil
-	}
-	return fmt.Errorf("strategy %q is none of %s, %s, %s, %s", s, LongestAvailable, RoundRobin, FewestCalls, RingAll)
-}
 
 // candidate is a READY agent that can be offered a call.
 type candidate struct {
@@ -53,7 +30,8 @@ func (e *Engine) available(tx Tx, q *Queue, first bool) ([]candidate, error) {
 			return nil, err
 		}
 		if routable(a) {
-			out = append(out, candidate{e.dir.users[id], a})
+			u, _ := e.dir.UserByID(id)
+			out = append(out, candidate{u, a})
 			if first {
 				break
 			}
@@ -65,7 +43,7 @@ func (e *Engine) available(tx Tx, q *Queue, first bool) ([]candidate, error) {
 // scanAvailable reads every agent of q: the way to find its routable
 // agents when other nodes write the Store too.
 func (e *Engine) scanAvailable(tx Tx, q *Queue) ([]candidate, error) {
-	agents, err := tx.AgentsOf(q.agentIDs)
+	agents, err := tx.AgentsOf(q.AgentIDs())
 	if err != nil {
 		return nil, err
 	}
@@ -81,18 +59,18 @@ func (e *Engine) scanAvailable(tx Tx, q *Queue) ([]candidate, error) {
 // pickAgents chooses, by the queue's strategy, the agents to offer its
 // next call to: one, or every READY agent for ring-all, or none.
 func (e *Engine) pickAgents(tx Tx, q *Queue) ([]candidate, error) {
-	cands, err := e.available(tx, q, q.Strategy == "" || q.Strategy == LongestAvailable)
+	cands, err := e.available(tx, q, q.Strategy == "" || q.Strategy == directory.LongestAvailable)
 	if err != nil || len(cands) == 0 {
 		return nil, err
 	}
 	var best candidate
 	switch q.Strategy {
-	case RingAll:
+	case directory.RingAll:
 		slices.SortStableFunc(cands, func(a, b candidate) int { return a.agent.ReadySince.Compare(b.agent.ReadySince) })
 		return cands, nil
-	case RoundRobin:
+	case directory.RoundRobin:
 		best, err = e.nextInTurn(tx, q, cands)
-	case FewestCalls:
+	case directory.FewestCalls:
 		best, err = e.fewestCalls(tx, cands)
 	default:
 		best = longestAvailable(cands)

@@ -4,10 +4,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 )
 
-func withStrategy(t *testing.T, strategy string) acd.Config {
+func withStrategy(t *testing.T, strategy string) directory.Config {
 	cfg := demoConfig(t)
 	for i := range cfg.Queues {
 		if cfg.Queues[i].ID == "100" {
@@ -33,7 +33,7 @@ func (f *fixture) handle() string {
 // Round robin offers calls to the queue's agents in turn, whatever their
 // READY time.
 func TestRoundRobin(t *testing.T) {
-	f := newFixture(t, withStrategy(t, acd.RoundRobin))
+	f := newFixture(t, withStrategy(t, directory.RoundRobin))
 	f.ready("1003", "3003")
 	f.ready("1001", "3001")
 	f.ready("1002", "3002")
@@ -49,7 +49,7 @@ func TestRoundRobin(t *testing.T) {
 // Fewest calls offers the call to the agent that handled fewest since it
 // signed in; a tie goes to the one READY the longest.
 func TestFewestCalls(t *testing.T) {
-	f := newFixture(t, withStrategy(t, acd.FewestCalls))
+	f := newFixture(t, withStrategy(t, directory.FewestCalls))
 	f.ready("1001", "3001")
 	if got := f.handle(); got != "1001" {
 		t.Fatalf("first call to %s", got)
@@ -66,12 +66,12 @@ func TestFewestCalls(t *testing.T) {
 
 func TestStrategyValidation(t *testing.T) {
 	for _, s := range []string{"ringall", "random"} {
-		if _, err := acd.NewDirectory(withStrategy(t, s)); err == nil {
+		if _, err := directory.NewDirectory(withStrategy(t, s)); err == nil {
 			t.Errorf("strategy %q accepted", s)
 		}
 	}
-	for _, s := range []string{"", acd.LongestAvailable, acd.RoundRobin, acd.FewestCalls, acd.RingAll} {
-		if _, err := acd.NewDirectory(withStrategy(t, s)); err != nil {
+	for _, s := range []string{"", directory.LongestAvailable, directory.RoundRobin, directory.FewestCalls, directory.RingAll} {
+		if _, err := directory.NewDirectory(withStrategy(t, s)); err != nil {
 			t.Errorf("strategy %q refused: %v", s, err)
 		}
 	}

@@ -3,6 +3,8 @@ package acd
 import (
 	"context"
 	"slices"
+
+	"github.com/finessed/finessed/acd/directory"
 )
 
 // MaxSubscriptions bounds a user's explicit subscriptions, so that a
@@ -16,7 +18,7 @@ func (e *Engine) Subscribe(ctx context.Context, actor *User, node, jid string) e
 	if err := e.dir.AuthorizeNode(actor, node); err != nil {
 		return err
 	}
-	if slices.Contains(AutoNodes(actor), node) {
+	if slices.Contains(directory.AutoNodes(actor), node) {
 		return nil
 	}
 	sub := Subscription{Node: node, JID: jid}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
 )
@@ -65,7 +67,7 @@ func TestSubscribeThatChangesNothingCommitsNothing(t *testing.T) {
 	if err := f.subscribe("1001", queuesNode, "1001@localhost"); err != nil {
 		t.Fatalf("second subscribe: %v", err)
 	}
-	for _, node := range acd.AutoNodes(f.user("1001")) {
+	for _, node := range directory.AutoNodes(f.user("1001")) {
 		if err := f.subscribe("1001", node, "1001@localhost"); err != nil {
 			t.Fatalf("subscribe to auto node %s: %v", node, err)
 		}

@@ -108,7 +108,7 @@ func (e *Engine) sweepRinging(ctx context.Context) {
 		if err := e.ringNoAnswer(ctx, c.ID); err != nil {
 			slog.Error("ring no answer", "call", c.ID, "err", err)
 		}
-		if q, ok := e.dir.queues[c.Queue]; ok {
+		if q, ok := e.dir.Queue(c.Queue); ok {
 			e.route(ctx, q)
 		}
 	}
@@ -196,7 +196,7 @@ func callBefore(a, b Call) bool {
 }
 
 func (e *Engine) ronaAgent(tx Tx, agent string, d Dialog) error {
-	u, ok := e.dir.users[agent]
+	u, ok := e.dir.UserByID(agent)
 	if !ok {
 		return nil
 	}
@@ -232,7 +232,7 @@ func (e *Engine) sweepWrapUps(ctx context.Context) {
 		if a.WrapUpDeadline.IsZero() || now.Before(a.WrapUpDeadline) {
 			continue
 		}
-		u, ok := e.dir.users[a.ID]
+		u, ok := e.dir.UserByID(a.ID)
 		if !ok {
 			continue
 		}

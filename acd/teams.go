@@ -3,6 +3,8 @@ package acd
 import (
 	"context"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/model"
 )
 
@@ -13,7 +15,7 @@ func (e *Engine) Team(ctx context.Context, actor *User, id string) (model.Team, 
 	if !ok {
 		return model.Team{}, refuse(ErrNotFound, id, "no such team")
 	}
-	if err := AuthorizeTeam(actor, t); err != nil {
+	if err := directory.AuthorizeTeam(actor, t); err != nil {
 		return model.Team{}, err
 	}
 	agents, err := e.agentsByID(ctx)
@@ -29,7 +31,7 @@ func (e *Engine) Team(ctx context.Context, actor *User, id string) (model.Team, 
 
 // Teams lists every team without members; only administrators may.
 func (e *Engine) Teams(actor *User) ([]model.Team, error) {
-	if err := AuthorizeAdmin(actor); err != nil {
+	if err := directory.AuthorizeAdmin(actor); err != nil {
 		return nil, err
 	}
 	var out []model.Team

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
 )
@@ -171,19 +173,19 @@ func TestTeamResourceAuthorization(t *testing.T) {
 		actor string
 		ok    bool
 	}{{"1001", true}, {"1006", false}, {"2001", true}, {"2002", false}, {"admin", true}} {
-		err := acd.AuthorizeTeamResource(f.user(c.actor), t10)
+		err := directory.AuthorizeTeamResource(f.user(c.actor), t10)
 		if (err == nil) != c.ok {
 			t.Errorf("%s on team 10's resources: %v", c.actor, err)
 		}
 	}
-	if err := acd.AuthorizeAdmin(f.user("admin")); err != nil {
+	if err := directory.AuthorizeAdmin(f.user("admin")); err != nil {
 		t.Error(err)
 	}
-	wantRefusal(t, acd.AuthorizeAdmin(f.user("2001")), acd.ErrNotAuthorized, "2001")
-	if err := acd.AuthorizeSelf(f.user("admin"), f.user("1001")); err != nil {
+	wantRefusal(t, directory.AuthorizeAdmin(f.user("2001")), acd.ErrNotAuthorized, "2001")
+	if err := directory.AuthorizeSelf(f.user("admin"), f.user("1001")); err != nil {
 		t.Error(err)
 	}
-	wantRefusal(t, acd.AuthorizeSelf(f.user("2001"), f.user("1001")), acd.ErrNotYourUser, "2001")
+	wantRefusal(t, directory.AuthorizeSelf(f.user("2001"), f.user("1001")), acd.ErrNotYourUser, "2001")
 }
 
 func TestUserView(t *testing.T) {
@@ -239,7 +241,7 @@ func TestNewEngineOptions(t *testing.T) {
 	if _, err := acd.NewEngine(acd.Options{}); err == nil {
 		t.Error("an engine without a directory")
 	}
-	dir, err := acd.NewDirectory(demoConfig(t))
+	dir, err := directory.NewDirectory(demoConfig(t))
 	if err != nil {
 		t.Fatal(err)
 	}

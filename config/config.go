@@ -10,13 +10,13 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 )
 
 // File is a whole config file.
 type File struct {
-	acd.Config `yaml:",inline"`
-	TLS        TLS `yaml:"tls"`
+	directory.Config `yaml:",inline"`
+	TLS              TLS `yaml:"tls"`
 }
 
 // TLS names the certificate and key for the TLS listeners. When both are

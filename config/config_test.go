@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 )
 
 // The demo directory is a contract that README examples and outside
@@ -16,7 +16,7 @@ func TestDemoDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, err := acd.NewDirectory(f.Config)
+	dir, err := directory.NewDirectory(f.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestDemoDirectory(t *testing.T) {
 		t.Error("no admin user")
 	}
 	for _, id := range []string{"1001", "1010", "2001", "admin", "agent1", "supervisor1"} {
-		if _, err := acd.NewAuthenticator(dir, acd.SystemClock{}, nil).Authenticate(id, "finesse"); err != nil {
+		if _, err := directory.NewAuthenticator(dir, nil, nil).Authenticate(id, "finesse"); err != nil {
 			t.Errorf("%s/finesse: %v", id, err)
 		}
 	}

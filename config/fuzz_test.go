@@ -5,7 +5,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 )
 
 // FuzzParse feeds the config file reader, and the directory build that
@@ -38,7 +38,7 @@ dialPlan: [{pattern: "9*", behaviour: answer, answerAfter: 2s}]
 			return
 		}
 		// The directory may refuse the file, but not crash on it.
-		_, _ = acd.NewDirectory(file.Config)
+		_, _ = directory.NewDirectory(file.Config)
 
 		out, err := yaml.Marshal(file)
 		if err != nil {

@@ -42,7 +42,10 @@ type TeamRef struct {
 }
 
 // URI is the resource address of the user.
-func (u User) URI() string { return "/finesse/api/User/" + u.ID }
+func (u User) URI() string { return UserURIPrefix + u.ID }
+
+// UserURIPrefix begins the URI of every user and of its sub-resources.
+const UserURIPrefix = "/finesse/api/User/"
 
 // DialogsURI is the address of the user's Dialogs collection.
 func (u User) DialogsURI() string { return u.URI() + "/Dialogs" }

@@ -5,12 +5,12 @@ import (
 	"log/slog"
 	"time"
 
-	goredis "github.com/redis/go-redis/v9"
+	"github.com/finessed/finessed/acd/directory"
 
-	"github.com/finessed/finessed/acd"
+	goredis "github.com/redis/go-redis/v9"
 )
 
-// attemptScript is acd.MemoryLockouts' rule on a hash per account: f
+// attemptScript is directory.MemoryLockouts' rule on a hash per account: f
 // failures in a row, the last one at last, locked until until (ms on the
 // acd Clock). Trying while locked starts the lock over; failures further
 // apart than the lock duration do not add up.
@@ -38,7 +38,7 @@ redis.call('PEXPIRE', KEYS[1], 2 * dur)
 return 1
 `)
 
-// lockedScript is acd.MemoryLockouts' Locked: 1 when the account is
+// lockedScript is directory.MemoryLockouts' Locked: 1 when the account is
 // locked at now, starting the lock over as an attempt would; 0 otherwise.
 var lockedScript = goredis.NewScript(`
 local now, dur = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -61,7 +61,7 @@ type Lockouts struct {
 	prefix   string
 	attempts int
 	duration time.Duration
-	local    *acd.MemoryLockouts
+	local    *directory.MemoryLockouts
 }
 
 // NewLockouts locks an account for duration after attempts bad passwords
@@ -69,11 +69,11 @@ type Lockouts struct {
 func (s *Store) NewLockouts(attempts int, duration time.Duration) *Lockouts {
 	return &Lockouts{
 		rdb: s.rdb, prefix: s.keys.prefix + "lockout:", attempts: attempts, duration: duration,
-		local: acd.NewMemoryLockouts(attempts, duration),
+		local: directory.NewMemoryLockouts(attempts, duration),
 	}
 }
 
-// Attempt implements acd.Lockouts.
+// Attempt implements directory.Lockouts.
 func (l *Lockouts) Attempt(user string, ok bool, now time.Time) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), lockoutTimeout)
 	defer cancel()
@@ -89,7 +89,7 @@ func (l *Lockouts) Attempt(user string, ok bool, now time.Time) bool {
 	return n == 1
 }
 
-// Locked implements acd.LockChecker, so that guessing at an account locked
+// Locked implements directory.LockChecker, so that guessing at an account locked
 // on any node costs no password hash on this one.
 func (l *Lockouts) Locked(user string, now time.Time) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), lockoutTimeout)
@@ -102,4 +102,4 @@ func (l *Lockouts) Locked(user string, now time.Time) bool {
 	return n == 1
 }
 
-var _ acd.LockChecker = (*Lockouts)(nil)
+var _ directory.LockChecker = (*Lockouts)(nil)

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/redis"
 	"github.com/finessed/finessed/redis/redistest"
@@ -46,7 +48,7 @@ func TestLockoutsMatchMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	nodes := []*redis.Lockouts{store.NewLockouts(5, 5*time.Minute), store.NewLockouts(5, 5*time.Minute)}
-	mem := acd.NewMemoryLockouts(5, 5*time.Minute)
+	mem := directory.NewMemoryLockouts(5, 5*time.Minute)
 	for i, a := range lockoutScript {
 		at := t0.Add(a.at)
 		// Asked first whether the account is locked, as the Authenticator

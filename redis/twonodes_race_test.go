@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/model"
@@ -130,7 +132,7 @@ func newRaceRig(t *testing.T) *raceRig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, err := acd.NewDirectory(demo.Config)
+	dir, err := directory.NewDirectory(demo.Config)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/model"
 )
 
@@ -191,9 +192,9 @@ func TestInvalidAuthorizationUserSpecified(t *testing.T) {
 
 // teamTenSupervisorConfig is the demo directory with supervisor 2002, who
 // supervises team 10 only.
-func teamTenSupervisorConfig(t *testing.T) acd.Config {
+func teamTenSupervisorConfig(t *testing.T) directory.Config {
 	cfg := demoConfig(t)
-	cfg.Users = append(cfg.Users, acd.UserConfig{
+	cfg.Users = append(cfg.Users, directory.UserConfig{
 		ID: "2002", LoginName: "supervisor2", FirstName: "Tess", LastName: "Ten", Password: password,
 		Roles: []model.Role{model.RoleAgent, model.RoleSupervisor}, Supervises: []string{"10"},
 	})

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
 	"github.com/finessed/finessed/rest"
@@ -74,14 +76,14 @@ type matrixCase struct {
 
 // matrixConfig is the demo directory with one supervisor per team: 2001
 // of team 10 only, and 2002 of team 20.
-func matrixConfig(t *testing.T) acd.Config {
+func matrixConfig(t *testing.T) directory.Config {
 	cfg := demoConfig(t)
 	for i, u := range cfg.Users {
 		if u.ID == "2001" {
 			cfg.Users[i].Supervises = []string{"10"}
 		}
 	}
-	cfg.Users = append(cfg.Users, acd.UserConfig{
+	cfg.Users = append(cfg.Users, directory.UserConfig{
 		ID: "2002", LoginName: "supervisor2", FirstName: "Sue", LastName: "Supervisor", Password: password,
 		Roles: []model.Role{model.RoleAgent, model.RoleSupervisor}, Supervises: []string{"20"},
 	})

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/beevik/etree"
 
 	"github.com/finessed/finessed/acd"
@@ -17,7 +19,7 @@ import (
 // A server without a test clock answers 404, as if the resource did not
 // exist, which is how a scenario knows to skip.
 func (s *Server) postClock(w http.ResponseWriter, r *http.Request) {
-	if err := acd.AuthorizeAdmin(actor(r)); err != nil {
+	if err := directory.AuthorizeAdmin(actor(r)); err != nil {
 		writeError(w, r, err)
 		return
 	}

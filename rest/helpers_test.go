@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/beevik/etree"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -37,7 +39,7 @@ type env struct {
 	ts    *httptest.Server
 }
 
-func demoConfig(tb testing.TB) acd.Config {
+func demoConfig(tb testing.TB) directory.Config {
 	tb.Helper()
 	f, err := config.Demo()
 	if err != nil {
@@ -48,9 +50,9 @@ func demoConfig(tb testing.TB) acd.Config {
 
 // newServer builds the handler without a listener, for benchmarks and tests
 // that must call ServeHTTP themselves.
-func newServer(tb testing.TB, cfg acd.Config) *env {
+func newServer(tb testing.TB, cfg directory.Config) *env {
 	tb.Helper()
-	dir, err := acd.NewDirectory(cfg)
+	dir, err := directory.NewDirectory(cfg)
 	if err != nil {
 		tb.Fatalf("directory: %v", err)
 	}
@@ -67,7 +69,7 @@ func newServer(tb testing.TB, cfg acd.Config) *env {
 // through net/http's client and server as a desktop's would.
 func newEnv(tb testing.TB) *env { return newEnvWith(tb, demoConfig(tb)) }
 
-func newEnvWith(tb testing.TB, cfg acd.Config) *env {
+func newEnvWith(tb testing.TB, cfg directory.Config) *env {
 	tb.Helper()
 	e := newServer(tb, cfg)
 	e.ts = httptest.NewServer(e.srv)

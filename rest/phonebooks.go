@@ -6,14 +6,15 @@ import (
 	"regexp"
 	"strconv"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/gorilla/mux"
 
-	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
 )
 
 func (s *Server) getPhoneBooks(w http.ResponseWriter, r *http.Request) {
-	if err := acd.AuthorizeAdmin(actor(r)); err != nil {
+	if err := directory.AuthorizeAdmin(actor(r)); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -103,7 +104,7 @@ func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminPhoneBook(r *http.Request) (model.PhoneBook, error) {
-	if err := acd.AuthorizeAdmin(actor(r)); err != nil {
+	if err := directory.AuthorizeAdmin(actor(r)); err != nil {
 		return model.PhoneBook{}, err
 	}
 	id := mux.Vars(r)["id"]

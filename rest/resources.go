@@ -3,6 +3,8 @@ package rest
 import (
 	"net/http"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/beevik/etree"
 	"github.com/gorilla/mux"
 
@@ -42,7 +44,7 @@ func notFound(what, id string) error {
 }
 
 func (s *Server) getReasonCodes(w http.ResponseWriter, r *http.Request) {
-	el, err := s.reasonCodes(r, acd.AuthorizeAdmin(actor(r)), "")
+	el, err := s.reasonCodes(r, directory.AuthorizeAdmin(actor(r)), "")
 	answer(w, r, el, err)
 }
 
@@ -78,7 +80,7 @@ func (s *Server) reasonCodes(r *http.Request, authErr error, team string) (*etre
 }
 
 func (s *Server) getReasonCode(w http.ResponseWriter, r *http.Request) {
-	if err := acd.AuthorizeAdmin(actor(r)); err != nil {
+	if err := directory.AuthorizeAdmin(actor(r)); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -103,7 +105,7 @@ func (s *Server) writeReasonCode(w http.ResponseWriter, r *http.Request, id stri
 }
 
 func (s *Server) getWrapUpReasons(w http.ResponseWriter, r *http.Request) {
-	if err := acd.AuthorizeAdmin(actor(r)); err != nil {
+	if err := directory.AuthorizeAdmin(actor(r)); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -129,7 +131,7 @@ func (s *Server) getTeamWrapUpReasons(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getWrapUpReason(w http.ResponseWriter, r *http.Request) {
-	if err := acd.AuthorizeAdmin(actor(r)); err != nil {
+	if err := directory.AuthorizeAdmin(actor(r)); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -161,7 +163,7 @@ func (s *Server) teamResource(r *http.Request) (*acd.Team, error) {
 	if !ok {
 		return nil, notFound("team", id)
 	}
-	if err := acd.AuthorizeTeamResource(actor(r), t); err != nil {
+	if err := directory.AuthorizeTeamResource(actor(r), t); err != nil {
 		return nil, err
 	}
 	return t, nil

@@ -3,6 +3,8 @@ package rest
 import (
 	"net/http"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/gorilla/mux"
 
 	"github.com/finessed/finessed/acd"
@@ -25,7 +27,7 @@ func simCall(c acd.Call) model.SimCall {
 // postCall brings a customer call into a queue: 201 with the Call and its
 // Location.
 func (s *Server) postCall(w http.ResponseWriter, r *http.Request) {
-	if err := acd.AuthorizeAdmin(actor(r)); err != nil {
+	if err := directory.AuthorizeAdmin(actor(r)); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -59,7 +61,7 @@ func (s *Server) postCall(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getCall(w http.ResponseWriter, r *http.Request) {
-	if err := acd.AuthorizeAdmin(actor(r)); err != nil {
+	if err := directory.AuthorizeAdmin(actor(r)); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -75,7 +77,7 @@ func (s *Server) getCall(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getCalls(w http.ResponseWriter, r *http.Request) {
-	if err := acd.AuthorizeAdmin(actor(r)); err != nil {
+	if err := directory.AuthorizeAdmin(actor(r)); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -93,7 +95,7 @@ func (s *Server) getCalls(w http.ResponseWriter, r *http.Request) {
 
 // deleteCall hangs the customer up.
 func (s *Server) deleteCall(w http.ResponseWriter, r *http.Request) {
-	if err := acd.AuthorizeAdmin(actor(r)); err != nil {
+	if err := directory.AuthorizeAdmin(actor(r)); err != nil {
 		writeError(w, r, err)
 		return
 	}

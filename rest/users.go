@@ -3,6 +3,8 @@ package rest
 import (
 	"net/http"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/gorilla/mux"
 
 	"github.com/finessed/finessed/acd"
@@ -107,7 +109,7 @@ func (s *Server) selfUser(r *http.Request) (*acd.User, error) {
 	if !ok {
 		return nil, &acd.RequestError{Kind: acd.ErrUserNotFound, Field: id, Detail: "no such user"}
 	}
-	if err := acd.AuthorizeSelf(actor(r), u); err != nil {
+	if err := directory.AuthorizeSelf(actor(r), u); err != nil {
 		return nil, err
 	}
 	return u, nil

@@ -6,7 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/model"
 )
 
@@ -19,13 +20,13 @@ import (
 // subscriptions, so 2,000 full-JID subscriptions of one user cannot exist.
 func BenchmarkFanOut2000(b *testing.B) {
 	const sessions = 2000
-	cfg := acd.Config{
-		Teams:   []acd.TeamConfig{{ID: "10", Name: "Load"}},
+	cfg := directory.Config{
+		Teams:   []directory.TeamConfig{{ID: "10", Name: "Load"}},
 		Devices: []string{"5000"},
-		Users:   []acd.UserConfig{{ID: "a1", Password: "pw", Roles: []model.Role{model.RoleAgent}, Team: "10"}},
+		Users:   []directory.UserConfig{{ID: "a1", Password: "pw", Roles: []model.Role{model.RoleAgent}, Team: "10"}},
 	}
 	for i := range sessions {
-		cfg.Users = append(cfg.Users, acd.UserConfig{
+		cfg.Users = append(cfg.Users, directory.UserConfig{
 			ID: fmt.Sprintf("s%04d", i), Password: "pw", Roles: []model.Role{model.RoleSupervisor}, Supervises: []string{"10"},
 		})
 	}

@@ -3,6 +3,8 @@ package xmpp
 import (
 	"errors"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/beevik/etree"
 
 	"github.com/finessed/finessed/acd"
@@ -82,7 +84,7 @@ func (s *Session) pubsubInfo(iq, payload *etree.Element) {
 func (s *Session) pubsubItems(iq, payload *etree.Element) {
 	q := discoQuery(NSDiscoItems, payload.SelectAttrValue("node", ""))
 	if payload.SelectAttrValue("node", "") == "" {
-		for _, n := range acd.AutoNodes(s.user) {
+		for _, n := range directory.AutoNodes(s.user) {
 			item := q.CreateElement("item")
 			item.CreateAttr("jid", s.svc.pubsub)
 			item.CreateAttr("node", n)

@@ -7,9 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/beevik/etree"
 
-	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
 )
 
@@ -149,10 +150,10 @@ func TestOneMessagePerNode(t *testing.T) {
 // the notification's text) and reads back unchanged.
 func TestDoubleEscaping(t *testing.T) {
 	const first, last = `Tom & <Jerry>`, `O'Hara "&amp;" ]]>`
-	cfg := acd.Config{
-		Teams:   []acd.TeamConfig{{ID: "10", Name: "R&D <West>"}},
+	cfg := directory.Config{
+		Teams:   []directory.TeamConfig{{ID: "10", Name: "R&D <West>"}},
 		Devices: []string{"3001"},
-		Users: []acd.UserConfig{{
+		Users: []directory.UserConfig{{
 			ID: "1001", LoginName: "tom", FirstName: first, LastName: last, Password: "pw",
 			Roles: []model.Role{model.RoleAgent}, Team: "10",
 		}},

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/beevik/etree"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -33,7 +35,7 @@ func userNode(id string) string { return "/finesse/api/User/" + id }
 
 // demoConfig is a fresh copy of the demo directory: agents 1001-1005 on
 // team 10, 1006-1010 on team 20, supervisor 2001 of both, and admin.
-func demoConfig(tb testing.TB) acd.Config {
+func demoConfig(tb testing.TB) directory.Config {
 	tb.Helper()
 	f, err := config.Demo()
 	if err != nil {
@@ -62,7 +64,7 @@ type env struct {
 
 // newEnv builds an env over cfg and starts the service's Run; Cleanup
 // stops it.
-func newEnv(tb testing.TB, cfg acd.Config, opts Options) *env {
+func newEnv(tb testing.TB, cfg directory.Config, opts Options) *env {
 	tb.Helper()
 	e := newIdleEnv(tb, cfg, opts)
 	e.start()
@@ -70,9 +72,9 @@ func newEnv(tb testing.TB, cfg acd.Config, opts Options) *env {
 }
 
 // newIdleEnv builds an env whose service is not running yet.
-func newIdleEnv(tb testing.TB, cfg acd.Config, opts Options) *env {
+func newIdleEnv(tb testing.TB, cfg directory.Config, opts Options) *env {
 	tb.Helper()
-	dir, err := acd.NewDirectory(cfg)
+	dir, err := directory.NewDirectory(cfg)
 	if err != nil {
 		tb.Fatalf("NewDirectory: %v", err)
 	}

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 )
 
@@ -340,7 +342,7 @@ func (h *hub) reload(ctx context.Context, user string) {
 
 // index adds s under every node it receives; h.mu is held.
 func (h *hub) index(s *Session) {
-	nodes := acd.AutoNodes(s.user)
+	nodes := directory.AutoNodes(s.user)
 	for _, sub := range h.explicit[s.user.ID] {
 		if (sub.JID == s.bare || sub.JID == s.jid) && !slices.Contains(nodes, sub.Node) {
 			nodes = append(nodes, sub.Node)

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/beevik/etree"
 
 	"github.com/finessed/finessed/acd"
@@ -126,7 +128,7 @@ func (s *Session) subscriptions(ctx context.Context, iq, op *etree.Element) {
 			list.AddChild(subscriptionElement(node, jid))
 		}
 	}
-	for _, n := range acd.AutoNodes(s.user) {
+	for _, n := range directory.AutoNodes(s.user) {
 		add(n, s.bare)
 	}
 	explicit, err := s.svc.engine.Subscriptions(ctx, s.user.ID)
@@ -142,7 +144,7 @@ func (s *Session) subscriptions(ctx context.Context, iq, op *etree.Element) {
 }
 
 func (s *Session) autoNode(node string) bool {
-	for _, n := range acd.AutoNodes(s.user) {
+	for _, n := range directory.AutoNodes(s.user) {
 		if n == node {
 			return true
 		}

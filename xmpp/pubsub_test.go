@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/beevik/etree"
 
 	"github.com/finessed/finessed/acd"
@@ -133,7 +135,7 @@ func TestSubscribeErrors(t *testing.T) {
 func TestTooManySubscriptions(t *testing.T) {
 	cfg := demoConfig(t)
 	for i := range acd.MaxSubscriptions + 1 {
-		cfg.Users = append(cfg.Users, acd.UserConfig{
+		cfg.Users = append(cfg.Users, directory.UserConfig{
 			ID: fmt.Sprintf("x%03d", i), Password: "pw", Roles: []model.Role{model.RoleAgent}, Team: "10",
 		})
 	}

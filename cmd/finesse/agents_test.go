@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/rest"
@@ -19,7 +21,7 @@ func demoServer(t *testing.T) (*httptest.Server, *acd.Engine) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, err := acd.NewDirectory(f.Config)
+	dir, err := directory.NewDirectory(f.Config)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/config"
 )
 
@@ -26,7 +27,7 @@ func TestGenConfig(t *testing.T) {
 			if err != nil {
 				t.Fatalf("parse: %v", err)
 			}
-			dir, err := acd.NewDirectory(f.Config)
+			dir, err := directory.NewDirectory(f.Config)
 			if err != nil {
 				t.Fatalf("directory: %v", err)
 			}

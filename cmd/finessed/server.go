@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -73,7 +75,7 @@ func newServer(opts options) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := acd.NewDirectory(file.Config)
+	dir, err := directory.NewDirectory(file.Config)
 	if err != nil {
 		return nil, err
 	}

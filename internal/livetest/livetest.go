@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/rest"
@@ -44,7 +46,7 @@ func Start(tb testing.TB) *Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	dir, err := acd.NewDirectory(f.Config)
+	dir, err := directory.NewDirectory(f.Config)
 	if err != nil {
 		tb.Fatal(err)
 	}

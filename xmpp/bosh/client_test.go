@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/beevik/etree"
 
 	"github.com/finessed/finessed/acd"
@@ -38,7 +40,7 @@ func newEnv(t testing.TB, configure func(*Handler)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, err := acd.NewDirectory(f.Config)
+	dir, err := directory.NewDirectory(f.Config)
 	if err != nil {
 		t.Fatal(err)
 	}

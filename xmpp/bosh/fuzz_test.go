@@ -7,9 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/beevik/etree"
 
-	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/xmpp/xmpptest"
 )
 
@@ -70,7 +71,7 @@ func FuzzSASL(f *testing.F) {
 	} {
 		f.Add(seed.tag, seed.mech, seed.payload)
 	}
-	run := xmpptest.StartService(f, func(c *acd.Config) {
+	run := xmpptest.StartService(f, func(c *directory.Config) {
 		// Keep the right password working whatever came before.
 		c.Settings.LockoutAttempts = 1 << 30
 	})

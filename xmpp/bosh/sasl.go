@@ -6,7 +6,7 @@ import (
 
 	"github.com/beevik/etree"
 
-	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 )
 
 // maxAuthAttempts bounds SASL attempts in one BOSH session, as the TCP
@@ -27,7 +27,7 @@ func saslFailure(condition string) []byte {
 // authenticate handles one SASL element before authentication. It returns
 // the user on success and the failure condition otherwise; "" with a nil
 // user means a challenge was sent and a <response> is awaited.
-func (s *session) authenticate(el *etree.Element) (*acd.User, string) {
+func (s *session) authenticate(el *etree.Element) (*directory.User, string) {
 	var payload string
 	switch el.Tag {
 	case "auth":

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/xmpp"
 )
 
@@ -24,7 +24,7 @@ type session struct {
 	// The stream's negotiation, touched only by the request that holds
 	// the token (see take), handed from one to the next under mu.
 	stage        stage
-	user         *acd.User
+	user         *directory.User
 	authFailures int
 	challenged   bool // a SASL challenge awaits its <response>
 

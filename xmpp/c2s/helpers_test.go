@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/xmpp"
 	"github.com/finessed/finessed/xmpp/c2s"
@@ -41,7 +43,7 @@ const wait = 10 * time.Second
 
 // options vary the test server.
 type options struct {
-	config      func(*acd.Config)
+	config      func(*directory.Config)
 	noTLS       bool
 	negotiation time.Duration
 	idle        time.Duration

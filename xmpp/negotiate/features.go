@@ -12,7 +12,7 @@ import (
 	"mellium.im/xmpp/jid"
 	mstream "mellium.im/xmpp/stream"
 
-	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/xmpp"
 )
 
@@ -30,7 +30,7 @@ const maxAuthAttempts = 5
 type State struct {
 	svc       *xmpp.Service
 	transport string
-	user      *acd.User
+	user      *directory.User
 	// Session is the bound session once negotiation completes.
 	Session *xmpp.Session
 }

@@ -10,9 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	mxmpp "mellium.im/xmpp"
 
-	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/xmpp"
 	"github.com/finessed/finessed/xmpp/xmpptest"
 )
@@ -87,7 +88,7 @@ func FuzzNegotiate(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	run := xmpptest.StartService(f, func(c *acd.Config) {
+	run := xmpptest.StartService(f, func(c *directory.Config) {
 		// Failed attempts must not lock the one account the seeds sign in
 		// with, or later inputs could never get past SASL.
 		c.Settings.LockoutAttempts = 1 << 30

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	mstream "mellium.im/xmpp/stream"
 
 	"github.com/finessed/finessed/acd"
@@ -232,7 +234,7 @@ func newState(t *testing.T) *State {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, err := acd.NewDirectory(f.Config)
+	dir, err := directory.NewDirectory(f.Config)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	xwebsocket "golang.org/x/net/websocket"
 
 	"github.com/finessed/finessed/acd"
@@ -35,7 +37,7 @@ const (
 const wait = 10 * time.Second
 
 type options struct {
-	config      func(*acd.Config)
+	config      func(*directory.Config)
 	negotiation time.Duration
 	idle        time.Duration
 }

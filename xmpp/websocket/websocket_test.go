@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
 	"github.com/finessed/finessed/xmpp/xmpptest"
@@ -108,7 +110,7 @@ func TestNegotiation(t *testing.T) {
 // §3.3.3; Strophe.js parses each message separately).
 func TestLargeNotificationIsOneMessage(t *testing.T) {
 	long := strings.Repeat("A", 5000)
-	h := start(t, options{config: func(c *acd.Config) {
+	h := start(t, options{config: func(c *directory.Config) {
 		for i := range c.Users {
 			if c.Users[i].ID == "1001" {
 				c.Users[i].FirstName = long

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
+
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/xmpp"
@@ -26,7 +28,7 @@ type Running struct {
 
 // StartService builds the demo directory (changed by configure, if not
 // nil), its engine and notification service, and runs the service.
-func StartService(tb testing.TB, configure func(*acd.Config)) *Running {
+func StartService(tb testing.TB, configure func(*directory.Config)) *Running {
 	tb.Helper()
 	f, err := config.Demo()
 	if err != nil {
@@ -35,7 +37,7 @@ func StartService(tb testing.TB, configure func(*acd.Config)) *Running {
 	if configure != nil {
 		configure(&f.Config)
 	}
-	dir, err := acd.NewDirectory(f.Config)
+	dir, err := directory.NewDirectory(f.Config)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package acd
+package directory
 
 // Internal, like auth_cache_test.go: the hash comparisons are counted
 // through the Authenticator's compare hook, never timed.
@@ -36,7 +36,7 @@ func countingAuth(t *testing.T, hashed bool) (*Authenticator, *atomic.Int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := NewAuthenticator(dir, NewFakeClock(time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)), nil)
+	a := NewAuthenticator(dir, newTestClock(), nil)
 	var n atomic.Int64
 	a.compare = func(hash, password []byte) error {
 		n.Add(1)

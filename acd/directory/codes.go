@@ -1,4 +1,4 @@
-package acd
+package directory
 
 import (
 	"fmt"
@@ -78,6 +78,12 @@ func (d *Directory) knownTeams(ids []string) error {
 // (an empty list means every team).
 func forTeam(teams []string, team string) bool {
 	return len(teams) == 0 || slices.Contains(teams, team)
+}
+
+// ReasonCodeFor reports whether a member of team may give rc (a code
+// limited to some teams, or open to all).
+func (d *Directory) ReasonCodeFor(rc model.ReasonCode, team string) bool {
+	return forTeam(d.reasonTeams[rc.ID], team)
 }
 
 // ReasonCode finds a configured reason code by id.

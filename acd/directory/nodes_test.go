@@ -1,15 +1,21 @@
-package acd_test
+package directory_test
 
 import (
 	"errors"
 	"testing"
 
-	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 )
 
 func TestAuthorizeNode(t *testing.T) {
-	f := newFixture(t, demoConfig(t))
-	dir := f.eng.Directory()
+	dir := demoDirectory(t)
+	user := func(id string) *directory.User {
+		u, ok := dir.User(id)
+		if !ok {
+			t.Fatalf("no user %s", id)
+		}
+		return u
+	}
 	const (
 		allowed = iota
 		forbidden
@@ -63,19 +69,19 @@ func TestAuthorizeNode(t *testing.T) {
 		{"1001", "/finesse/api/User/1001/", unknown},
 	}
 	for _, tt := range tests {
-		err := dir.AuthorizeNode(f.user(tt.actor), tt.node)
+		err := dir.AuthorizeNode(user(tt.actor), tt.node)
 		switch tt.want {
 		case allowed:
 			if err != nil {
 				t.Errorf("%s on %s: %v, want allowed", tt.actor, tt.node, err)
 			}
 		case forbidden:
-			if !errors.Is(err, acd.ErrNotAuthorized) {
-				t.Errorf("%s on %s: %v, want %v", tt.actor, tt.node, err, acd.ErrNotAuthorized)
+			if !errors.Is(err, directory.ErrNotAuthorized) {
+				t.Errorf("%s on %s: %v, want %v", tt.actor, tt.node, err, directory.ErrNotAuthorized)
 			}
 		case unknown:
-			if !errors.Is(err, acd.ErrNotFound) {
-				t.Errorf("%s on %s: %v, want %v", tt.actor, tt.node, err, acd.ErrNotFound)
+			if !errors.Is(err, directory.ErrNotFound) {
+				t.Errorf("%s on %s: %v, want %v", tt.actor, tt.node, err, directory.ErrNotFound)
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package acd
+package directory
 
 // The authorization rules, in one place so that REST and XMPP agree.
 

@@ -1,4 +1,4 @@
-package acd
+package directory
 
 // An internal test, because whether the hash was checked again can only be
 // seen from inside. It cannot use package config (config imports acd), so
@@ -26,7 +26,7 @@ func TestAuthCacheSkipsTheHashUntilItExpires(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := NewFakeClock(time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC))
+	clock := newTestClock()
 	a := NewAuthenticator(dir, clock, nil)
 
 	if _, err := a.Authenticate("agent1", "wrong"); !errors.Is(err, ErrBadCredentials) {

@@ -1,4 +1,4 @@
-package acd
+package directory
 
 import (
 	"crypto/subtle"

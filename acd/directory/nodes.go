@@ -1,4 +1,4 @@
-package acd
+package directory
 
 import (
 	"slices"
@@ -8,7 +8,7 @@ import (
 )
 
 // The pubsub nodes are the REST URIs of the resources they carry.
-const userNodePrefix = "/finesse/api/User/"
+const userNodePrefix = model.UserURIPrefix
 
 // AutoNodes are the nodes every session of u receives without subscribing,
 // as Finesse subscribes each user to them.

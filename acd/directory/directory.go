@@ -1,4 +1,4 @@
-package acd
+package directory
 
 import (
 	"fmt"
@@ -65,6 +65,9 @@ type Queue struct {
 	DialedNumber string
 	agentIDs     []string // the ids of Agents, for batch reads
 }
+
+// AgentIDs are the ids of q's agents, in config order, for batch reads.
+func (q *Queue) AgentIDs() []string { return q.agentIDs }
 
 type wrapUp struct {
 	reason model.WrapUpReason
@@ -183,6 +186,12 @@ func (d *Directory) User(idOrName string) (*User, bool) {
 		return u, true
 	}
 	u, ok := d.byLoginName[idOrName]
+	return u, ok
+}
+
+// UserByID finds a user by loginId alone.
+func (d *Directory) UserByID(id string) (*User, bool) {
+	u, ok := d.users[id]
 	return u, ok
 }
 

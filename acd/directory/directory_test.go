@@ -1,4 +1,4 @@
-package acd_test
+package directory_test
 
 import (
 	"slices"
@@ -6,45 +6,45 @@ import (
 	"testing"
 	"time"
 
-	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/model"
 )
 
 // smallConfig is a valid directory small enough that each validation case
 // can break exactly one thing in it.
-func smallConfig() acd.Config {
+func smallConfig() directory.Config {
 	agent := []model.Role{model.RoleAgent}
-	return acd.Config{
-		Teams: []acd.TeamConfig{{ID: "10", Name: "Sales"}, {ID: "20", Name: "Support"}},
-		Users: []acd.UserConfig{
+	return directory.Config{
+		Teams: []directory.TeamConfig{{ID: "10", Name: "Sales"}, {ID: "20", Name: "Support"}},
+		Users: []directory.UserConfig{
 			{ID: "1001", LoginName: "agent1", Password: "pw", Roles: agent, Team: "10"},
 			{ID: "1002", LoginName: "agent2", Password: "pw", Roles: agent, Team: "20"},
 			{ID: "2001", Password: "pw", Roles: []model.Role{model.RoleAgent, model.RoleSupervisor}, Supervises: []string{"10"}},
 		},
-		Queues:  []acd.QueueConfig{{ID: "100", Name: "Sales", Agents: []string{"1001"}}},
+		Queues:  []directory.QueueConfig{{ID: "100", Name: "Sales", Agents: []string{"1001"}}},
 		Devices: []string{"3001-3003"},
-		Reasons: []acd.ReasonConfig{{ID: "1", Category: model.CategoryNotReady, Code: 1, Label: "Break"}},
-		WrapUps: []acd.WrapUpConfig{{ID: "1", Label: "Sale"}},
-		PhoneBooks: []acd.BookConfig{{ID: "1", Name: "Company", Contacts: []acd.ContactConfig{
+		Reasons: []directory.ReasonConfig{{ID: "1", Category: model.CategoryNotReady, Code: 1, Label: "Break"}},
+		WrapUps: []directory.WrapUpConfig{{ID: "1", Label: "Sale"}},
+		PhoneBooks: []directory.BookConfig{{ID: "1", Name: "Company", Contacts: []directory.ContactConfig{
 			{FirstName: "Front", LastName: "Desk", PhoneNumber: "5550100"},
 		}}},
 	}
 }
 
 func TestNewDirectoryAcceptsSmallConfig(t *testing.T) {
-	if _, err := acd.NewDirectory(smallConfig()); err != nil {
+	if _, err := directory.NewDirectory(smallConfig()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := acd.NewDirectory(demoConfig(t)); err != nil {
+	if _, err := directory.NewDirectory(demoConfig(t)); err != nil {
 		t.Fatalf("demo: %v", err)
 	}
 }
 
 func TestNewDirectoryRejects(t *testing.T) {
-	type edit = func(*acd.Config)
-	user := func(f func(*acd.UserConfig)) edit { return func(c *acd.Config) { f(&c.Users[0]) } }
-	addUser := func(u acd.UserConfig) edit {
-		return func(c *acd.Config) {
+	type edit = func(*directory.Config)
+	user := func(f func(*directory.UserConfig)) edit { return func(c *directory.Config) { f(&c.Users[0]) } }
+	addUser := func(u directory.UserConfig) edit {
+		return func(c *directory.Config) {
 			if u.Password == "" && u.PasswordHash == "" {
 				u.Password = "pw"
 			}
@@ -56,61 +56,61 @@ func TestNewDirectoryRejects(t *testing.T) {
 		edit edit
 		want string // a part of the error
 	}{
-		{"empty user id", user(func(u *acd.UserConfig) { u.ID = "" }), "empty username"},
-		{"space in user id", user(func(u *acd.UserConfig) { u.ID = "10 01" }), "not allowed"},
-		{"tab in user id", user(func(u *acd.UserConfig) { u.ID = "10\t01" }), "not allowed"},
-		{"DEL in user id", user(func(u *acd.UserConfig) { u.ID = "1001\x7f" }), "not allowed"},
-		{"non-ASCII user id", user(func(u *acd.UserConfig) { u.ID = "agënt" }), "not allowed"},
-		{"bad loginName", user(func(u *acd.UserConfig) { u.LoginName = "agent;1" }), "not allowed"},
-		{"repeated id", addUser(acd.UserConfig{ID: "1001"}), "repeated"},
-		{"id is another's loginName", addUser(acd.UserConfig{ID: "agent1"}), "repeated"},
-		{"loginName is another's id", addUser(acd.UserConfig{ID: "1003", LoginName: "1001"}), "repeated"},
-		{"repeated loginName", addUser(acd.UserConfig{ID: "1003", LoginName: "agent1"}), "repeated"},
-		{"both password and hash", user(func(u *acd.UserConfig) {
+		{"empty user id", user(func(u *directory.UserConfig) { u.ID = "" }), "empty username"},
+		{"space in user id", user(func(u *directory.UserConfig) { u.ID = "10 01" }), "not allowed"},
+		{"tab in user id", user(func(u *directory.UserConfig) { u.ID = "10\t01" }), "not allowed"},
+		{"DEL in user id", user(func(u *directory.UserConfig) { u.ID = "1001\x7f" }), "not allowed"},
+		{"non-ASCII user id", user(func(u *directory.UserConfig) { u.ID = "agënt" }), "not allowed"},
+		{"bad loginName", user(func(u *directory.UserConfig) { u.LoginName = "agent;1" }), "not allowed"},
+		{"repeated id", addUser(directory.UserConfig{ID: "1001"}), "repeated"},
+		{"id is another's loginName", addUser(directory.UserConfig{ID: "agent1"}), "repeated"},
+		{"loginName is another's id", addUser(directory.UserConfig{ID: "1003", LoginName: "1001"}), "repeated"},
+		{"repeated loginName", addUser(directory.UserConfig{ID: "1003", LoginName: "agent1"}), "repeated"},
+		{"both password and hash", user(func(u *directory.UserConfig) {
 			u.PasswordHash = "$2a$04$abcdefghijklmnopqrstuu5Zc5ZYW8D5Y6tS3X0yG/Sdm3Z5bA3lW"
 		}), "both"},
-		{"no password", user(func(u *acd.UserConfig) { u.Password = "" }), "no password"},
-		{"hash not bcrypt", user(func(u *acd.UserConfig) { u.Password, u.PasswordHash = "", "5f4dcc3b5aa765d61d8327deb882cf99" }), "bcrypt"},
-		{"truncated bcrypt hash", user(func(u *acd.UserConfig) { u.Password, u.PasswordHash = "", "$2a$04$abc" }), "bcrypt"},
-		{"unknown role", user(func(u *acd.UserConfig) { u.Roles = []model.Role{"Manager"} }), "unknown role"},
-		{"unknown team", user(func(u *acd.UserConfig) { u.Team = "30" }), "unknown team"},
-		{"supervises unknown team", func(c *acd.Config) { c.Users[2].Supervises = []string{"30"} }, "unknown team"},
-		{"supervises without the role", user(func(u *acd.UserConfig) { u.Supervises = []string{"20"} }), "Supervisor role"},
+		{"no password", user(func(u *directory.UserConfig) { u.Password = "" }), "no password"},
+		{"hash not bcrypt", user(func(u *directory.UserConfig) { u.Password, u.PasswordHash = "", "5f4dcc3b5aa765d61d8327deb882cf99" }), "bcrypt"},
+		{"truncated bcrypt hash", user(func(u *directory.UserConfig) { u.Password, u.PasswordHash = "", "$2a$04$abc" }), "bcrypt"},
+		{"unknown role", user(func(u *directory.UserConfig) { u.Roles = []model.Role{"Manager"} }), "unknown role"},
+		{"unknown team", user(func(u *directory.UserConfig) { u.Team = "30" }), "unknown team"},
+		{"supervises unknown team", func(c *directory.Config) { c.Users[2].Supervises = []string{"30"} }, "unknown team"},
+		{"supervises without the role", user(func(u *directory.UserConfig) { u.Supervises = []string{"20"} }), "Supervisor role"},
 
-		{"repeated team", func(c *acd.Config) { c.Teams = append(c.Teams, acd.TeamConfig{ID: "10"}) }, "repeated"},
-		{"team without id", func(c *acd.Config) { c.Teams = append(c.Teams, acd.TeamConfig{Name: "X"}) }, "missing"},
-		{"bad wrap-up mode", func(c *acd.Config) { c.Teams[0].WrapUpOnIncoming = "SOMETIMES" }, "wrap-up mode"},
+		{"repeated team", func(c *directory.Config) { c.Teams = append(c.Teams, directory.TeamConfig{ID: "10"}) }, "repeated"},
+		{"team without id", func(c *directory.Config) { c.Teams = append(c.Teams, directory.TeamConfig{Name: "X"}) }, "missing"},
+		{"bad wrap-up mode", func(c *directory.Config) { c.Teams[0].WrapUpOnIncoming = "SOMETIMES" }, "wrap-up mode"},
 
-		{"queue with an unknown agent", func(c *acd.Config) { c.Queues[0].Agents = append(c.Queues[0].Agents, "9999") }, "unknown agent"},
-		{"repeated queue", func(c *acd.Config) { c.Queues = append(c.Queues, acd.QueueConfig{ID: "100"}) }, "repeated"},
-		{"queue without id", func(c *acd.Config) { c.Queues = append(c.Queues, acd.QueueConfig{Name: "X"}) }, "missing"},
-		{"queue number not a number", func(c *acd.Config) { c.Queues[0].DialedNumber = "81x" }, "not a number"},
-		{"queue number an extension", func(c *acd.Config) { c.Queues[0].DialedNumber = "3002" }, "is an extension"},
-		{"queue number repeated", func(c *acd.Config) {
+		{"queue with an unknown agent", func(c *directory.Config) { c.Queues[0].Agents = append(c.Queues[0].Agents, "9999") }, "unknown agent"},
+		{"repeated queue", func(c *directory.Config) { c.Queues = append(c.Queues, directory.QueueConfig{ID: "100"}) }, "repeated"},
+		{"queue without id", func(c *directory.Config) { c.Queues = append(c.Queues, directory.QueueConfig{Name: "X"}) }, "missing"},
+		{"queue number not a number", func(c *directory.Config) { c.Queues[0].DialedNumber = "81x" }, "not a number"},
+		{"queue number an extension", func(c *directory.Config) { c.Queues[0].DialedNumber = "3002" }, "is an extension"},
+		{"queue number repeated", func(c *directory.Config) {
 			c.Queues[0].DialedNumber = "8100"
-			c.Queues = append(c.Queues, acd.QueueConfig{ID: "200", DialedNumber: "8100"})
+			c.Queues = append(c.Queues, directory.QueueConfig{ID: "200", DialedNumber: "8100"})
 		}, "queue 100's too"},
 
-		{"reason code of an unknown team", func(c *acd.Config) { c.Reasons[0].Teams = []string{"10", "30"} }, "unknown team"},
-		{"reason code category", func(c *acd.Config) { c.Reasons[0].Category = "BREAK" }, "category"},
-		{"reason code without category", func(c *acd.Config) { c.Reasons[0].Category = "" }, "category"},
-		{"lower-case category", func(c *acd.Config) { c.Reasons[0].Category = "not_ready" }, "category"},
-		{"code 0", func(c *acd.Config) { c.Reasons[0].Code = 0 }, "outside"},
-		{"code 65536", func(c *acd.Config) { c.Reasons[0].Code = 65536 }, "outside"},
-		{"negative code", func(c *acd.Config) { c.Reasons[0].Code = -1 }, "outside"},
-		{"reason id not a number", func(c *acd.Config) { c.Reasons[0].ID = "break" }, "number"},
-		{"repeated reason id", func(c *acd.Config) { c.Reasons = append(c.Reasons, c.Reasons[0]) }, "unique"},
-		{"wrap-up of an unknown team", func(c *acd.Config) { c.WrapUps[0].Teams = []string{"30"} }, "unknown team"},
-		{"wrap-up without label", func(c *acd.Config) { c.WrapUps[0].Label = "" }, "required"},
-		{"wrap-up without id", func(c *acd.Config) { c.WrapUps[0].ID = "" }, "required"},
-		{"phone book of an unknown team", func(c *acd.Config) { c.PhoneBooks[0].Teams = []string{"30"} }, "unknown team"},
-		{"phone book without id", func(c *acd.Config) { c.PhoneBooks[0].ID = "" }, "required"},
+		{"reason code of an unknown team", func(c *directory.Config) { c.Reasons[0].Teams = []string{"10", "30"} }, "unknown team"},
+		{"reason code category", func(c *directory.Config) { c.Reasons[0].Category = "BREAK" }, "category"},
+		{"reason code without category", func(c *directory.Config) { c.Reasons[0].Category = "" }, "category"},
+		{"lower-case category", func(c *directory.Config) { c.Reasons[0].Category = "not_ready" }, "category"},
+		{"code 0", func(c *directory.Config) { c.Reasons[0].Code = 0 }, "outside"},
+		{"code 65536", func(c *directory.Config) { c.Reasons[0].Code = 65536 }, "outside"},
+		{"negative code", func(c *directory.Config) { c.Reasons[0].Code = -1 }, "outside"},
+		{"reason id not a number", func(c *directory.Config) { c.Reasons[0].ID = "break" }, "number"},
+		{"repeated reason id", func(c *directory.Config) { c.Reasons = append(c.Reasons, c.Reasons[0]) }, "unique"},
+		{"wrap-up of an unknown team", func(c *directory.Config) { c.WrapUps[0].Teams = []string{"30"} }, "unknown team"},
+		{"wrap-up without label", func(c *directory.Config) { c.WrapUps[0].Label = "" }, "required"},
+		{"wrap-up without id", func(c *directory.Config) { c.WrapUps[0].ID = "" }, "required"},
+		{"phone book of an unknown team", func(c *directory.Config) { c.PhoneBooks[0].Teams = []string{"30"} }, "unknown team"},
+		{"phone book without id", func(c *directory.Config) { c.PhoneBooks[0].ID = "" }, "required"},
 
-		{"deployment type", func(c *acd.Config) { c.Settings.DeploymentType = "PCCE" }, "deploymentType"},
-		{"wrap-up timer too short", func(c *acd.Config) { c.Settings.WrapUpTimer = 500 * time.Millisecond }, "wrapUpTimer"},
-		{"wrap-up timer too long", func(c *acd.Config) { c.Settings.WrapUpTimer = 7201 * time.Second }, "wrapUpTimer"},
-		{"negative lockout attempts", func(c *acd.Config) { c.Settings.LockoutAttempts = -1 }, "lockout"},
-		{"negative lockout duration", func(c *acd.Config) { c.Settings.LockoutDuration = -time.Second }, "lockout"},
+		{"deployment type", func(c *directory.Config) { c.Settings.DeploymentType = "PCCE" }, "deploymentType"},
+		{"wrap-up timer too short", func(c *directory.Config) { c.Settings.WrapUpTimer = 500 * time.Millisecond }, "wrapUpTimer"},
+		{"wrap-up timer too long", func(c *directory.Config) { c.Settings.WrapUpTimer = 7201 * time.Second }, "wrapUpTimer"},
+		{"negative lockout attempts", func(c *directory.Config) { c.Settings.LockoutAttempts = -1 }, "lockout"},
+		{"negative lockout duration", func(c *directory.Config) { c.Settings.LockoutDuration = -time.Second }, "lockout"},
 	}
 	for _, spec := range []string{
 		"", "abc", "30a1", "3020-3001", "1-200000", "30a1-3005", "3001-", "-3001", "+3001-+3005",
@@ -120,21 +120,21 @@ func TestNewDirectoryRejects(t *testing.T) {
 			name string
 			edit edit
 			want string
-		}{"device " + spec, func(c *acd.Config) { c.Devices = append(c.Devices, spec) }, "device"})
+		}{"device " + spec, func(c *directory.Config) { c.Devices = append(c.Devices, spec) }, "device"})
 	}
 	for _, ch := range `/\[]:;|=,+*?<>` {
 		cases = append(cases, struct {
 			name string
 			edit edit
 			want string
-		}{"user id with " + string(ch), user(func(u *acd.UserConfig) { u.ID = "10" + string(ch) + "01" }), "not allowed"})
+		}{"user id with " + string(ch), user(func(u *directory.UserConfig) { u.ID = "10" + string(ch) + "01" }), "not allowed"})
 	}
 
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := smallConfig()
 			c.edit(&cfg)
-			d, err := acd.NewDirectory(cfg)
+			d, err := directory.NewDirectory(cfg)
 			if err == nil {
 				t.Fatalf("NewDirectory accepted it (%d users)", len(d.Users()))
 			}
@@ -146,11 +146,11 @@ func TestNewDirectoryRejects(t *testing.T) {
 }
 
 func TestDirectoryDefaults(t *testing.T) {
-	d, err := acd.NewDirectory(smallConfig())
+	d, err := directory.NewDirectory(smallConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := acd.Settings{DeploymentType: "UCCE", WrapUpTimer: time.Minute, RingNoAnswer: 15 * time.Second,
+	want := directory.Settings{DeploymentType: "UCCE", WrapUpTimer: time.Minute, RingNoAnswer: 15 * time.Second,
 		LockoutAttempts: 5, LockoutDuration: 5 * time.Minute, DesktopGrace: time.Minute, QueueStatsInterval: 10 * time.Second}
 	if d.Settings != want || d.Domain != "localhost" || d.UCCX() {
 		t.Errorf("defaults: %+v domain %q", d.Settings, d.Domain)
@@ -165,7 +165,7 @@ func TestDirectoryDefaults(t *testing.T) {
 	}
 	cfg := smallConfig()
 	cfg.Users[0].Roles = nil
-	d, err = acd.NewDirectory(cfg)
+	d, err = directory.NewDirectory(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestDirectoryDefaults(t *testing.T) {
 }
 
 func TestDirectoryLookups(t *testing.T) {
-	d, err := acd.NewDirectory(demoConfig(t))
+	d, err := directory.NewDirectory(demoConfig(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +223,7 @@ func TestDirectoryLookups(t *testing.T) {
 }
 
 // idOf names u in a failure message; a User itself would print its secret.
-func idOf(u *acd.User) string {
+func idOf(u *directory.User) string {
 	if u == nil {
 		return "<nil>"
 	}
@@ -233,7 +233,7 @@ func idOf(u *acd.User) string {
 func TestDeviceRanges(t *testing.T) {
 	cfg := smallConfig()
 	cfg.Devices = []string{"3001-3003", "4000", "+15550100", "0100", "0001-0003", "99-101", "5000-5000"}
-	d, err := acd.NewDirectory(cfg)
+	d, err := directory.NewDirectory(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +251,7 @@ func TestDeviceRanges(t *testing.T) {
 
 func TestCodesAndBooksByTeam(t *testing.T) {
 	cfg := smallConfig()
-	cfg.Reasons = []acd.ReasonConfig{
+	cfg.Reasons = []directory.ReasonConfig{
 		{ID: "1", Category: model.CategoryNotReady, Code: 1, Label: "Break"},
 		{ID: "2", Category: model.CategoryNotReady, Code: 2, Label: "Sales meeting", Teams: []string{"10"}},
 		{ID: "3", Category: model.CategoryNotReady, Code: 3, Label: "Training", Teams: []string{"20"}},
@@ -259,15 +259,15 @@ func TestCodesAndBooksByTeam(t *testing.T) {
 		{ID: "5", Category: model.CategoryLogout, Code: 65535, Label: "Support handover", Teams: []string{"20", "10"}},
 		{ID: "6", Category: model.CategoryLogout, Code: 6, Label: "Support only", Teams: []string{"20"}},
 	}
-	cfg.WrapUps = []acd.WrapUpConfig{
+	cfg.WrapUps = []directory.WrapUpConfig{
 		{ID: "1", Label: "Sale"}, {ID: "2", Label: "Upsell", Teams: []string{"10"}}, {ID: "3", Label: "Ticket", Teams: []string{"20"}},
 	}
-	cfg.PhoneBooks = []acd.BookConfig{
-		{ID: "1", Name: "Company", Contacts: []acd.ContactConfig{{FirstName: "A"}, {FirstName: "B"}}},
+	cfg.PhoneBooks = []directory.BookConfig{
+		{ID: "1", Name: "Company", Contacts: []directory.ContactConfig{{FirstName: "A"}, {FirstName: "B"}}},
 		{ID: "2", Name: "Sales leads", Teams: []string{"10"}},
 		{ID: "3", Name: "Vendors", Teams: []string{"20"}},
 	}
-	d, err := acd.NewDirectory(cfg)
+	d, err := directory.NewDirectory(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,22 +342,22 @@ func TestCodesAndBooksByTeam(t *testing.T) {
 
 func TestCheckUsernameAndDialString(t *testing.T) {
 	for _, ok := range []string{"agent1", "a.b-c_d@e", "!#$%&'()~", "1001"} {
-		if err := acd.CheckUsername(ok); err != nil {
+		if err := directory.CheckUsername(ok); err != nil {
 			t.Errorf("CheckUsername(%q): %v", ok, err)
 		}
 	}
 	for _, bad := range []string{"", "a b", "a\nb", "é", "a/b", "a<b", "a>b", "a\x00"} {
-		if acd.CheckUsername(bad) == nil {
+		if directory.CheckUsername(bad) == nil {
 			t.Errorf("CheckUsername(%q) accepted it", bad)
 		}
 	}
 	for _, ok := range []string{"3001", "+15550100", "0", strings.Repeat("9", 32)} {
-		if !acd.IsDialString(ok) {
+		if !directory.IsDialString(ok) {
 			t.Errorf("IsDialString(%q) = false", ok)
 		}
 	}
 	for _, bad := range []string{"", "+", "++1", "1+", "30 01", "3001#", "*67", "-1", strings.Repeat("9", 33)} {
-		if acd.IsDialString(bad) {
+		if directory.IsDialString(bad) {
 			t.Errorf("IsDialString(%q) = true", bad)
 		}
 	}
