@@ -8,9 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/model"
 )
 

@@ -38,7 +38,9 @@ type Call struct {
 	DTMF         string // digits the agents sent, for scripts to check
 }
 
-func (c Call) clone() Call {
+// Clone is a copy of c sharing no slice or map with it, as the memory
+// store hands each reader its own.
+func (c Call) Clone() Call {
 	c.Variables = slices.Clone(c.Variables)
 	return c
 }
@@ -86,7 +88,9 @@ type Party struct {
 	ConsultReady bool
 }
 
-func (d Dialog) clone() Dialog {
+// Clone is a copy of d sharing no slice or map with it, as the memory
+// store hands each reader its own.
+func (d Dialog) Clone() Dialog {
 	d.Variables = slices.Clone(d.Variables)
 	d.Parties = slices.Clone(d.Parties)
 	return d

@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/finessed/finessed/model"
 )
 
@@ -328,7 +327,7 @@ func (e *Engine) claimOffer(tx Tx, d *Dialog, agent string) error {
 	for _, q := range released {
 		// The dialog as it leaves this agent's desktop: the caller, and
 		// its own phone no longer ringing.
-		gone := d.clone()
+		gone := d.Clone()
 		gone.Parties = slices.DeleteFunc(gone.Parties, func(o Party) bool { return o.Agent != "" })
 		q.State, q.Changed = PartyDropped, e.clock.Now()
 		gone.Parties = append(gone.Parties, q)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/finessed/finessed/model"
 )
 

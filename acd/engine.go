@@ -5,11 +5,11 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"sync/atomic"
 	"time"
 
 	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/finessed/finessed/model"
 )
 
@@ -35,12 +35,14 @@ type Engine struct {
 	sweeps, awaySweeps sweepGate // one Sweep, one SweepAway at a time
 }
 
-// Options are what an Engine is built from. Store (with its Log), Clock and
-// Lockouts default to the in-memory implementations and the system clock.
+// Options are what an Engine is built from. Directory, Store and its Log
+// are required (package memstore has a Store and Log in memory, package
+// redis shared ones); Clock defaults to the system clock and Lockouts to
+// the directory's in-memory counter.
 type Options struct {
 	Directory *Directory
 	Store     Store
-	Log       Log // where Store's events go; required with Store
+	Log       Log // where Store's events go
 	Clock     Clock
 	Lockouts  directory.Lockouts
 	// NodeID names this node among those sharing Store (default "local");
@@ -58,10 +60,6 @@ type Options struct {
 	Lease Lease
 }
 
-// memoryLogRetain is how many events the default in-memory log keeps for
-// sessions that reconnect and replay.
-const memoryLogRetain = 100000
-
 // NewEngine returns an Engine over opts.
 func NewEngine(opts Options) (*Engine, error) {
 	if opts.Directory == nil {
@@ -70,12 +68,8 @@ func NewEngine(opts Options) (*Engine, error) {
 	if opts.Clock == nil {
 		opts.Clock = SystemClock{}
 	}
-	if opts.Store == nil {
-		mem := NewMemoryStore(opts.Clock, memoryLogRetain)
-		opts.Store, opts.Log = mem, mem.Log()
-	}
-	if opts.Log == nil {
-		return nil, errors.New("new engine: a Store needs its Log")
+	if opts.Store == nil || opts.Log == nil {
+		return nil, errors.New("new engine: a Store and its Log are required (memstore has both in memory)")
 	}
 	e := &Engine{
 		dir:    opts.Directory,
@@ -189,5 +183,44 @@ func agentOf(agents map[string]Agent, id string) Agent {
 	if a, ok := agents[id]; ok {
 		return a
 	}
-	return signedOut(id)
+	return SignedOut(id)
+}
+
+// update runs fn in a Store transaction, as Store.Update does, refusing
+// the repeat of a retry-safe request (retrysafe.go), publishing only the
+// last of the dialog PUTs the transaction makes for one dialog
+// (emitbuffer.go), and then brings the READY index up to date with the
+// agents it wrote.
+func (e *Engine) update(ctx context.Context, fn func(tx Tx) error) error {
+	fn, committed := e.retrySafe(ctx, fn)
+	var rec *agentWrites
+	err := e.store.Update(ctx, func(tx Tx) error {
+		buf := &emitBuffer{Tx: tx}
+		rec = &agentWrites{Tx: buf}
+		if err := fn(rec); err != nil {
+			return err
+		}
+		buf.flush()
+		return nil
+	})
+	if err == nil {
+		committed()
+		if e.ready != nil && rec != nil && len(rec.ids) > 0 {
+			e.ready.note(ctx, e, rec.ids)
+		}
+	}
+	return err
+}
+
+// agentWrites is a transaction that remembers which agents it wrote.
+type agentWrites struct {
+	Tx
+	ids []string
+}
+
+func (t *agentWrites) PutAgent(a Agent) {
+	if !slices.Contains(t.ids, a.ID) {
+		t.ids = append(t.ids, a.ID)
+	}
+	t.Tx.PutAgent(a)
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/finessed/finessed/model"
 )
 
@@ -39,35 +38,12 @@ type CallRecord struct {
 // for days does not grow the Store without bound.
 const historyLimit = 200
 
-func (h History) clone() History {
+// Clone is a copy of h sharing no slice or map with it, as the memory
+// store hands each reader its own.
+func (h History) Clone() History {
 	h.States = slices.Clone(h.States)
 	h.Calls = slices.Clone(h.Calls)
 	return h
-}
-
-// emitUser commits the User event for a's state and, when the state or
-// reason changed, records it in the agent's history. Every state change
-// goes through here, so the history misses none.
-// An agent that has just left wrap-up loses its wrap-up dialog first.
-func (e *Engine) emitUser(tx Tx, u *User, a Agent, requestID string) error {
-	if err := e.settleWrapUp(tx, a, requestID); err != nil {
-		return err
-	}
-	tx.Emit(e.userEvent(u, a, requestID))
-	h, err := tx.History(u.ID)
-	if err != nil {
-		return err
-	}
-	if a.State == model.StateLogin || (len(h.States) > 0 && h.States[len(h.States)-1].State == a.State &&
-		h.States[len(h.States)-1].ReasonCodeID == a.ReasonCodeID) {
-		return nil
-	}
-	if len(h.States) > 0 && h.States[len(h.States)-1].State == model.StateLogout {
-		h = History{} // signing in starts a new history
-	}
-	h.States = appendBounded(h.States, StateRecord{State: a.State, ReasonCodeID: a.ReasonCodeID, Start: a.StateChangeTime})
-	tx.PutHistory(u.ID, h)
-	return nil
 }
 
 // recordCall adds a call that ended for agent to its history.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/memstore"
 	"github.com/finessed/finessed/model"
 )
 
@@ -27,7 +28,7 @@ func (l *dyingLease) Hold(ctx context.Context) (bool, error) {
 // twoNodes is the fixture's store shared by two engines with one lease;
 // a's lease can be made to die.
 func twoNodes(t *testing.T, f *fixture) (engA, engB *acd.Engine, a *dyingLease) {
-	leases := acd.NewMemoryLeases(f.clock, acd.LeaseTTL)
+	leases := memstore.NewLeases(f.clock, acd.LeaseTTL)
 	a = &dyingLease{Lease: leases.For("a")}
 	open := func(l acd.Lease) *acd.Engine {
 		e, err := acd.NewEngine(acd.Options{Directory: f.eng.Directory(), Store: f.store, Log: f.log, Clock: f.clock, Lease: l})

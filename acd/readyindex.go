@@ -36,45 +36,6 @@ func routable(a Agent) bool {
 	return a.State == model.StateReady && a.Extension != "" && len(a.Dialogs) == 0
 }
 
-// update runs fn in a Store transaction, as Store.Update does, refusing
-// the repeat of a retry-safe request (retrysafe.go), publishing only the
-// last of the dialog PUTs the transaction makes for one dialog
-// (emitbuffer.go), and then brings the READY index up to date with the
-// agents it wrote.
-func (e *Engine) update(ctx context.Context, fn func(tx Tx) error) error {
-	fn, committed := e.retrySafe(ctx, fn)
-	var rec *agentWrites
-	err := e.store.Update(ctx, func(tx Tx) error {
-		buf := &emitBuffer{Tx: tx}
-		rec = &agentWrites{Tx: buf}
-		if err := fn(rec); err != nil {
-			return err
-		}
-		buf.flush()
-		return nil
-	})
-	if err == nil {
-		committed()
-		if e.ready != nil && rec != nil && len(rec.ids) > 0 {
-			e.ready.note(ctx, e, rec.ids)
-		}
-	}
-	return err
-}
-
-// agentWrites is a transaction that remembers which agents it wrote.
-type agentWrites struct {
-	Tx
-	ids []string
-}
-
-func (t *agentWrites) PutAgent(a Agent) {
-	if !slices.Contains(t.ids, a.ID) {
-		t.ids = append(t.ids, a.ID)
-	}
-	t.Tx.PutAgent(a)
-}
-
 // note re-reads the agents a committed transaction wrote and files each
 // under its queues. Reading the Store, not the transaction's copy, under
 // the index's lock is what keeps commits that finish out of order from

@@ -4,9 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/model"
 )
 

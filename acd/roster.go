@@ -5,7 +5,6 @@ import (
 	"net"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/finessed/finessed/model"
@@ -39,35 +38,6 @@ type Roster interface {
 	Announce(ctx context.Context, m Member) error
 	// Members is every node that ever announced itself, in no order.
 	Members(ctx context.Context) ([]Member, error)
-}
-
-// MemoryRoster is the Roster of the nodes of one process: the reference the
-// Redis roster is tested against.
-type MemoryRoster struct {
-	mu      sync.Mutex
-	members map[string]Member
-}
-
-// Announce implements Roster.
-func (r *MemoryRoster) Announce(ctx context.Context, m Member) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.members == nil {
-		r.members = map[string]Member{}
-	}
-	r.members[m.ID] = m
-	return nil
-}
-
-// Members implements Roster.
-func (r *MemoryRoster) Members(ctx context.Context) ([]Member, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := make([]Member, 0, len(r.members))
-	for _, m := range r.members {
-		out = append(out, m)
-	}
-	return out, nil
 }
 
 // nodePair is the primary and secondary node SystemInfo reports: this node

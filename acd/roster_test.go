@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/memstore"
 	"github.com/finessed/finessed/model"
 )
 
@@ -36,8 +37,8 @@ func (n *peerNode) die() { n.dead.Store(true) }
 
 // peers starts nodes "a" and "b" with -peer addresses naming each other.
 func peers(t *testing.T, f *fixture) (a, b *peerNode) {
-	leases := acd.NewMemoryLeases(f.clock, acd.LeaseTTL)
-	roster := &acd.MemoryRoster{}
+	leases := memstore.NewLeases(f.clock, acd.LeaseTTL)
+	roster := &memstore.Roster{}
 	open := func(id, port, peer string) *peerNode {
 		lease := &dyingLease{Lease: leases.For(id)}
 		n := &peerNode{dead: &lease.dead}
@@ -91,7 +92,7 @@ func TestSystemInfoPeerNotYetUp(t *testing.T) {
 	e, err := acd.NewEngine(acd.Options{
 		Directory: f.eng.Directory(), Store: f.store, Log: f.log, Clock: f.clock,
 		NodeID: "b", Node: model.NodeInfo{Host: "b.local", HTTPSPort: "8445"}, Peer: "a.example.com:8082",
-		Lease: acd.NewMemoryLeases(f.clock, acd.LeaseTTL).For("b"), Roster: &acd.MemoryRoster{},
+		Lease: memstore.NewLeases(f.clock, acd.LeaseTTL).For("b"), Roster: &memstore.Roster{},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +184,7 @@ func TestRestartedNodeClearsItsDesktops(t *testing.T) {
 	a.Close()
 	again, err := acd.NewEngine(acd.Options{
 		Directory: f.eng.Directory(), Store: f.store, Log: f.log, Clock: f.clock,
-		NodeID: "a", Roster: &acd.MemoryRoster{},
+		NodeID: "a", Roster: &memstore.Roster{},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +204,7 @@ func TestOutOfServiceAfterSilence(t *testing.T) {
 	silent := new(atomic.Bool)
 	e, err := acd.NewEngine(acd.Options{
 		Directory: f.eng.Directory(), Store: f.store, Log: f.log, Clock: f.clock,
-		NodeID: "a", Roster: dyingRoster{&acd.MemoryRoster{}, silent},
+		NodeID: "a", Roster: dyingRoster{&memstore.Roster{}, silent},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -49,7 +49,9 @@ type Agent struct {
 	ReturnReasonCodeID string
 }
 
-func (a Agent) clone() Agent {
+// Clone is a copy of a sharing no slice or map with it, as the memory
+// store hands each reader its own.
+func (a Agent) Clone() Agent {
 	a.Dialogs = slices.Clone(a.Dialogs)
 	a.Desktops = maps.Clone(a.Desktops)
 	return a
@@ -88,8 +90,8 @@ type Desktop struct {
 // Away reports whether the session went away.
 func (d Desktop) Away() bool { return d.Node == "" }
 
-// signedOut is the state of an agent the Store has never seen.
-func signedOut(id string) Agent { return Agent{ID: id, State: model.StateLogout} }
+// SignedOut is the state of an agent the Store has never seen.
+func SignedOut(id string) Agent { return Agent{ID: id, State: model.StateLogout} }
 
 // Store keeps the live state and commits every change together with the
 // events it causes.

@@ -11,16 +11,17 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/memstore"
 	"github.com/finessed/finessed/redis"
 	"github.com/finessed/finessed/redis/redistest"
 )
 
-// openStore is the Store a fixture runs on: in memory (as NewEngine's
+// openStore is the Store a fixture runs on: in memory (memstore, finessed.s
 // default), or on Redis when FINESSE_TEST_STORE=redis, each fixture under
 // a key prefix of its own on one Redis for the whole run.
 func openStore(tb testing.TB, clock acd.Clock) (acd.Store, acd.Log) {
 	if os.Getenv("FINESSE_TEST_STORE") != "redis" {
-		s := acd.NewMemoryStore(clock, 100_000)
+		s := memstore.New(clock, 100_000)
 		return s, s.Log()
 	}
 	rdb := sharedRedis(tb)

@@ -7,9 +7,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/model"
 )
 

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/finessed/finessed/model"
 )
 

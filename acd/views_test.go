@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
+	"github.com/finessed/finessed/acd/memstore"
 	"github.com/finessed/finessed/model"
 )
 
@@ -245,12 +245,16 @@ func TestNewEngineOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := acd.NewMemoryStore(acd.SystemClock{}, 10)
+	if _, err := acd.NewEngine(acd.Options{Directory: dir}); err == nil {
+		t.Error("an engine without a Store")
+	}
+	store := memstore.New(nil, 10)
 	if _, err := acd.NewEngine(acd.Options{Directory: dir, Store: store}); err == nil {
 		t.Error("an engine with a Store but no Log")
 	}
-	// The defaults give a working engine whose Log carries its events.
-	eng, err := acd.NewEngine(acd.Options{Directory: dir})
+	// The clock and lockouts default: a working engine whose Log carries
+	// its events.
+	eng, err := acd.NewEngine(acd.Options{Directory: dir, Store: store, Log: store.Log()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,6 +263,6 @@ func TestNewEngineOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	if last, _ := eng.Log().Last(context.Background()); last != 1 {
-		t.Errorf("default engine's Log ends at %d, want 1", last)
+		t.Errorf("the engine's Log ends at %d, want 1", last)
 	}
 }

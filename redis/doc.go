@@ -14,3 +14,18 @@
 // primary with replicas), not a Cluster: the commit script touches keys it
 // does not declare.
 package redis
+
+import (
+	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
+)
+
+// The interfaces of acd and directory each type here implements.
+var (
+	_ acd.Store             = (*Store)(nil)
+	_ acd.Log               = (*Log)(nil)
+	_ acd.Roster            = (*Roster)(nil)
+	_ acd.Lease             = (*Lease)(nil)
+	_ directory.Lockouts    = (*Lockouts)(nil)
+	_ directory.LockChecker = (*Lockouts)(nil)
+)

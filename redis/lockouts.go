@@ -5,9 +5,9 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/finessed/finessed/acd/directory"
 )
 
 // attemptScript is directory.MemoryLockouts' rule on a hash per account: f

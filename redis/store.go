@@ -13,7 +13,6 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/finessed/finessed/acd"
-	"github.com/finessed/finessed/model"
 )
 
 //go:embed commit.lua
@@ -219,7 +218,7 @@ func one[T any](ctx context.Context, s *Store, key string) (T, bool, error) {
 func (s *Store) Agent(ctx context.Context, id string) (acd.Agent, error) {
 	a, found, err := one[acd.Agent](ctx, s, "agent:"+id)
 	if !found && err == nil {
-		return acd.Agent{ID: id, State: model.StateLogout}, nil
+		return acd.SignedOut(id), nil
 	}
 	return a, err
 }

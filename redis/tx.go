@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"github.com/finessed/finessed/acd"
-	"github.com/finessed/finessed/model"
 )
 
 // tx is one run of a transaction: what it read (with the version to check
@@ -81,7 +80,7 @@ func (t *tx) Agent(id string) (acd.Agent, error) {
 	var a acd.Agent
 	found, err := t.read("agent:"+id, &a)
 	if !found && err == nil {
-		return acd.Agent{ID: id, State: model.StateLogout}, nil
+		return acd.SignedOut(id), nil
 	}
 	return a, err
 }

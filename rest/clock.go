@@ -5,11 +5,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/beevik/etree"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/model"
 )
 

@@ -10,12 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/beevik/etree"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
+	"github.com/finessed/finessed/acd/memstore"
 	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/model"
 	"github.com/finessed/finessed/rest"
@@ -57,7 +57,8 @@ func newServer(tb testing.TB, cfg directory.Config) *env {
 		tb.Fatalf("directory: %v", err)
 	}
 	clock := acd.NewFakeClock(start)
-	eng, err := acd.NewEngine(acd.Options{Directory: dir, Clock: clock})
+	mem := memstore.New(clock, memstore.DefaultRetain)
+	eng, err := acd.NewEngine(acd.Options{Directory: dir, Clock: clock, Store: mem, Log: mem.Log()})
 	if err != nil {
 		tb.Fatalf("engine: %v", err)
 	}

@@ -6,10 +6,9 @@ import (
 	"regexp"
 	"strconv"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/gorilla/mux"
 
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/model"
 )
 

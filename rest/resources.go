@@ -3,12 +3,11 @@ package rest
 import (
 	"net/http"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/beevik/etree"
 	"github.com/gorilla/mux"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/model"
 )
 

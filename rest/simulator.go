@@ -3,11 +3,10 @@ package rest
 import (
 	"net/http"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/gorilla/mux"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/model"
 )
 

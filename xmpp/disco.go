@@ -3,11 +3,10 @@ package xmpp
 import (
 	"errors"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/beevik/etree"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 )
 
 // serverFeatures are what the server itself (not the pubsub service)

@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/beevik/etree"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
+	"github.com/finessed/finessed/acd/memstore"
 	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/model"
 )
@@ -79,7 +79,8 @@ func newIdleEnv(tb testing.TB, cfg directory.Config, opts Options) *env {
 		tb.Fatalf("NewDirectory: %v", err)
 	}
 	clock := acd.NewFakeClock(t0)
-	eng, err := acd.NewEngine(acd.Options{Directory: dir, Clock: clock})
+	mem := memstore.New(clock, memstore.DefaultRetain)
+	eng, err := acd.NewEngine(acd.Options{Directory: dir, Clock: clock, Store: mem, Log: mem.Log()})
 	if err != nil {
 		tb.Fatalf("NewEngine: %v", err)
 	}

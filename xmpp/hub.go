@@ -8,9 +8,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 )
 
 // hub indexes available sessions by node and delivers events to them. One

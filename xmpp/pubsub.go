@@ -8,11 +8,10 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/beevik/etree"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 )
 
 // handlePubSubIQ serves the XEP-0060 subset Finesse clients use: subscribe,

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
+	"github.com/finessed/finessed/acd/memstore"
 	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/rest"
 )
@@ -25,7 +25,9 @@ func demoServer(t *testing.T) (*httptest.Server, *acd.Engine) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := acd.NewEngine(acd.Options{Directory: dir, Clock: acd.NewFakeClock(time.Now())})
+	clock := acd.NewFakeClock(time.Now())
+	mem := memstore.New(clock, memstore.DefaultRetain)
+	eng, err := acd.NewEngine(acd.Options{Directory: dir, Clock: clock, Store: mem, Log: mem.Log()})
 	if err != nil {
 		t.Fatal(err)
 	}

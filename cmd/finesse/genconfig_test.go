@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/finessed/finessed/config"
 )
 

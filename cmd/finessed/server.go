@@ -14,13 +14,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
+	"github.com/finessed/finessed/acd/memstore"
 	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/model"
 	"github.com/finessed/finessed/rest"
@@ -91,6 +91,9 @@ func newServer(opts options) (*server, error) {
 			return nil, err
 		}
 		rdb = client
+	} else {
+		mem := memstore.New(engineOpts.Clock, memstore.DefaultRetain)
+		engineOpts.Store, engineOpts.Log = mem, mem.Log()
 	}
 	engine, err := acd.NewEngine(engineOpts)
 	if err != nil {

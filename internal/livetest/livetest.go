@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
+	"github.com/finessed/finessed/acd/memstore"
 	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/rest"
 	"github.com/finessed/finessed/xmpp"
@@ -50,7 +50,9 @@ func Start(tb testing.TB) *Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	eng, err := acd.NewEngine(acd.Options{Directory: dir, Clock: acd.NewFakeClock(time.Now())})
+	clock := acd.NewFakeClock(time.Now())
+	mem := memstore.New(clock, memstore.DefaultRetain)
+	eng, err := acd.NewEngine(acd.Options{Directory: dir, Clock: clock, Store: mem, Log: mem.Log()})
 	if err != nil {
 		tb.Fatal(err)
 	}

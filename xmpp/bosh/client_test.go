@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/beevik/etree"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
+	"github.com/finessed/finessed/acd/memstore"
 	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/model"
 	"github.com/finessed/finessed/xmpp"
@@ -44,7 +44,8 @@ func newEnv(t testing.TB, configure func(*Handler)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := acd.NewEngine(acd.Options{Directory: dir})
+	mem := memstore.New(nil, memstore.DefaultRetain)
+	eng, err := acd.NewEngine(acd.Options{Directory: dir, Store: mem, Log: mem.Log()})
 	if err != nil {
 		t.Fatal(err)
 	}

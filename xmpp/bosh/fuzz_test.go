@@ -7,10 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/beevik/etree"
 
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/xmpp/xmpptest"
 )
 

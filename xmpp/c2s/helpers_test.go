@@ -20,9 +20,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/xmpp"
 	"github.com/finessed/finessed/xmpp/c2s"
 	"github.com/finessed/finessed/xmpp/xmpptest"

@@ -10,10 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	mxmpp "mellium.im/xmpp"
 
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/xmpp"
 	"github.com/finessed/finessed/xmpp/xmpptest"
 )

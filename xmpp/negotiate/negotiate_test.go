@@ -11,11 +11,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	mstream "mellium.im/xmpp/stream"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
+	"github.com/finessed/finessed/acd/memstore"
 	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/model"
 	"github.com/finessed/finessed/xmpp"
@@ -238,7 +238,8 @@ func newState(t *testing.T) *State {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := acd.NewEngine(acd.Options{Directory: dir})
+	mem := memstore.New(nil, memstore.DefaultRetain)
+	eng, err := acd.NewEngine(acd.Options{Directory: dir, Store: mem, Log: mem.Log()})
 	if err != nil {
 		t.Fatal(err)
 	}

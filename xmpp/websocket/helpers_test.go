@@ -14,11 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	xwebsocket "golang.org/x/net/websocket"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/xmpp"
 	"github.com/finessed/finessed/xmpp/websocket"
 	"github.com/finessed/finessed/xmpp/xmpptest"

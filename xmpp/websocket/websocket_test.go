@@ -8,9 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/model"
 	"github.com/finessed/finessed/xmpp/xmpptest"
 )

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/finessed/finessed/acd/directory"
-
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
+	"github.com/finessed/finessed/acd/memstore"
 	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/xmpp"
 )
@@ -41,7 +41,8 @@ func StartService(tb testing.TB, configure func(*directory.Config)) *Running {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	eng, err := acd.NewEngine(acd.Options{Directory: dir})
+	mem := memstore.New(nil, memstore.DefaultRetain)
+	eng, err := acd.NewEngine(acd.Options{Directory: dir, Store: mem, Log: mem.Log()})
 	if err != nil {
 		tb.Fatal(err)
 	}

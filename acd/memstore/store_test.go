@@ -1,13 +1,18 @@
-package acd_test
+package memstore_test
 
 import (
 	"context"
 	"regexp"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/memstore"
 )
+
+// t0 is when every test clock starts.
+var t0 = time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)
 
 // Subscribe reads a user's subscriptions and writes them back with one
 // more; if a concurrent subscribe's commit were not detected, one of the
@@ -15,7 +20,7 @@ import (
 // first is between its read and its commit.
 func TestMemoryStoreSubscriptionConflictRetries(t *testing.T) {
 	ctx := context.Background()
-	s := acd.NewMemoryStore(acd.NewFakeClock(t0), 100)
+	s := memstore.New(acd.NewFakeClock(t0), 100)
 	mine := acd.Subscription{Node: "/finesse/api/User/1001/Queues", JID: "1001@localhost/mine"}
 	theirs := acd.Subscription{Node: "/finesse/api/Queue/100", JID: "1001@localhost/theirs"}
 
@@ -66,7 +71,7 @@ func TestMemoryStoreSubscriptionConflictRetries(t *testing.T) {
 // there would only cost time.
 func TestMemoryStoreSubscriptionsOfOthersDoNotConflict(t *testing.T) {
 	ctx := context.Background()
-	s := acd.NewMemoryStore(acd.NewFakeClock(t0), 100)
+	s := memstore.New(acd.NewFakeClock(t0), 100)
 	runs := 0
 	err := s.Update(ctx, func(tx acd.Tx) error {
 		runs++
@@ -99,7 +104,7 @@ var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-
 // Item ids carry the epoch, so two processes' logs must differ while one
 // log's must not change under a client that resumes from it.
 func TestMemoryLogEpoch(t *testing.T) {
-	a, b := acd.NewMemoryLog(10), acd.NewMemoryLog(10)
+	a, b := memstore.NewLog(10), memstore.NewLog(10)
 	if e := a.Epoch(); !uuidV4.MatchString(e) {
 		t.Fatalf("epoch %q is not a version 4 UUID", e)
 	}
@@ -107,7 +112,7 @@ func TestMemoryLogEpoch(t *testing.T) {
 		t.Fatalf("two logs share the epoch %q", a.Epoch())
 	}
 	first := a.Epoch()
-	s := acd.NewMemoryStore(acd.NewFakeClock(t0), 10)
+	s := memstore.New(acd.NewFakeClock(t0), 10)
 	before := s.Log().Epoch()
 	for range 20 { // past retain, so that trimming happens too
 		emit(t, s, "/a")

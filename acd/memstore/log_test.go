@@ -1,4 +1,4 @@
-package acd_test
+package memstore_test
 
 import (
 	"context"
@@ -8,10 +8,11 @@ import (
 	"time"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/memstore"
 )
 
 // emit commits one transaction carrying one event per node.
-func emit(tb testing.TB, s *acd.MemoryStore, nodes ...string) {
+func emit(tb testing.TB, s *memstore.Store, nodes ...string) {
 	tb.Helper()
 	err := s.Update(context.Background(), func(tx acd.Tx) error {
 		for _, n := range nodes {
@@ -48,7 +49,7 @@ func readAsync(l acd.Log, ctx context.Context, after acd.EventID, max int) <-cha
 
 func TestMemoryLogReadWaitsForAnAppend(t *testing.T) {
 	clock := acd.NewFakeClock(t0)
-	s := acd.NewMemoryStore(clock, 100)
+	s := memstore.New(clock, 100)
 	l := s.Log()
 	ch := readAsync(l, context.Background(), 0, 10)
 	select {
@@ -81,7 +82,7 @@ func TestMemoryLogReadWaitsForAnAppend(t *testing.T) {
 }
 
 func TestMemoryLogReadCancelled(t *testing.T) {
-	s := acd.NewMemoryStore(acd.NewFakeClock(t0), 100)
+	s := memstore.New(acd.NewFakeClock(t0), 100)
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := readAsync(s.Log(), ctx, 0, 10)
 	cancel()
@@ -103,7 +104,7 @@ func TestMemoryLogReadCancelled(t *testing.T) {
 }
 
 func TestMemoryLogPaging(t *testing.T) {
-	s := acd.NewMemoryStore(acd.NewFakeClock(t0), 100)
+	s := memstore.New(acd.NewFakeClock(t0), 100)
 	l := s.Log()
 	ctx := context.Background()
 	if last, _ := l.Last(ctx); last != 0 {
@@ -139,7 +140,7 @@ func TestMemoryLogPaging(t *testing.T) {
 }
 
 func TestMemoryLogFailedTransactionEmitsNothing(t *testing.T) {
-	s := acd.NewMemoryStore(acd.NewFakeClock(t0), 100)
+	s := memstore.New(acd.NewFakeClock(t0), 100)
 	boom := errors.New("boom")
 	err := s.Update(context.Background(), func(tx acd.Tx) error {
 		tx.Emit(acd.Event{Nodes: []string{"/x"}})
@@ -165,7 +166,7 @@ func TestMemoryLogFailedTransactionEmitsNothing(t *testing.T) {
 }
 
 func TestMemoryLogTrim(t *testing.T) {
-	s := acd.NewMemoryStore(acd.NewFakeClock(t0), 3)
+	s := memstore.New(acd.NewFakeClock(t0), 3)
 	l := s.Log()
 	ctx := context.Background()
 	for i := 1; i <= 7; i++ {
@@ -201,7 +202,7 @@ func TestMemoryLogTrim(t *testing.T) {
 }
 
 func TestMemoryLogConcurrentReaders(t *testing.T) {
-	s := acd.NewMemoryStore(acd.NewFakeClock(t0), 1000)
+	s := memstore.New(acd.NewFakeClock(t0), 1000)
 	const readers, events = 8, 200
 	done := make(chan string, readers)
 	for range readers {
@@ -240,7 +241,7 @@ func TestMemoryLogConcurrentReaders(t *testing.T) {
 // and the log never keeps fewer than retain or an eighth more.
 func TestMemoryLogReadsAcrossChunks(t *testing.T) {
 	const retain = 16 // chunks of 2
-	s := acd.NewMemoryStore(acd.NewFakeClock(t0), retain)
+	s := memstore.New(acd.NewFakeClock(t0), retain)
 	l := s.Log()
 	ctx := context.Background()
 	last := 0

@@ -1,4 +1,4 @@
-package acd
+package memstore
 
 import (
 	"context"
@@ -7,18 +7,20 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/finessed/finessed/acd"
 )
 
-// MemoryStore is the embedded Store of a single node: one versioned key
+// Store is the embedded Store of a single node: one versioned key
 // space (agent:, device:, subs:, call:, dialog:, waiting:, seq:, history:,
 // mark:, desktop:, lastreq: keys), as a Redis store keeps it. Transactions are optimistic, as on Redis: fn runs
 // without the store's lock, reading versioned values, and the commit
 // re-checks those versions under the lock, running fn again if another
 // transaction changed them meanwhile. Rendering events (the costly part of
 // a change) therefore runs in parallel.
-type MemoryStore struct {
-	clock Clock
-	log   *MemoryLog
+type Store struct {
+	clock acd.Clock
+	log   *Log
 
 	mu   sync.RWMutex
 	data map[string]versioned
@@ -40,17 +42,25 @@ const maxTxAttempts = 1000
 // errTxConflict reports a transaction that kept conflicting.
 var errTxConflict = errors.New("memory store: transaction conflicted too often")
 
-// NewMemoryStore returns an empty store whose events go to a MemoryLog that
-// keeps the newest retain events.
-func NewMemoryStore(clock Clock, retain int) *MemoryStore {
-	return &MemoryStore{clock: clock, log: NewMemoryLog(retain), data: map[string]versioned{}}
+// DefaultRetain is how many events a node's Log keeps by default, for the
+// sessions that reconnect and replay what they missed.
+const DefaultRetain = 100000
+
+// New returns an empty store whose events go to a Log that keeps the
+// newest retain events, stamped by clock (nil: the system clock, which an
+// engine with a test clock must not be given).
+func New(clock acd.Clock, retain int) *Store {
+	if clock == nil {
+		clock = acd.SystemClock{}
+	}
+	return &Store{clock: clock, log: NewLog(retain), data: map[string]versioned{}}
 }
 
 // Log is where the store's committed events go.
-func (s *MemoryStore) Log() *MemoryLog { return s.log }
+func (s *Store) Log() *Log { return s.log }
 
 // Update implements Store.
-func (s *MemoryStore) Update(ctx context.Context, fn func(Tx) error) error {
+func (s *Store) Update(ctx context.Context, fn func(acd.Tx) error) error {
 	for range maxTxAttempts {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -68,7 +78,7 @@ func (s *MemoryStore) Update(ctx context.Context, fn func(Tx) error) error {
 
 // commit applies tx if nothing it read has changed since; events are
 // appended under the same lock so the log's order is the commit order.
-func (s *MemoryStore) commit(tx *memTx) bool {
+func (s *Store) commit(tx *memTx) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for key, v := range tx.reads {
@@ -90,7 +100,7 @@ func (s *MemoryStore) commit(tx *memTx) bool {
 }
 
 // read returns the committed value at key, cloned, and its version.
-func (s *MemoryStore) read(key string) (any, uint64) {
+func (s *Store) read(key string) (any, uint64) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	v := s.data[key]
@@ -98,7 +108,7 @@ func (s *MemoryStore) read(key string) (any, uint64) {
 }
 
 // scan returns every committed value under prefix, cloned, in key order.
-func (s *MemoryStore) scan(prefix string) []any {
+func (s *Store) scan(prefix string) []any {
 	s.mu.RLock()
 	keys := make([]string, 0)
 	for k := range s.data {
@@ -119,15 +129,15 @@ func (s *MemoryStore) scan(prefix string) []any {
 
 func cloneValue(v any) any {
 	switch t := v.(type) {
-	case Agent:
-		return t.clone()
-	case Call:
-		return t.clone()
-	case Dialog:
-		return t.clone()
-	case History:
-		return t.clone()
-	case []Subscription:
+	case acd.Agent:
+		return t.Clone()
+	case acd.Call:
+		return t.Clone()
+	case acd.Dialog:
+		return t.Clone()
+	case acd.History:
+		return t.Clone()
+	case []acd.Subscription:
 		return slices.Clone(t)
 	case []string:
 		return slices.Clone(t)
@@ -136,56 +146,56 @@ func cloneValue(v any) any {
 }
 
 // Agent implements Store.
-func (s *MemoryStore) Agent(ctx context.Context, id string) (Agent, error) {
+func (s *Store) Agent(ctx context.Context, id string) (acd.Agent, error) {
 	v, _ := s.read("agent:" + id)
-	if a, ok := v.(Agent); ok {
+	if a, ok := v.(acd.Agent); ok {
 		return a, nil
 	}
-	return signedOut(id), nil
+	return acd.SignedOut(id), nil
 }
 
 // Agents implements Store.
-func (s *MemoryStore) Agents(ctx context.Context) ([]Agent, error) {
-	return scanAs[Agent](s, "agent:"), nil
+func (s *Store) Agents(ctx context.Context) ([]acd.Agent, error) {
+	return scanAs[acd.Agent](s, "agent:"), nil
 }
 
 // Subscriptions implements Store.
-func (s *MemoryStore) Subscriptions(ctx context.Context, user string) ([]Subscription, error) {
+func (s *Store) Subscriptions(ctx context.Context, user string) ([]acd.Subscription, error) {
 	v, _ := s.read("subs:" + user)
-	subs, _ := v.([]Subscription)
+	subs, _ := v.([]acd.Subscription)
 	return subs, nil
 }
 
 // Call implements Store.
-func (s *MemoryStore) Call(ctx context.Context, id string) (Call, bool, error) {
+func (s *Store) Call(ctx context.Context, id string) (acd.Call, bool, error) {
 	v, _ := s.read("call:" + id)
-	c, ok := v.(Call)
+	c, ok := v.(acd.Call)
 	return c, ok, nil
 }
 
 // Calls implements Store.
-func (s *MemoryStore) Calls(ctx context.Context) ([]Call, error) {
-	return scanAs[Call](s, "call:"), nil
+func (s *Store) Calls(ctx context.Context) ([]acd.Call, error) {
+	return scanAs[acd.Call](s, "call:"), nil
 }
 
 // Dialog implements Store.
-func (s *MemoryStore) Dialog(ctx context.Context, id string) (Dialog, bool, error) {
+func (s *Store) Dialog(ctx context.Context, id string) (acd.Dialog, bool, error) {
 	v, _ := s.read("dialog:" + id)
-	d, ok := v.(Dialog)
+	d, ok := v.(acd.Dialog)
 	return d, ok, nil
 }
 
 // Dialogs implements Store.
-func (s *MemoryStore) Dialogs(ctx context.Context) ([]Dialog, error) {
-	return scanAs[Dialog](s, "dialog:"), nil
+func (s *Store) Dialogs(ctx context.Context) ([]acd.Dialog, error) {
+	return scanAs[acd.Dialog](s, "dialog:"), nil
 }
 
 // Desktops implements Store.
-func (s *MemoryStore) Desktops(ctx context.Context) ([]Desktop, error) {
-	return scanAs[Desktop](s, "desktop:"), nil
+func (s *Store) Desktops(ctx context.Context) ([]acd.Desktop, error) {
+	return scanAs[acd.Desktop](s, "desktop:"), nil
 }
 
-func scanAs[T any](s *MemoryStore, prefix string) []T {
+func scanAs[T any](s *Store, prefix string) []T {
 	values := s.scan(prefix)
 	out := make([]T, 0, len(values))
 	for _, v := range values {

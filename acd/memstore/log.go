@@ -1,42 +1,42 @@
-package acd
+package memstore
 
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
-	"fmt"
 	"sync"
 	"time"
+
+	"github.com/finessed/finessed/acd"
 )
 
-// MemoryLog is the in-memory Log: bounded, ordered events and a channel
+// Log is the in-memory Log: bounded, ordered events and a channel
 // that is closed to wake readers whenever events are appended. It keeps at
 // least the newest retain events and at most an eighth more.
 //
 // Events live in chunks of an eighth of retain, and the oldest chunk goes
 // once the others hold retain: appending never copies the log, which it
 // does under the store's commit lock.
-type MemoryLog struct {
+type Log struct {
 	retain int
 	chunk  int // events a chunk holds
 	epoch  string
 
 	mu     sync.Mutex
-	chunks [][]Event // oldest first, all full but the last; IDs are consecutive
-	held   int       // events in chunks
-	last   EventID
+	chunks [][]acd.Event // oldest first, all full but the last; IDs are consecutive
+	held   int           // events in chunks
+	last   acd.EventID
 	wake   chan struct{}
 }
 
-// NewMemoryLog returns a log that keeps at least the newest retain events.
-func NewMemoryLog(retain int) *MemoryLog {
+// NewLog returns a log that keeps at least the newest retain events.
+func NewLog(retain int) *Log {
 	if retain < 1 {
 		retain = 1
 	}
-	return &MemoryLog{retain: retain, chunk: max(retain/8, 1), epoch: NewEpoch(), wake: make(chan struct{})}
+	return &Log{retain: retain, chunk: max(retain/8, 1), epoch: acd.NewEpoch(), wake: make(chan struct{})}
 }
 
-func (l *MemoryLog) append(events []Event, now time.Time) {
+func (l *Log) append(events []acd.Event, now time.Time) {
 	if len(events) == 0 {
 		return
 	}
@@ -45,7 +45,7 @@ func (l *MemoryLog) append(events []Event, now time.Time) {
 		l.last++
 		e.ID, e.Time = l.last, now
 		if n := len(l.chunks); n == 0 || len(l.chunks[n-1]) == l.chunk {
-			l.chunks = append(l.chunks, make([]Event, 0, l.chunk))
+			l.chunks = append(l.chunks, make([]acd.Event, 0, l.chunk))
 		}
 		l.chunks[len(l.chunks)-1] = append(l.chunks[len(l.chunks)-1], e)
 		l.held++
@@ -62,7 +62,7 @@ func (l *MemoryLog) append(events []Event, now time.Time) {
 }
 
 // Read implements Log.
-func (l *MemoryLog) Read(ctx context.Context, after EventID, limit int) ([]Event, error) {
+func (l *Log) Read(ctx context.Context, after acd.EventID, limit int) ([]acd.Event, error) {
 	limit = cmp.Or(max(limit, 0), 1)
 	for {
 		l.mu.Lock()
@@ -81,7 +81,7 @@ func (l *MemoryLog) Read(ctx context.Context, after EventID, limit int) ([]Event
 }
 
 // since returns up to max events after id; l.mu must be held.
-func (l *MemoryLog) since(id EventID, max int) []Event {
+func (l *Log) since(id acd.EventID, max int) []acd.Event {
 	if l.held == 0 || id >= l.last {
 		return nil
 	}
@@ -90,7 +90,7 @@ func (l *MemoryLog) since(id EventID, max int) []Event {
 	if id >= first {
 		start = int(id - first + 1)
 	}
-	out := make([]Event, 0, min(l.held-start, max))
+	out := make([]acd.Event, 0, min(l.held-start, max))
 	for i := start; i < l.held && len(out) < max; {
 		c := l.chunks[i/l.chunk][i%l.chunk:]
 		c = c[:min(len(c), max-len(out))]
@@ -101,21 +101,12 @@ func (l *MemoryLog) since(id EventID, max int) []Event {
 }
 
 // Last implements Log.
-func (l *MemoryLog) Last(ctx context.Context) (EventID, error) {
+func (l *Log) Last(ctx context.Context) (acd.EventID, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.last, nil
 }
 
-// Epoch implements Log: a random UUID per MemoryLog, since its event IDs
+// Epoch implements Log: a random UUID per Log, since its event IDs
 // start again at 1 with every process.
-func (l *MemoryLog) Epoch() string { return l.epoch }
-
-// NewEpoch returns a new epoch for a Log: a random (version 4) UUID.
-func NewEpoch() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
+func (l *Log) Epoch() string { return l.epoch }

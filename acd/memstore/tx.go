@@ -1,17 +1,19 @@
-package acd
+package memstore
 
 import (
 	"slices"
 	"strconv"
+
+	"github.com/finessed/finessed/acd"
 )
 
 // memTx records the version of everything it reads and stages its writes;
 // reads see the transaction's own writes.
 type memTx struct {
-	s      *MemoryStore
+	s      *Store
 	reads  map[string]uint64
 	writes map[string]any
-	events []Event
+	events []acd.Event
 }
 
 // get reads key within the transaction.
@@ -28,22 +30,22 @@ func (t *memTx) get(key string) any {
 
 func (t *memTx) put(key string, v any) { t.writes[key] = cloneValue(v) }
 
-func (t *memTx) Agent(id string) (Agent, error) {
-	if a, ok := t.get("agent:" + id).(Agent); ok {
+func (t *memTx) Agent(id string) (acd.Agent, error) {
+	if a, ok := t.get("agent:" + id).(acd.Agent); ok {
 		return a, nil
 	}
-	return signedOut(id), nil
+	return acd.SignedOut(id), nil
 }
 
-func (t *memTx) AgentsOf(ids []string) ([]Agent, error) {
-	out := make([]Agent, len(ids))
+func (t *memTx) AgentsOf(ids []string) ([]acd.Agent, error) {
+	out := make([]acd.Agent, len(ids))
 	for i, id := range ids {
 		out[i], _ = t.Agent(id)
 	}
 	return out, nil
 }
 
-func (t *memTx) PutAgent(a Agent) { t.put("agent:"+a.ID, a) }
+func (t *memTx) PutAgent(a acd.Agent) { t.put("agent:"+a.ID, a) }
 
 func (t *memTx) DeviceHolder(ext string) (string, error) {
 	id, _ := t.get("device:" + ext).(string)
@@ -52,28 +54,28 @@ func (t *memTx) DeviceHolder(ext string) (string, error) {
 
 func (t *memTx) SetDeviceHolder(ext, agentID string) { t.put("device:"+ext, agentID) }
 
-func (t *memTx) Subscriptions(user string) ([]Subscription, error) {
-	subs, _ := t.get("subs:" + user).([]Subscription)
+func (t *memTx) Subscriptions(user string) ([]acd.Subscription, error) {
+	subs, _ := t.get("subs:" + user).([]acd.Subscription)
 	return subs, nil
 }
 
-func (t *memTx) PutSubscriptions(user string, subs []Subscription) {
+func (t *memTx) PutSubscriptions(user string, subs []acd.Subscription) {
 	t.put("subs:"+user, slices.Clone(subs))
 }
 
-func (t *memTx) Call(id string) (Call, bool, error) {
-	c, ok := t.get("call:" + id).(Call)
+func (t *memTx) Call(id string) (acd.Call, bool, error) {
+	c, ok := t.get("call:" + id).(acd.Call)
 	return c, ok, nil
 }
 
-func (t *memTx) PutCall(c Call) { t.put("call:"+c.ID, c) }
+func (t *memTx) PutCall(c acd.Call) { t.put("call:"+c.ID, c) }
 
-func (t *memTx) Dialog(id string) (Dialog, bool, error) {
-	d, ok := t.get("dialog:" + id).(Dialog)
+func (t *memTx) Dialog(id string) (acd.Dialog, bool, error) {
+	d, ok := t.get("dialog:" + id).(acd.Dialog)
 	return d, ok, nil
 }
 
-func (t *memTx) PutDialog(d Dialog) { t.put("dialog:"+d.ID, d) }
+func (t *memTx) PutDialog(d acd.Dialog) { t.put("dialog:"+d.ID, d) }
 
 func (t *memTx) Waiting(queue string) ([]string, error) {
 	calls, _ := t.get("waiting:" + queue).([]string)
@@ -91,12 +93,12 @@ func (t *memTx) NextID(sequence string) (string, error) {
 	return strconv.FormatInt(n, 10), nil
 }
 
-func (t *memTx) History(agent string) (History, error) {
-	h, _ := t.get("history:" + agent).(History)
+func (t *memTx) History(agent string) (acd.History, error) {
+	h, _ := t.get("history:" + agent).(acd.History)
 	return h, nil
 }
 
-func (t *memTx) PutHistory(agent string, h History) { t.put("history:"+agent, h) }
+func (t *memTx) PutHistory(agent string, h acd.History) { t.put("history:"+agent, h) }
 
 func (t *memTx) DeleteCall(id string) { t.writes["call:"+id] = nil }
 
@@ -109,20 +111,20 @@ func (t *memTx) RoutingMark(queue string) (string, error) {
 
 func (t *memTx) PutRoutingMark(queue, mark string) { t.put("mark:"+queue, mark) }
 
-func (t *memTx) Emit(e Event) { t.events = append(t.events, e) }
+func (t *memTx) Emit(e acd.Event) { t.events = append(t.events, e) }
 
-func (t *memTx) Desktop(jid string) (Desktop, bool, error) {
-	d, ok := t.get("desktop:" + jid).(Desktop)
+func (t *memTx) Desktop(jid string) (acd.Desktop, bool, error) {
+	d, ok := t.get("desktop:" + jid).(acd.Desktop)
 	return d, ok, nil
 }
 
-func (t *memTx) PutDesktop(d Desktop) { t.put("desktop:"+d.JID, d) }
+func (t *memTx) PutDesktop(d acd.Desktop) { t.put("desktop:"+d.JID, d) }
 
 func (t *memTx) DeleteDesktop(jid string) { t.writes["desktop:"+jid] = nil }
 
-func (t *memTx) LastRequest(user string) (LastRequest, error) {
-	r, _ := t.get("lastreq:" + user).(LastRequest)
+func (t *memTx) LastRequest(user string) (acd.LastRequest, error) {
+	r, _ := t.get("lastreq:" + user).(acd.LastRequest)
 	return r, nil
 }
 
-func (t *memTx) PutLastRequest(user string, r LastRequest) { t.put("lastreq:"+user, r) }
+func (t *memTx) PutLastRequest(user string, r acd.LastRequest) { t.put("lastreq:"+user, r) }

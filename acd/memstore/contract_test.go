@@ -1,10 +1,11 @@
-package storetest_test
+package memstore_test
 
 import (
 	"testing"
 	"time"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/memstore"
 	"github.com/finessed/finessed/acd/storetest"
 )
 
@@ -12,7 +13,7 @@ import (
 func TestMemory(t *testing.T) {
 	const retain, ttl = 16, 15 * time.Second
 	storetest.Run(t, retain, ttl, func(t *testing.T, clock *acd.FakeClock) storetest.Backend {
-		s := acd.NewMemoryStore(clock, retain)
-		return storetest.Backend{Store: s, Log: s.Log(), Lease: acd.NewMemoryLeases(clock, ttl).For, Roster: &acd.MemoryRoster{}}
+		s := memstore.New(clock, retain)
+		return storetest.Backend{Store: s, Log: s.Log(), Lease: memstore.NewLeases(clock, ttl).For, Roster: &memstore.Roster{}}
 	})
 }

@@ -1,0 +1,15 @@
+package acd
+
+import (
+	"crypto/rand"
+	"fmt"
+)
+
+// NewEpoch returns a new epoch for a Log: a random (version 4) UUID.
+func NewEpoch() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
