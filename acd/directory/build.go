@@ -154,29 +154,44 @@ func (d *Directory) addQueueNumbers(Config) error {
 }
 
 func (d *Directory) addDevices(cfg Config) error {
-	for _, spec := range cfg.Devices {
+	exts, err := ExpandDevices(cfg.Devices)
+	if err != nil {
+		return err
+	}
+	for _, ext := range exts {
+		d.devices[ext] = true
+	}
+	return nil
+}
+
+// ExpandDevices spells out a config's devices: each extension as written,
+// each range ("3001-3020") as its extensions in order. Every tool that
+// reads a config's devices goes through here, so that they all agree.
+func ExpandDevices(specs []string) ([]string, error) {
+	var out []string
+	for _, spec := range specs {
 		// An extension is kept as written: read as a number, "+15550100"
 		// and "0100" would lose their sign and leading zero and never match
 		// the extension an agent signs in with.
 		if IsDialString(spec) {
-			d.devices[spec] = true
+			out = append(out, spec)
 			continue
 		}
 		from, to, _ := strings.Cut(spec, "-")
 		lo, err1 := strconv.Atoi(from)
 		hi, err2 := strconv.Atoi(to)
 		if !isDigits(from) || !isDigits(to) || err1 != nil || err2 != nil || lo > hi || hi-lo > 100000 {
-			return fmt.Errorf("device %q: want an extension or a range such as 3001-3020", spec)
+			return nil, fmt.Errorf("device %q: want an extension or a range such as 3001-3020", spec)
 		}
 		width := 0 // ends of the same width keep their leading zeros: 0001-0020
 		if len(from) == len(to) {
 			width = len(from)
 		}
 		for n := lo; n <= hi; n++ {
-			d.devices[fmt.Sprintf("%0*d", width, n)] = true
+			out = append(out, fmt.Sprintf("%0*d", width, n))
 		}
 	}
-	return nil
+	return out, nil
 }
 
 func isDigits(s string) bool { return IsDialString(s) && s[0] != '+' }

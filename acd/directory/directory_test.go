@@ -249,6 +249,19 @@ func TestDeviceRanges(t *testing.T) {
 	}
 }
 
+// ExpandDevices lists extensions in config order, as finesse load pairs
+// them with agents; a range keeps its leading zeros and a + number its
+// sign.
+func TestExpandDevices(t *testing.T) {
+	got, err := directory.ExpandDevices([]string{"0009-0011", "+15550100", "3001"})
+	if want := []string{"0009", "0010", "0011", "+15550100", "3001"}; err != nil || !slices.Equal(got, want) {
+		t.Fatalf("ExpandDevices = %v, %v; want %v", got, err, want)
+	}
+	if _, err := directory.ExpandDevices([]string{"3005-3001"}); err == nil {
+		t.Fatal("a range that runs backwards was accepted")
+	}
+}
+
 func TestCodesAndBooksByTeam(t *testing.T) {
 	cfg := smallConfig()
 	cfg.Reasons = []directory.ReasonConfig{

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/loadgen"
 )
@@ -194,7 +195,7 @@ func (f loadFlags) desktopsShape(c loadgen.Config) (loadgen.Config, error) {
 	if err != nil {
 		return c, err
 	}
-	devices, err := expandDevices(file.Devices)
+	devices, err := directory.ExpandDevices(file.Devices)
 	if err != nil {
 		return c, err
 	}
@@ -244,27 +245,6 @@ func (f loadFlags) transportOf(i int) string {
 		return loadgen.Transports[i%len(loadgen.Transports)]
 	}
 	return f.transport
-}
-
-// expandDevices lists a config's extensions, ranges ("3001-3020") spelt out.
-func expandDevices(list []string) ([]string, error) {
-	var out []string
-	for _, d := range list {
-		lo, hi, isRange := strings.Cut(d, "-")
-		if !isRange {
-			out = append(out, d)
-			continue
-		}
-		a, err1 := strconv.Atoi(lo)
-		b, err2 := strconv.Atoi(hi)
-		if err1 != nil || err2 != nil || a > b {
-			return nil, fmt.Errorf("device range %q", d)
-		}
-		for n := a; n <= b; n++ {
-			out = append(out, strconv.Itoa(n))
-		}
-	}
-	return out, nil
 }
 
 func isLoopback(host string) bool {
