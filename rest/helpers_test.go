@@ -49,13 +49,20 @@ func demoConfig(tb testing.TB) acd.Config {
 // newServer builds the handler without a listener, for benchmarks and tests
 // that must call ServeHTTP themselves.
 func newServer(tb testing.TB, cfg acd.Config) *env {
+	return newServerOver(tb, cfg, acd.Options{})
+}
+
+// newServerOver is newServer over an engine given opts besides the
+// directory and the fake clock.
+func newServerOver(tb testing.TB, cfg acd.Config, opts acd.Options) *env {
 	tb.Helper()
 	dir, err := acd.NewDirectory(cfg)
 	if err != nil {
 		tb.Fatalf("directory: %v", err)
 	}
 	clock := acd.NewFakeClock(start)
-	eng, err := acd.NewEngine(acd.Options{Directory: dir, Clock: clock})
+	opts.Directory, opts.Clock = dir, clock
+	eng, err := acd.NewEngine(opts)
 	if err != nil {
 		tb.Fatalf("engine: %v", err)
 	}
