@@ -26,7 +26,7 @@ func (s *Server) postClock(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, fail(errRouteNotFound, r.URL.Path, "no test clock: start finessed with -test-clock"))
 		return
 	}
-	body, err := readBody(w, r)
+	body, err := readBody(r)
 	if err != nil {
 		writeError(w, r, err)
 		return

@@ -86,6 +86,7 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	closed bool // the server closes the connection after this answer
 }
 
 // serve calls h directly, without a socket, as user with the demo password.
@@ -125,7 +126,7 @@ func (e *env) send(req *http.Request) response {
 	if err != nil {
 		e.tb.Fatalf("%s %s: reading body: %v", req.Method, req.URL.Path, err)
 	}
-	return response{status: resp.StatusCode, header: resp.Header, body: body}
+	return response{status: resp.StatusCode, header: resp.Header, body: body, closed: resp.Close}
 }
 
 // do sends method path as user with the demo password; header holds

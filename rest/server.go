@@ -54,6 +54,9 @@ func (s *Server) chain(m *metrics) http.Handler {
 			s.requireService,
 			s.authenticate,
 		),
+		// Inside count: given the server's own writer rather than the
+		// recorder, a body over the bound would also close the connection.
+		limitBody,
 	)
 }
 

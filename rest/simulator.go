@@ -29,7 +29,7 @@ func (s *Server) postCall(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	body, err := readBody(w, r)
+	body, err := readBody(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
