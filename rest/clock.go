@@ -17,10 +17,6 @@ import (
 // A server without a test clock answers 404, as if the resource did not
 // exist, which is how a scenario knows to skip.
 func (s *Server) postClock(w http.ResponseWriter, r *http.Request) {
-	if err := acd.AuthorizeAdmin(actor(r)); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	clock := s.engine.TestClock()
 	if clock == nil {
 		writeError(w, r, fail(errRouteNotFound, r.URL.Path, "no test clock: start finessed with -test-clock"))

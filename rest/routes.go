@@ -48,11 +48,14 @@ func (s *Server) routes() {
 	get("/User/{id}/History", s.getUserHistory)
 	s.router.HandleFunc("/finesse/api/User/{id}/Dialogs", s.postUserDialog).Methods(http.MethodPost)
 
-	s.router.HandleFunc("/acd/Clock", s.postClock).Methods(http.MethodPost)
-	s.router.HandleFunc("/acd/Calls", s.postCall).Methods(http.MethodPost)
-	s.router.HandleFunc("/acd/Calls", s.getCalls).Methods(http.MethodGet, http.MethodHead)
-	s.router.HandleFunc("/acd/Call/{id}", s.getCall).Methods(http.MethodGet, http.MethodHead)
-	s.router.HandleFunc("/acd/Call/{id}", s.deleteCall).Methods(http.MethodDelete)
+	sim := func(path string, h http.HandlerFunc, methods ...string) {
+		s.router.Handle(path, adminOnly(h)).Methods(methods...)
+	}
+	sim("/acd/Clock", s.postClock, http.MethodPost)
+	sim("/acd/Calls", s.postCall, http.MethodPost)
+	sim("/acd/Calls", s.getCalls, http.MethodGet, http.MethodHead)
+	sim("/acd/Call/{id}", s.getCall, http.MethodGet, http.MethodHead)
+	sim("/acd/Call/{id}", s.deleteCall, http.MethodDelete)
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
