@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/finessed/finessed/acd"
@@ -8,9 +9,23 @@ import (
 
 type actorKey struct{}
 
-// authenticate checks the request's Basic credentials. The username is the
+// authenticate lets on only requests whose HTTP Basic credentials the
+// engine accepts, carrying the user they name for handlers to find with
+// actor.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.caller(r)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, u)))
+	})
+}
+
+// caller is the user r's Basic credentials name: the username is the
 // loginId or the loginName.
-func (s *Server) authenticate(r *http.Request) (*acd.User, error) {
+func (s *Server) caller(r *http.Request) (*acd.User, error) {
 	name, password, ok := r.BasicAuth()
 	if !ok {
 		return nil, fail(acd.ErrBadCredentials, "", "HTTP Basic credentials are required")

@@ -15,19 +15,27 @@ import (
 // maxBodyBytes bounds a request body; Finesse bodies are a few hundred bytes.
 const maxBodyBytes = 64 << 10
 
-// readBody returns r's body after checking its size and content type. A
-// missing Content-Type is accepted, since many scripts leave it out.
-func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+// limitBody bounds every request body at maxBodyBytes; readBody answers
+// a body over it with 413.
+func limitBody(next http.Handler) http.Handler {
+	return http.MaxBytesHandler(next, maxBodyBytes)
+}
+
+// readBody returns r's body after checking its content type, or a 413
+// error for a body over the bound limitBody set. A missing Content-Type is
+// accepted, since many scripts leave it out.
+func readBody(r *http.Request) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/xml" && mt != "text/xml") {
 			return nil, fail(errMediaType, "Content-Type", "send the body as application/xml, not "+ct)
 		}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	body, err := io.ReadAll(r.Body)
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return nil, fail(errBodyTooLarge, strconv.Itoa(maxBodyBytes), "the body is larger than "+strconv.Itoa(maxBodyBytes)+" bytes")
+		limit := strconv.FormatInt(tooLarge.Limit, 10)
+		return nil, fail(errBodyTooLarge, limit, "the body is larger than "+limit+" bytes")
 	}
 	if err != nil {
 		return nil, fail(errMalformed, "", "reading the body: "+err.Error())

@@ -32,7 +32,7 @@ func (s *Server) getUserDialogs(w http.ResponseWriter, r *http.Request) {
 // putDialog carries out an action on the caller's party. It answers 202
 // with an empty body; the outcome is an event on the caller's Dialogs node.
 func (s *Server) putDialog(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(w, r)
+	body, err := readBody(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -55,7 +55,7 @@ func (s *Server) putDialog(w http.ResponseWriter, r *http.Request) {
 // answers 202; the dialog arrives as an event on the user's Dialogs node.
 // Monitoring (SILENT_MONITOR) is not built yet and says so.
 func (s *Server) postUserDialog(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(w, r)
+	body, err := readBody(r)
 	if err != nil {
 		writeError(w, r, err)
 		return

@@ -87,6 +87,12 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	writeXML(w, status, model.APIErrorsElement(apiErr))
 }
 
+// writeXMLError answers with status and an ApiErrors document of one
+// error, for answers that no error value describes.
+func writeXMLError(w http.ResponseWriter, status int, errType, data, message string) {
+	writeXML(w, status, model.APIErrorsElement(model.APIError{Type: errType, Data: data, Message: message}))
+}
+
 func describe(err error) (int, model.APIError) {
 	apiErr := model.APIError{Type: "Internal Server Error", Message: "RUNTIME_EXCEPTION"}
 	status := http.StatusInternalServerError

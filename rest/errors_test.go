@@ -170,8 +170,12 @@ func TestBodyLimits(t *testing.T) {
 
 	t.Run("over 64 KiB", func(t *testing.T) {
 		last := e.lastEvent()
-		wantAPIError(t, e.put("1001", "/finesse/api/User/1001", padded(limit+1)), http.StatusRequestEntityTooLarge, "Request Entity Too Large", "65536")
+		r := e.put("1001", "/finesse/api/User/1001", padded(limit+1))
+		wantAPIError(t, r, http.StatusRequestEntityTooLarge, "Request Entity Too Large", "65536")
 		e.wantNoEventAfter(last)
+		if r.closed {
+			t.Errorf("the 413 closed the connection, which the client could have gone on using")
+		}
 	})
 	t.Run("exactly 64 KiB", func(t *testing.T) {
 		e.wantUserUpdate(e.accept("1001", "1001", padded(limit)), model.StateNotReady)

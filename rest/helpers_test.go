@@ -51,6 +51,12 @@ func demoConfig(tb testing.TB) directory.Config {
 // newServer builds the handler without a listener, for benchmarks and tests
 // that must call ServeHTTP themselves.
 func newServer(tb testing.TB, cfg directory.Config) *env {
+	return newServerOver(tb, cfg, acd.Options{})
+}
+
+// newServerOver is newServer over an engine given opts besides the
+// directory and the fake clock.
+func newServerOver(tb testing.TB, cfg directory.Config, opts acd.Options) *env {
 	tb.Helper()
 	dir, err := directory.NewDirectory(cfg)
 	if err != nil {
@@ -58,7 +64,8 @@ func newServer(tb testing.TB, cfg directory.Config) *env {
 	}
 	clock := acd.NewFakeClock(start)
 	mem := memstore.New(clock, memstore.DefaultRetain)
-	eng, err := acd.NewEngine(acd.Options{Directory: dir, Clock: clock, Store: mem, Log: mem.Log()})
+	opts.Directory, opts.Clock, opts.Store, opts.Log = dir, clock, mem, mem.Log()
+	eng, err := acd.NewEngine(opts)
 	if err != nil {
 		tb.Fatalf("engine: %v", err)
 	}
@@ -82,6 +89,7 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	closed bool // the server closes the connection after this answer
 }
 
 // serve calls h directly, without a socket, as user with the demo password.
@@ -121,7 +129,7 @@ func (e *env) send(req *http.Request) response {
 	if err != nil {
 		e.tb.Fatalf("%s %s: reading body: %v", req.Method, req.URL.Path, err)
 	}
-	return response{status: resp.StatusCode, header: resp.Header, body: body}
+	return response{status: resp.StatusCode, header: resp.Header, body: body, closed: resp.Close}
 }
 
 // do sends method path as user with the demo password; header holds

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -32,6 +33,18 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	return m
 }
 
+// count records every request under its route, method and status, with
+// how long it took. The steps after it see the response as a *recorder:
+// the router names the route on it (nameRoute) and recoverPanics asks it
+// whether the header is gone.
+func (m *metrics) count(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK, route: "unmatched", start: time.Now()}
+		defer m.finish(rec, r)
+		next.ServeHTTP(rec, r)
+	})
+}
+
 // recorder remembers the status written and the route matched.
 type recorder struct {
 	http.ResponseWriter
@@ -39,10 +52,6 @@ type recorder struct {
 	wroteHeader bool
 	route       string
 	start       time.Time
-}
-
-func (m *metrics) start(w http.ResponseWriter) *recorder {
-	return &recorder{ResponseWriter: w, status: http.StatusOK, route: "unmatched", start: time.Now()}
 }
 
 func (w *recorder) WriteHeader(status int) {
@@ -59,6 +68,20 @@ func (w *recorder) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the connection's writer.
 func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// nameRoute runs inside the router, on matched routes only, and records
+// the route's template for count, so that /User/1001 and /User/1002 count
+// as one route.
+func nameRoute(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rec, ok := w.(*recorder); ok {
+			if tmpl, err := mux.CurrentRoute(r).GetPathTemplate(); err == nil {
+				rec.route = tmpl
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
 
 func (m *metrics) finish(w *recorder, r *http.Request) {
 	status, method := strconv.Itoa(w.status), methodLabel(r.Method)

@@ -5,13 +5,19 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-
-	"github.com/finessed/finessed/model"
 )
 
-// recoverPanic turns a handler's panic into a 500 ApiErrors answer and a
-// log line, so one bad request never takes the connection or server down.
-func recoverPanic(w *recorder, r *http.Request) {
+// recoverPanics turns a panic further down the chain into a 500 ApiErrors
+// answer and a log line, so one bad request never takes the connection or
+// the server down.
+func recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer recoverPanic(w, r)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func recoverPanic(w http.ResponseWriter, r *http.Request) {
 	v := recover()
 	if v == nil {
 		return
@@ -20,12 +26,9 @@ func recoverPanic(w *recorder, r *http.Request) {
 		panic(v)
 	}
 	slog.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-	if w.wroteHeader {
+	// After the header an ApiErrors would only garble the partial answer.
+	if rec, ok := w.(*recorder); ok && rec.wroteHeader {
 		return
 	}
 	writeXMLError(w, http.StatusInternalServerError, "Internal Server Error", "", "RUNTIME_EXCEPTION")
-}
-
-func writeXMLError(w http.ResponseWriter, status int, errType, data, message string) {
-	writeXML(w, status, model.APIErrorsElement(model.APIError{Type: errType, Data: data, Message: message}))
 }

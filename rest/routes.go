@@ -1,9 +1,18 @@
 package rest
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
 
-// routes registers every resource. GET routes answer HEAD too.
+	"github.com/gorilla/mux"
+)
+
+// routes registers every resource, and what the router answers when none
+// matches. GET routes answer HEAD too.
 func (s *Server) routes() {
+	s.router.NotFoundHandler = http.HandlerFunc(s.notFound)
+	s.router.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
+	s.router.Use(nameRoute)
 	// Routes hang off the root router, not a subrouter: gorilla/mux reports
 	// a method mismatch inside a subrouter as "not found".
 	get := func(path string, h http.HandlerFunc) {
@@ -39,9 +48,37 @@ func (s *Server) routes() {
 	get("/User/{id}/History", s.getUserHistory)
 	s.router.HandleFunc("/finesse/api/User/{id}/Dialogs", s.postUserDialog).Methods(http.MethodPost)
 
-	s.router.HandleFunc("/acd/Clock", s.postClock).Methods(http.MethodPost)
-	s.router.HandleFunc("/acd/Calls", s.postCall).Methods(http.MethodPost)
-	s.router.HandleFunc("/acd/Calls", s.getCalls).Methods(http.MethodGet, http.MethodHead)
-	s.router.HandleFunc("/acd/Call/{id}", s.getCall).Methods(http.MethodGet, http.MethodHead)
-	s.router.HandleFunc("/acd/Call/{id}", s.deleteCall).Methods(http.MethodDelete)
+	sim := func(path string, h http.HandlerFunc, methods ...string) {
+		s.router.Handle(path, adminOnly(h)).Methods(methods...)
+	}
+	sim("/acd/Clock", s.postClock, http.MethodPost)
+	sim("/acd/Calls", s.postCall, http.MethodPost)
+	sim("/acd/Calls", s.getCalls, http.MethodGet, http.MethodHead)
+	sim("/acd/Call/{id}", s.getCall, http.MethodGet, http.MethodHead)
+	sim("/acd/Call/{id}", s.deleteCall, http.MethodDelete)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	writeError(w, r, fail(errRouteNotFound, r.URL.Path, "no resource at "+r.URL.Path))
+}
+
+// methodNotAllowed answers 405 with the Allow header that gorilla/mux does
+// not give by itself, found by matching the path with every method. OPTIONS,
+// which Allow always lists, answers 200 with just that header.
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPost, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		var match mux.RouteMatch
+		if s.router.Match(probe, &match) && match.MatchErr == nil {
+			allow = append(allow, m)
+		}
+	}
+	w.Header().Set("Allow", strings.Join(append(allow, http.MethodOptions), ","))
+	if r.Method == http.MethodOptions {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	writeXMLError(w, http.StatusMethodNotAllowed, "Method Not Allowed", r.Method, r.Method+" is not supported on "+r.URL.Path)
 }

@@ -22,7 +22,7 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
 // putUser signs in, signs out or changes state. It answers 202 with an
 // empty body; the outcome is an event on the user's node.
 func (s *Server) putUser(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(w, r)
+	body, err := readBody(r)
 	if err != nil {
 		writeError(w, r, err)
 		return

@@ -1,8 +1,3 @@
-// Package livetest starts an in-process finessed for tests that speak to
-// it over the wire, as a desktop or a script would: the demo directory on
-// a test clock, REST and the simulator, and XMPP over TCP, WebSocket and
-// BOSH, all on loopback ports, started in the order cmd/finessed starts
-// them. Everything it starts ends when the test does.
 package livetest
 
 import (
@@ -10,14 +5,11 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/finessed/finessed/acd"
-	"github.com/finessed/finessed/acd/directory"
-	"github.com/finessed/finessed/acd/memstore"
-	"github.com/finessed/finessed/config"
+	"github.com/finessed/finessed/internal/fixture"
 	"github.com/finessed/finessed/rest"
 	"github.com/finessed/finessed/xmpp"
 	"github.com/finessed/finessed/xmpp/bosh"
@@ -42,44 +34,32 @@ func (s *Server) BOSHURL() string { return s.Notify + "/http-bind" }
 // Start starts a server for tb and stops it in tb's cleanup.
 func Start(tb testing.TB) *Server {
 	tb.Helper()
-	f, err := config.Demo()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	dir, err := directory.NewDirectory(f.Config)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	clock := acd.NewFakeClock(time.Now())
-	mem := memstore.New(clock, memstore.DefaultRetain)
-	eng, err := acd.NewEngine(acd.Options{Directory: dir, Clock: clock, Store: mem, Log: mem.Log()})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	eng := fixture.Engine(tb, fixture.Demo(tb), acd.NewFakeClock(time.Now()))
 	eng.Start()
 	eng.StartQueueStats()
 	eng.StartSweeper()
 	svc := xmpp.NewService(eng, xmpp.Options{})
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() { svc.Run(ctx) })
+	run := fixture.Go(tb, svc.Run)
 	bh := &bosh.Handler{Service: svc}
-	wg.Go(func() { bh.Run(ctx) })
+	run.Go(bh.Run)
 	ln := listen(tb)
-	wg.Go(func() { (&c2s.Server{Service: svc}).Serve(ctx, ln) })
+	run.Go(func(ctx context.Context) error { return (&c2s.Server{Service: svc}).Serve(ctx, ln) })
 	notify := http.NewServeMux()
-	notify.Handle("/ws", &websocket.Handler{Service: svc, Context: ctx})
+	notify.Handle("/ws", &websocket.Handler{Service: svc, Context: run.Context()})
 	notify.Handle("/http-bind", bh)
 	restSrv, restDone := serve(tb, rest.New(eng, nil))
 	notifySrv, notifyDone := serve(tb, notify)
+	// In cmd/finessed's shutdown order: REST, then the notification
+	// service and its transports, then the listener that held BOSH
+	// requests are answered on.
 	tb.Cleanup(func() {
 		restSrv.Close()
 		<-restDone
-		cancel()
-		wg.Wait()
+		if err := run.Stop(); err != nil {
+			tb.Errorf("stopping XMPP: %v", err)
+		}
 		notifySrv.Close()
 		<-notifyDone
-		eng.Close()
 	})
 	return &Server{REST: "http://" + restSrv.Addr, XMPP: ln.Addr().String(), Notify: "http://" + notifySrv.Addr, Engine: eng}
 }
