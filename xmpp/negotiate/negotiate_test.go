@@ -13,8 +13,7 @@ import (
 
 	mstream "mellium.im/xmpp/stream"
 
-	"github.com/finessed/finessed/acd"
-	"github.com/finessed/finessed/config"
+	"github.com/finessed/finessed/internal/fixture"
 	"github.com/finessed/finessed/model"
 	"github.com/finessed/finessed/xmpp"
 )
@@ -228,20 +227,7 @@ func TestRefusalError(t *testing.T) {
 
 func newState(t *testing.T) *State {
 	t.Helper()
-	f, err := config.Demo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := acd.NewDirectory(f.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := acd.NewEngine(acd.Options{Directory: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(eng.Close)
-	return NewState(xmpp.NewService(eng, xmpp.Options{}), "test")
+	return NewState(xmpp.NewService(fixture.Engine(t, fixture.Demo(t), nil), xmpp.Options{}), "test")
 }
 
 // TestCheckPlain: PLAIN credentials by login name or id in any case, with
