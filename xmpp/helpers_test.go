@@ -2,7 +2,6 @@ package xmpp
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -12,8 +11,7 @@ import (
 
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/acd/directory"
-	"github.com/finessed/finessed/acd/memstore"
-	"github.com/finessed/finessed/config"
+	"github.com/finessed/finessed/internal/fixture"
 	"github.com/finessed/finessed/model"
 )
 
@@ -35,14 +33,7 @@ func userNode(id string) string { return "/finesse/api/User/" + id }
 
 // demoConfig is a fresh copy of the demo directory: agents 1001-1005 on
 // team 10, 1006-1010 on team 20, supervisor 2001 of both, and admin.
-func demoConfig(tb testing.TB) directory.Config {
-	tb.Helper()
-	f, err := config.Demo()
-	if err != nil {
-		tb.Fatalf("config.Demo: %v", err)
-	}
-	return f.Config
-}
+func demoConfig(tb testing.TB) directory.Config { return fixture.Demo(tb) }
 
 // env is an engine on a fake clock and a notification service over it.
 type env struct {
@@ -52,14 +43,9 @@ type env struct {
 	clock *acd.FakeClock
 	svc   *Service
 	reg   *prometheus.Registry
-
-	cancel  context.CancelFunc
-	done    chan error
-	running bool
-	stopped bool
-	runErr  error
-	reqs    int // request ids handed out
-	ids     int // iq ids handed out
+	run   *fixture.Background // nil until start
+	reqs  int                 // request ids handed out
+	ids   int                 // iq ids handed out
 }
 
 // newEnv builds an env over cfg and starts the service's Run; Cleanup
@@ -74,51 +60,22 @@ func newEnv(tb testing.TB, cfg directory.Config, opts Options) *env {
 // newIdleEnv builds an env whose service is not running yet.
 func newIdleEnv(tb testing.TB, cfg directory.Config, opts Options) *env {
 	tb.Helper()
-	dir, err := directory.NewDirectory(cfg)
-	if err != nil {
-		tb.Fatalf("NewDirectory: %v", err)
-	}
 	clock := acd.NewFakeClock(t0)
-	mem := memstore.New(clock, memstore.DefaultRetain)
-	eng, err := acd.NewEngine(acd.Options{Directory: dir, Clock: clock, Store: mem, Log: mem.Log()})
-	if err != nil {
-		tb.Fatalf("NewEngine: %v", err)
-	}
+	eng := fixture.Engine(tb, cfg, clock)
 	reg := prometheus.NewRegistry()
 	opts.Registerer = reg
-	e := &env{
-		tb: tb, ctx: context.Background(), eng: eng, clock: clock,
-		svc: NewService(eng, opts), reg: reg, done: make(chan error, 1),
-	}
-	tb.Cleanup(func() {
-		if err := e.stop(); err != nil {
-			tb.Errorf("Run: %v", err)
-		}
-		eng.Close()
-	})
-	return e
+	return &env{tb: tb, ctx: context.Background(), eng: eng, clock: clock, svc: NewService(eng, opts), reg: reg}
 }
 
-// start runs the service until stop.
-func (e *env) start() {
-	ctx, cancel := context.WithCancel(context.Background())
-	e.cancel, e.running = cancel, true
-	go func() { e.done <- e.svc.Run(ctx) }()
-}
+// start runs the service until stop, or until the test ends.
+func (e *env) start() { e.run = fixture.Go(e.tb, e.svc.Run) }
 
 // stop cancels Run and waits for it to return (once), returning its error.
 func (e *env) stop() error {
-	if !e.running || e.stopped {
-		return e.runErr
+	if e.run == nil {
+		return nil
 	}
-	e.stopped = true
-	e.cancel()
-	select {
-	case e.runErr = <-e.done:
-	case <-time.After(patience):
-		e.runErr = errors.New("Run did not return after its context was cancelled")
-	}
-	return e.runErr
+	return e.run.Stop()
 }
 
 func (e *env) user(id string) *acd.User {

@@ -3,48 +3,19 @@ package main
 import (
 	"bytes"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/finessed/finessed/acd"
-	"github.com/finessed/finessed/acd/directory"
-	"github.com/finessed/finessed/acd/memstore"
-	"github.com/finessed/finessed/config"
-	"github.com/finessed/finessed/rest"
 )
 
-func demoServer(t *testing.T) (*httptest.Server, *acd.Engine) {
-	t.Helper()
-	f, err := config.Demo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := directory.NewDirectory(f.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := acd.NewFakeClock(time.Now())
-	mem := memstore.New(clock, memstore.DefaultRetain)
-	eng, err := acd.NewEngine(acd.Options{Directory: dir, Clock: clock, Store: mem, Log: mem.Log()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(rest.New(eng, nil))
-	t.Cleanup(ts.Close)
-	return ts, eng
-}
-
 func TestAgentsListsStates(t *testing.T) {
-	ts, _ := demoServer(t)
-	req, _ := http.NewRequest("PUT", ts.URL+"/finesse/api/User/1001", strings.NewReader("<User><state>LOGIN</state><extension>3001</extension></User>"))
+	srv := startLiveServer(t)
+	req, _ := http.NewRequest("PUT", srv.rest+"/finesse/api/User/1001", strings.NewReader("<User><state>LOGIN</state><extension>3001</extension></User>"))
 	req.SetBasicAuth("1001", "finesse")
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 202 {
 		t.Fatalf("sign in: %v %v", resp, err)
 	}
 	var out, errOut bytes.Buffer
-	if code := dispatch([]string{"agents", "-url", ts.URL}, &out, &errOut); code != 0 {
+	if code := dispatch([]string{"agents", "-url", srv.rest}, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -60,9 +31,9 @@ func TestAgentsListsStates(t *testing.T) {
 }
 
 func TestAgentsReportsRefusal(t *testing.T) {
-	ts, _ := demoServer(t)
+	srv := startLiveServer(t)
 	var out, errOut bytes.Buffer
-	code := dispatch([]string{"agents", "-url", ts.URL, "-user", "1001"}, &out, &errOut)
+	code := dispatch([]string{"agents", "-url", srv.rest, "-user", "1001"}, &out, &errOut)
 	if code != 1 || !strings.Contains(errOut.String(), "401") {
 		t.Fatalf("exit %d, stderr %q: want 1 and the 401", code, errOut.String())
 	}

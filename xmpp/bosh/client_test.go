@@ -14,9 +14,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/finessed/finessed/acd"
-	"github.com/finessed/finessed/acd/directory"
-	"github.com/finessed/finessed/acd/memstore"
-	"github.com/finessed/finessed/config"
+	"github.com/finessed/finessed/internal/fixture"
 	"github.com/finessed/finessed/model"
 	"github.com/finessed/finessed/xmpp"
 )
@@ -24,40 +22,18 @@ import (
 // env is a real engine and notification service behind a BOSH Handler
 // mounted at both spellings of /http-bind.
 type env struct {
-	t          testing.TB
-	dir        *acd.Directory
-	eng        *acd.Engine
-	svc        *xmpp.Service
-	h          *Handler
-	srv        *httptest.Server
-	stopSvc    context.CancelFunc
-	svcStopped chan struct{}
+	t   testing.TB
+	eng *acd.Engine
+	run *fixture.Background // the service's Run
+	h   *Handler
+	srv *httptest.Server
 }
 
 func newEnv(t testing.TB, configure func(*Handler)) *env {
 	t.Helper()
-	f, err := config.Demo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := directory.NewDirectory(f.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mem := memstore.New(nil, memstore.DefaultRetain)
-	eng, err := acd.NewEngine(acd.Options{Directory: dir, Store: mem, Log: mem.Log()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := fixture.Engine(t, fixture.Demo(t), nil)
 	svc := xmpp.NewService(eng, xmpp.Options{})
-	ctx, cancel := context.WithCancel(context.Background())
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		if err := svc.Run(ctx); err != nil {
-			t.Errorf("service: %v", err)
-		}
-	}()
+	run := fixture.Go(t, svc.Run)
 	h := &Handler{Service: svc, MaxWait: 2 * time.Second, Inactivity: 30 * time.Second}
 	if configure != nil {
 		configure(h)
@@ -66,28 +42,25 @@ func newEnv(t testing.TB, configure func(*Handler)) *env {
 	mux.Handle("/http-bind", h)
 	mux.Handle("/http-bind/", h)
 	srv := httptest.NewServer(mux)
-	e := &env{t: t, dir: dir, eng: eng, svc: svc, h: h, srv: srv, stopSvc: cancel, svcStopped: stopped}
+	e := &env{t: t, eng: eng, run: run, h: h, srv: srv}
 	t.Cleanup(func() {
 		e.stopService()
 		h.Close()
 		srv.Close()
-		eng.Close()
 	})
 	return e
 }
 
 // stopService cancels the service's Run and waits for it to return.
 func (e *env) stopService() {
-	e.stopSvc()
-	select {
-	case <-e.svcStopped:
-	case <-time.After(10 * time.Second):
-		e.t.Fatal("the service did not stop")
+	e.t.Helper()
+	if err := e.run.Stop(); err != nil {
+		e.t.Fatalf("stopping the service: %v", err)
 	}
 }
 
 func (e *env) user(id string) *acd.User {
-	u, ok := e.dir.User(id)
+	u, ok := e.eng.Directory().User(id)
 	if !ok {
 		e.t.Fatalf("no user %s", id)
 	}

@@ -9,8 +9,8 @@ import (
 
 	"github.com/beevik/etree"
 
-	"github.com/finessed/finessed/acd/directory"
-	"github.com/finessed/finessed/xmpp/xmpptest"
+	"github.com/finessed/finessed/internal/fixture"
+	"github.com/finessed/finessed/xmpp"
 )
 
 // FuzzParseBody feeds request bodies to the parser. Nothing may panic, and
@@ -70,12 +70,12 @@ func FuzzSASL(f *testing.F) {
 	} {
 		f.Add(seed.tag, seed.mech, seed.payload)
 	}
-	run := xmpptest.StartService(f, func(c *directory.Config) {
-		// Keep the right password working whatever came before.
-		c.Settings.LockoutAttempts = 1 << 30
-	})
-	f.Cleanup(run.Stop)
-	h := &Handler{Service: run.Service}
+	cfg := fixture.Demo(f)
+	// Keep the right password working whatever came before.
+	cfg.Settings.LockoutAttempts = 1 << 30
+	svc := xmpp.NewService(fixture.Engine(f, cfg, nil), xmpp.Options{})
+	fixture.Go(f, svc.Run)
+	h := &Handler{Service: svc}
 	f.Fuzz(func(t *testing.T, tag, mechanism, payload string) {
 		el := etree.NewElement(tag)
 		if el.Tag == "" {

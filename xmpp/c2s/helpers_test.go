@@ -3,25 +3,19 @@ package c2s_test
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/xml"
 	"errors"
 	"io"
-	"math/big"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/acd/directory"
+	"github.com/finessed/finessed/internal/fixture"
 	"github.com/finessed/finessed/xmpp"
 	"github.com/finessed/finessed/xmpp/c2s"
 	"github.com/finessed/finessed/xmpp/xmpptest"
@@ -56,24 +50,25 @@ type options struct {
 type harness struct {
 	t    testing.TB
 	eng  *acd.Engine
-	dir  *acd.Directory
-	svc  *xmpp.Service
 	addr string
-	// stop cancels the server's context and waits for Serve and Run.
-	stop func()
+	run  *fixture.Background
 }
 
 func start(t testing.TB, o options) *harness {
 	t.Helper()
-	run := xmpptest.StartService(t, o.config)
+	cfg := fixture.Demo(t)
+	if o.config != nil {
+		o.config(&cfg)
+	}
+	eng := fixture.Engine(t, cfg, nil)
+	svc := xmpp.NewService(eng, xmpp.Options{})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		run.Stop()
 		t.Fatal(err)
 	}
-	srv := &c2s.Server{Service: run.Service, NegotiationTimeout: o.negotiation, IdleTimeout: o.idle}
+	srv := &c2s.Server{Service: svc, NegotiationTimeout: o.negotiation, IdleTimeout: o.idle}
 	if !o.noTLS {
-		srv.TLS = serverTLS(t)
+		srv.TLS = fixture.TLSConfig(t)
 	}
 	if o.server != nil {
 		o.server(srv)
@@ -82,30 +77,22 @@ func start(t testing.TB, o options) *harness {
 	if o.listener != nil {
 		ln = o.listener(ln)
 	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(run.Context, ln) }()
-	h := &harness{t: t, eng: run.Engine, dir: run.Dir, svc: run.Service, addr: addr}
-	var once sync.Once
-	h.stop = func() {
-		once.Do(func() {
-			run.Stop()
-			select {
-			case err := <-served:
-				if err != nil {
-					t.Errorf("Serve: %v", err)
-				}
-			case <-time.After(wait):
-				t.Errorf("Serve did not return after its context was cancelled")
-			}
-		})
+	run := fixture.Go(t, svc.Run)
+	run.Go(func(ctx context.Context) error { return srv.Serve(ctx, ln) })
+	return &harness{t: t, eng: eng, addr: addr, run: run}
+}
+
+// stop cancels the server's context and waits for Serve and Run.
+func (h *harness) stop() {
+	h.t.Helper()
+	if err := h.run.Stop(); err != nil {
+		h.t.Errorf("stopping the server: %v", err)
 	}
-	t.Cleanup(h.stop)
-	return h
 }
 
 func (h *harness) user(id string) *acd.User {
 	h.t.Helper()
-	u, ok := h.dir.User(id)
+	u, ok := h.eng.Directory().User(id)
 	if !ok {
 		h.t.Fatalf("no user %s", id)
 	}
@@ -131,44 +118,6 @@ func (h *harness) assertServing(user ...string) {
 	if err := c.Available(ctx); err != nil {
 		h.t.Fatalf("a good client gets no presence from finesse: %v", err)
 	}
-}
-
-var (
-	tlsOnce sync.Once
-	tlsCert tls.Certificate
-	tlsErr  error
-)
-
-// serverTLS is a TLS config with a self-signed certificate for localhost,
-// generated once per test binary.
-func serverTLS(t testing.TB) *tls.Config {
-	t.Helper()
-	tlsOnce.Do(func() {
-		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			tlsErr = err
-			return
-		}
-		tmpl := &x509.Certificate{
-			SerialNumber: big.NewInt(1),
-			Subject:      pkix.Name{CommonName: "localhost"},
-			DNSNames:     []string{"localhost"},
-			NotBefore:    time.Now().Add(-time.Hour),
-			NotAfter:     time.Now().Add(24 * time.Hour),
-			KeyUsage:     x509.KeyUsageDigitalSignature,
-			ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-		if err != nil {
-			tlsErr = err
-			return
-		}
-		tlsCert = tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-	})
-	if tlsErr != nil {
-		t.Fatal(tlsErr)
-	}
-	return &tls.Config{Certificates: []tls.Certificate{tlsCert}, MinVersion: tls.VersionTLS12}
 }
 
 // raw is a hand-written XMPP client: it writes whatever a test gives it

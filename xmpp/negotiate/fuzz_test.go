@@ -12,9 +12,8 @@ import (
 
 	mxmpp "mellium.im/xmpp"
 
-	"github.com/finessed/finessed/acd/directory"
+	"github.com/finessed/finessed/internal/fixture"
 	"github.com/finessed/finessed/xmpp"
-	"github.com/finessed/finessed/xmpp/xmpptest"
 )
 
 // scriptConn is a client that sends a fixed script and then goes away:
@@ -87,17 +86,17 @@ func FuzzNegotiate(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	run := xmpptest.StartService(f, func(c *directory.Config) {
-		// Failed attempts must not lock the one account the seeds sign in
-		// with, or later inputs could never get past SASL.
-		c.Settings.LockoutAttempts = 1 << 30
-	})
-	f.Cleanup(run.Stop)
+	cfg := fixture.Demo(f)
+	// Failed attempts must not lock the one account the seeds sign in
+	// with, or later inputs could never get past SASL.
+	cfg.Settings.LockoutAttempts = 1 << 30
+	svc := xmpp.NewService(fixture.Engine(f, cfg, nil), xmpp.Options{})
+	fixture.Go(f, svc.Run)
 	f.Fuzz(func(t *testing.T, script []byte) {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			negotiateScript(t, run.Service, script)
+			negotiateScript(t, svc, script)
 		}()
 		select {
 		case <-done:

@@ -13,10 +13,7 @@ import (
 
 	mstream "mellium.im/xmpp/stream"
 
-	"github.com/finessed/finessed/acd"
-	"github.com/finessed/finessed/acd/directory"
-	"github.com/finessed/finessed/acd/memstore"
-	"github.com/finessed/finessed/config"
+	"github.com/finessed/finessed/internal/fixture"
 	"github.com/finessed/finessed/model"
 	"github.com/finessed/finessed/xmpp"
 )
@@ -230,21 +227,7 @@ func TestRefusalError(t *testing.T) {
 
 func newState(t *testing.T) *State {
 	t.Helper()
-	f, err := config.Demo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := directory.NewDirectory(f.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mem := memstore.New(nil, memstore.DefaultRetain)
-	eng, err := acd.NewEngine(acd.Options{Directory: dir, Store: mem, Log: mem.Log()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(eng.Close)
-	return NewState(xmpp.NewService(eng, xmpp.Options{}), "test")
+	return NewState(xmpp.NewService(fixture.Engine(t, fixture.Demo(t), nil), xmpp.Options{}), "test")
 }
 
 // TestCheckPlain: PLAIN credentials by login name or id in any case, with

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/acd/directory"
+	"github.com/finessed/finessed/internal/fixture"
 	"github.com/finessed/finessed/xmpp"
 	"github.com/finessed/finessed/xmpp/websocket"
 	"github.com/finessed/finessed/xmpp/xmpptest"
@@ -43,37 +43,47 @@ type options struct {
 
 // harness is a running service with the WebSocket handler at /ws and /ws/.
 type harness struct {
-	t    testing.TB
-	eng  *acd.Engine
-	dir  *acd.Directory
-	svc  *xmpp.Service
-	url  string // ws://host/ws
-	stop func()
+	t   testing.TB
+	eng *acd.Engine
+	url string // ws://host/ws
+	run *fixture.Background
 }
 
 func start(t testing.TB, o options) *harness {
 	t.Helper()
-	run := xmpptest.StartService(t, o.config)
-	h := &websocket.Handler{Service: run.Service, Context: run.Context, NegotiationTimeout: o.negotiation, IdleTimeout: o.idle}
+	cfg := fixture.Demo(t)
+	if o.config != nil {
+		o.config(&cfg)
+	}
+	eng := fixture.Engine(t, cfg, nil)
+	svc := xmpp.NewService(eng, xmpp.Options{})
+	run := fixture.Go(t, svc.Run)
+	h := &websocket.Handler{Service: svc, Context: run.Context(), NegotiationTimeout: o.negotiation, IdleTimeout: o.idle}
 	mux := http.NewServeMux()
 	mux.Handle("/ws", h)
 	mux.Handle("/ws/", h)
 	srv := httptest.NewServer(mux)
-	hs := &harness{t: t, eng: run.Engine, dir: run.Dir, svc: run.Service, url: "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"}
-	var once sync.Once
-	hs.stop = func() {
-		once.Do(func() {
-			run.Stop()
-			srv.Close()
-		})
-	}
-	t.Cleanup(hs.stop)
+	hs := &harness{t: t, eng: eng, url: "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws", run: run}
+	// The service stops first: a session's handler returns only when the
+	// session ends, and Close waits for every handler.
+	t.Cleanup(func() {
+		hs.stop()
+		srv.Close()
+	})
 	return hs
+}
+
+// stop cancels the handler's and the service's context and waits for Run.
+func (h *harness) stop() {
+	h.t.Helper()
+	if err := h.run.Stop(); err != nil {
+		h.t.Errorf("stopping the service: %v", err)
+	}
 }
 
 func (h *harness) user(id string) *acd.User {
 	h.t.Helper()
-	u, ok := h.dir.User(id)
+	u, ok := h.eng.Directory().User(id)
 	if !ok {
 		h.t.Fatalf("no user %s", id)
 	}
