@@ -37,6 +37,9 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Result, error) {
 	if progress == nil {
 		progress = io.Discard
 	}
+	// The status line, the sampler and the edge runs print from goroutines
+	// of their own.
+	progress = &lockedWriter{w: progress}
 	r := newRun(cfg)
 	r.startKeepAlive(keepAliveEvery)
 	defer r.tearDown()
@@ -210,9 +213,11 @@ func (r *run) drive(ctx context.Context, progress io.Writer) {
 	var calls sync.WaitGroup
 	calls.Go(func() { r.driveCalls(ctx, deadline) })
 	calls.Go(func() { r.driveReconnects(ctx, deadline) })
+	var sampler sync.WaitGroup
+	defer sampler.Wait()
 	sampling, stopSampling := context.WithCancel(ctx)
 	defer stopSampling()
-	go r.sampleEvery(sampling, progress)
+	sampler.Go(func() { r.sampleEvery(sampling, progress) })
 	for seq := 0; ctx.Err() == nil; {
 		var now time.Time
 		select {
@@ -302,4 +307,16 @@ func (r *run) put(ctx context.Context, agent, body, requestID string) (time.Dura
 		err = fmt.Errorf("PUT User/%s: %d", agent, status)
 	}
 	return took, err
+}
+
+// lockedWriter lets several goroutines print whole lines to one writer.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
