@@ -16,9 +16,9 @@ import (
 // runAgents lists every user the server knows, as an administrator sees
 // them through GET /finesse/api/Users.
 func runAgents(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("agents", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	base := fs.String("url", "http://localhost:8082", "the server's REST base `URL`")
+	fs := newFlagSet("agents", "[flags]", "Lists every agent and supervisor: state, reason code, pending state,\nextension and when the state last changed.", stderr)
+	var base string
+	bindREST(fs, &base)
 	user := fs.String("user", "admin", "administrator username")
 	password := fs.String("password", "finesse", "administrator password")
 	if err := fs.Parse(args); err != nil {
@@ -27,7 +27,7 @@ func runAgents(args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	users, err := fetchUsers(strings.TrimSuffix(*base, "/"), *user, *password)
+	users, err := fetchUsers(strings.TrimSuffix(base, "/"), *user, *password)
 	if err != nil {
 		return err
 	}

@@ -32,9 +32,9 @@ func (v *variableFlags) Set(s string) error {
 // says where it went.
 func runCall(args []string, stdout, stderr io.Writer) error {
 	var vars variableFlags
-	fs := flag.NewFlagSet("call", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	base := fs.String("url", "http://localhost:8082", "the server's REST base `URL`")
+	fs := newFlagSet("call", "-queue QUEUE [flags]", "Brings a customer call into a queue through the simulator (POST /acd/Calls)\nand says where it went: queued, or ringing at an agent.", stderr)
+	var base string
+	bindREST(fs, &base)
 	user := fs.String("user", "admin", "administrator username")
 	password := fs.String("password", "finesse", "administrator password")
 	queue := fs.String("queue", "", "the queue the call waits in (required)")
@@ -51,7 +51,7 @@ func runCall(args []string, stdout, stderr io.Writer) error {
 		return errors.New("-queue is required")
 	}
 	body := callRequest(*queue, *ani, *dnis, vars)
-	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(*base, "/")+"/acd/Calls", strings.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(base, "/")+"/acd/Calls", strings.NewReader(body))
 	if err != nil {
 		return err
 	}

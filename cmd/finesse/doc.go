@@ -14,6 +14,10 @@
 //	record      record what a server does as a conformance scenario
 //	replay      run conformance scenarios against a server and show where it differs
 //	watch       sign in over XMPP, subscribe to nodes and print events as they arrive
+//	version     print the version and the commit it was built from
+//
+// Every command that talks to a server finds its REST API with -rest (or
+// its alias -url).
 //
 // Run "finesse <command> -h" for a command's flags.
 package main

@@ -29,18 +29,13 @@ const (
 // runGenConfig writes a config file with as many agents, supervisors and
 // teams as asked, for load runs from 2,000 to 20,000 agents.
 func runGenConfig(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("gen-config", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("gen-config", "[-agents N] [-supervisors M] [-teams T] [-o FILE]",
+		`Writes a finessed config (finessed -config FILE); every password is "finesse".`, stderr)
 	var shape genShape
 	fs.IntVar(&shape.agents, "agents", 2000, "agents, spread evenly over the teams")
 	fs.IntVar(&shape.supervisors, "supervisors", 200, "supervisors, each of one team in turn (at least one per team when there are enough)")
 	fs.IntVar(&shape.teams, "teams", 20, "teams, each with one queue of its agents")
 	out := fs.String("o", "", "write to this `file` (default: standard output)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: finesse gen-config [-agents N] [-supervisors M] [-teams T] [-o file]")
-		fmt.Fprintln(stderr, "Writes a finessed config (finessed -config FILE); every password is \"finesse\".")
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil

@@ -64,12 +64,7 @@ func runLoad(args []string, stdout, stderr io.Writer) error {
 func parseLoad(args []string, stderr io.Writer) (loadFlags, error) {
 	var f loadFlags
 	c := &f.cfg
-	fs := flag.NewFlagSet("load", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, `usage: finesse load [flags]
-
-Without -config: -sessions sessions of -subscriber watch team -team's node
+	fs := newFlagSet("load", "[flags]", `Without -config: -sessions sessions of -subscriber watch team -team's node
 while -agents change state. With -config (a finesse gen-config file):
 -desktops agents each connect their own session and change state, and
 -supervisors supervisors watch their teams' nodes.
@@ -85,11 +80,8 @@ Example, against Prosody on its default ports:
   finesse load -publish-node /finesse/api/Team/1/Users -password secret \
     -xmpp 127.0.0.1:5222 -bosh http://127.0.0.1:5280/http-bind \
     -transport tcp -sessions 1000 -rate 5 -d 20s -drain 30s
-
-`)
-		fs.PrintDefaults()
-	}
-	fs.StringVar(&c.REST, "rest", "http://127.0.0.1:8082", "the server's REST base `URL`")
+`, stderr)
+	bindREST(fs, &c.REST)
 	fs.StringVar(&c.XMPP, "xmpp", "127.0.0.1:5222", "the server's XMPP TCP `address`")
 	fs.StringVar(&c.BOSH, "bosh", "http://127.0.0.1:7071/http-bind", "the server's BOSH `URL`")
 	fs.BoolVar(&c.BOSHOverH2C, "bosh-h2c", false, "BOSH over cleartext HTTP/2 (prior knowledge): many sessions share a connection, for more sessions than open files")

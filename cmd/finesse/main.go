@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -27,8 +29,15 @@ var commands = []command{
 }
 
 func runVersion(args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 {
-		return fmt.Errorf("takes no arguments, got %q", args)
+	fs := newFlagSet("version", "", "Prints the module version and the commit finesse was built from.", stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("takes no arguments, got %q", fs.Args())
 	}
 	fmt.Fprintln(stdout, "finesse", version.String())
 	return nil

@@ -38,15 +38,10 @@ func (d desktopFlags) Set(v string) error {
 // and writes what the server did as a scenario file.
 func runRecord(args []string, stdout, stderr io.Writer) error {
 	desktops := desktopFlags{}
-	fs := flag.NewFlagSet("record", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: finesse record [flags] [SCRIPT.yaml]\n\n"+
-			"With a script (a scenario whose expect steps are ignored), performs its\n"+
+	fs := newFlagSet("record", "[flags] [SCRIPT.yaml]",
+		"With a script (a scenario whose expect steps are ignored), performs its\n"+
 			"actions with its desktops listening; without one, listens for -listen\n"+
-			"with the -desktop sessions. Writes a scenario to -o (default stdout).")
-		fs.PrintDefaults()
-	}
+			"with the -desktop sessions. Writes a scenario to -o (default stdout).", stderr)
 	var cfg replayConfig
 	bindTarget(fs, &cfg)
 	out := fs.String("o", "", "write the scenario to `FILE` (default: standard output)")

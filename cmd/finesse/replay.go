@@ -76,12 +76,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 
 func parseReplay(args []string, stderr io.Writer) (replayConfig, error) {
 	var c replayConfig
-	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: finesse replay [flags] SCENARIO.yaml|DIR ...")
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("replay", "[flags] SCENARIO.yaml|DIR ...", "", stderr)
 	bindTarget(fs, &c)
 	fs.StringVar(&c.junit, "junit", "", "also write a JUnit XML report to `FILE`")
 	if err := fs.Parse(args); err != nil {
@@ -106,7 +101,7 @@ func checkTransport(t string) error {
 // bindTarget defines the flags that say where the server is and who
 // signs in.
 func bindTarget(fs *flag.FlagSet, c *replayConfig) {
-	fs.StringVar(&c.rest, "rest", "http://127.0.0.1:8082", "the server's REST base `URL`")
+	bindREST(fs, &c.rest)
 	fs.StringVar(&c.xmpp, "xmpp", "127.0.0.1:5222", "the server's XMPP TCP `address`")
 	fs.StringVar(&c.bosh, "bosh", "http://127.0.0.1:7071/http-bind", "the server's BOSH `URL`")
 	fs.StringVar(&c.ws, "ws", "ws://127.0.0.1:7071/ws", "the server's WebSocket `URL`")

@@ -19,15 +19,10 @@ import (
 // runWatch signs a user in over XMPP, subscribes to the nodes given, and
 // prints every notification as it arrives, until interrupted or -d ends.
 func runWatch(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: finesse watch [flags] [NODE ...]\n\n"+
-			"Prints the user's own notifications (its User, Dialogs and SystemInfo\n"+
+	fs := newFlagSet("watch", "[flags] [NODE ...]",
+		"Prints the user's own notifications (its User, Dialogs and SystemInfo\n"+
 			"nodes) and those of every NODE it subscribes to, e.g.\n"+
-			"/finesse/api/Team/10/Users.")
-		fs.PrintDefaults()
-	}
+			"/finesse/api/Team/10/Users.", stderr)
 	var cfg replayConfig
 	bindTarget(fs, &cfg)
 	user := fs.String("user", "1001", "the user who signs in")
