@@ -6,7 +6,7 @@
 // directory: REST on :8082 (HTTP) and :8445 (HTTPS, with a self-signed
 // certificate generated at start), XMPP over TCP on :5222, BOSH
 // (/http-bind) and WebSocket (/ws) on :7071 and :7443 (HTTPS), and
-// /metrics and /healthz beside the API.
+// /metrics, /healthz and /readyz beside the API.
 //
 // Usage:
 //
@@ -18,8 +18,8 @@
 //	         [-max-bosh-unbound-per-addr 1000] [-body-timeout 30s]
 //	         [-test-clock] [-log-level info] [-version]
 //
-// An empty address turns that listener off. -metrics-addr moves /metrics
-// and /healthz off the REST listeners to a listener of their own;
+// An empty address turns that listener off. -metrics-addr moves /metrics,
+// /healthz and /readyz off the REST listeners to a listener of their own;
 // -pprof-addr serves net/http/pprof's /debug/pprof/ on a listener of its
 // own, for profiling (off unless given).
 //
@@ -41,6 +41,11 @@
 // The -max flags cap connections and BOSH sessions (0: no cap), and
 // -body-timeout bounds how long a client may take to send a request and
 // its body. -version prints the version and the commit it was built from.
+//
+// /healthz is liveness (200 while the process answers); /readyz is
+// readiness for a load balancer: 503 before start-up has finished, while
+// shutting down, while the node is OUT_OF_SERVICE and while a listener
+// does not accept connections.
 //
 // SIGINT or SIGTERM shuts the server down gracefully.
 package main

@@ -47,7 +47,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.bodyTimeout, "body-timeout", defaultBodyTimeout, "longest a client may take to send a request and its body")
 	fs.IntVar(&o.maxBOSH, "max-bosh-sessions", 50000, "most BOSH sessions open at once; more are refused with policy-violation (0: no cap)")
 	fs.IntVar(&o.maxBOSHAddr, "max-bosh-unbound-per-addr", 1000, "most BOSH sessions from one address that have not yet signed in (0: no cap)")
-	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics and /healthz here instead of on the REST listeners")
+	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics, /healthz and /readyz here instead of on the REST listeners")
 	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "serve net/http/pprof here, for profiling (empty: off)")
 	fs.StringVar(&o.redisURL, "redis", "", "shared state in Redis, as redis://host:port/db (empty: in memory)")
 	fs.StringVar(&o.nodeID, "node-id", "", "this node's name among those sharing -redis (default: the host name)")

@@ -21,8 +21,9 @@ func withRedis(url, id string) options {
 // TestRedisOutage stops the node's redis-server and starts it again. While
 // it is down the node reports OUT_OF_SERVICE (GET SystemInfo still 200,
 // and a SystemInfo notification reaches the desktop although the shared
-// log is down), and answers every other request 503 Service Unavailable;
-// the desktop stays connected. Back up, the node reports IN_SERVICE and
+// log is down), and answers every other request 503 Service Unavailable,
+// /readyz included, while /healthz stays 200; the desktop stays
+// connected. Back up, the node reports IN_SERVICE and
 // republishes the agent's state and its live call; nothing was lost
 // (appendonly), and the agent carries on with the same call.
 func TestRedisOutage(t *testing.T) {
@@ -50,8 +51,10 @@ func TestRedisOutage(t *testing.T) {
 	nextOn(t, ctx, dsk, "/finesse/api/User/1001/Dialogs")
 	expectUser(t, ctx, dsk, "/finesse/api/User/1001", model.StateTalking, "")
 
+	probes(t, base, 200)
 	redis.Stop()
 	expectSystemInfo(t, ctx, dsk, model.StatusOutOfService)
+	probes(t, base, 503)
 	if info := systemInfo(t, base); info.Status != model.StatusOutOfService {
 		t.Fatalf("GET SystemInfo while Redis is down: status %s", info.Status)
 	}
@@ -71,6 +74,7 @@ func TestRedisOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	expectSystemInfo(t, ctx, dsk, model.StatusInService)
+	probes(t, base, 200)
 	republished := map[string]bool{}
 	for len(republished) < 2 {
 		n, err := dsk.Next(ctx)
@@ -101,6 +105,18 @@ func TestRedisOutage(t *testing.T) {
 		t.Fatalf("drop after the outage: %d %s", status, body)
 	}
 	nextOn(t, ctx, dsk, "/finesse/api/User/1001/Dialogs")
+}
+
+// probes checks that /readyz answers ready and /healthz 200, whatever
+// the node's status.
+func probes(t *testing.T, base string, ready int) {
+	t.Helper()
+	if status, body := call(t, "GET", base+"/readyz", "", ""); status != ready {
+		t.Errorf("/readyz: %d %q, want %d", status, body, ready)
+	}
+	if status, body := call(t, "GET", base+"/healthz", "", ""); status != 200 {
+		t.Errorf("/healthz: %d %q, want 200", status, body)
+	}
 }
 
 // nextOn waits for the next notification, which must be on node and carry

@@ -42,6 +42,7 @@ type server struct {
 	cert      tls.Certificate
 	listeners []*listener
 	xmppAddr  string // bound address of the TCP XMPP listener, once started
+	health    *health
 
 	// acceptErrors and refused count, per listener, failed accepts and
 	// connections turned away at the cap.
@@ -99,7 +100,7 @@ func newServer(opts options) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{opts: opts, engine: engine, redis: rdb, registry: prometheus.NewRegistry()}
+	s := &server{opts: opts, engine: engine, redis: rdb, registry: prometheus.NewRegistry(), health: &health{inService: engine.InService}}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.acceptErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -143,7 +144,8 @@ func (s *server) addListeners() {
 	api := rest.New(s.engine, s.registry)
 	ops := http.NewServeMux()
 	ops.Handle("/metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
-	ops.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	ops.HandleFunc("/healthz", s.health.serveLive)
+	ops.HandleFunc("/readyz", s.health.serveReady)
 
 	restHandler := http.Handler(api)
 	if s.opts.metricsAddr == "" {
@@ -224,9 +226,11 @@ func (s *server) start() error {
 			Service: s.notify, TLS: s.tlsConfig(), MaxConns: s.opts.maxConns,
 			AcceptErrors: s.acceptErrors.WithLabelValues("xmpp"), Refused: s.refused.WithLabelValues("xmpp"),
 		}
+		s.health.accepting = append(s.health.accepting, acceptor{"xmpp", c2sServer})
 		s.goRun("xmpp listener", func() error { return c2sServer.Serve(s.ctx, xmppLn) })
 		slog.Info("listening", "listener", "xmpp", "addr", s.xmppAddr, "starttls", true)
 	}
+	s.health.started.Store(true)
 	return nil
 }
 
@@ -237,6 +241,7 @@ func (s *server) goRun(name string, f func() error) {
 		defer s.wg.Done()
 		if err := f(); err != nil {
 			slog.Error(name+" stopped", "err", err)
+			s.health.stop(name, err)
 		}
 	}()
 }
@@ -259,6 +264,7 @@ func (s *server) startHTTP() error {
 		// run, and caps the connections (under TLS, before the handshake).
 		cl := c2s.NewListener(ln, l.name)
 		cl.Max, cl.Errors, cl.Refused = s.opts.maxHTTPConn, s.acceptErrors.WithLabelValues(l.name), s.refused.WithLabelValues(l.name)
+		s.health.accepting = append(s.health.accepting, acceptor{l.name, cl})
 		ln = cl
 		if l.tls {
 			ln = tls.NewListener(ln, s.tlsConfig())
@@ -305,6 +311,7 @@ const maxBOSHStreams = 1000
 func (s *server) serve(l *listener, ln net.Listener) {
 	if err := l.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		slog.Error("listener failed", "listener", l.name, "err", err)
+		s.health.stop(l.name, err)
 	}
 }
 
@@ -313,6 +320,7 @@ func (s *server) serve(l *listener, ln net.Listener) {
 // held BOSH requests be answered with the terminate instead of making the
 // shutdown wait out BOSH's wait.
 func (s *server) shutdown(ctx context.Context) error {
+	s.health.stopping.Store(true)
 	ctx, cancel := context.WithTimeout(ctx, shutdownGrace)
 	defer cancel()
 	var errs []error

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -34,6 +35,15 @@ type Server struct {
 	// AcceptErrors counts failed accepts and Refused the connections
 	// turned away at the cap; either may be nil.
 	AcceptErrors, Refused prometheus.Counter
+
+	ln atomic.Pointer[Listener] // once Serve runs
+}
+
+// Failing reports whether accepting connections fails now (see
+// Listener.Failing).
+func (s *Server) Failing() bool {
+	l := s.ln.Load()
+	return l != nil && l.Failing()
 }
 
 // Serve accepts connections on ln until ctx is done, then closes ln and
@@ -43,6 +53,7 @@ type Server struct {
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	l := NewListener(ln, "xmpp")
 	l.Max, l.Refuse, l.Errors, l.Refused = s.MaxConns, s.refuseBusy, s.AcceptErrors, s.Refused
+	s.ln.Store(l)
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	stop := context.AfterFunc(ctx, func() { l.Close() })

@@ -34,6 +34,7 @@ type Listener struct {
 	Errors, Refused prometheus.Counter
 
 	open      atomic.Int64
+	failing   atomic.Bool
 	closed    chan struct{}
 	closeOnce sync.Once
 }
@@ -55,10 +56,11 @@ func (l *Listener) Accept() (net.Conn, error) {
 			if errors.Is(err, net.ErrClosed) {
 				return nil, err
 			}
-			inc(l.Errors)
 			if failures == 0 {
+				l.failing.Store(true)
 				slog.Warn("accept failed; retrying with backoff", "listener", l.name, "err", err)
 			}
+			inc(l.Errors)
 			failures++
 			delay = min(max(2*delay, minAcceptDelay), maxAcceptDelay)
 			select {
@@ -69,6 +71,7 @@ func (l *Listener) Accept() (net.Conn, error) {
 			}
 		}
 		if failures > 0 {
+			l.failing.Store(false)
 			slog.Info("accepting again", "listener", l.name, "failures", failures)
 			failures, delay = 0, 0
 		}
@@ -95,6 +98,10 @@ func (l *Listener) Close() error {
 	l.closeOnce.Do(func() { close(l.closed) })
 	return l.Listener.Close()
 }
+
+// Failing reports whether accepting fails now: a run of failures (such as
+// running out of file descriptors) that has not yet ended in a connection.
+func (l *Listener) Failing() bool { return l.failing.Load() }
 
 // Open is how many accepted connections are not closed yet.
 func (l *Listener) Open() int { return int(l.open.Load()) }

@@ -28,6 +28,19 @@ func (l *failingListener) Accept() (net.Conn, error) {
 	return l.Listener.Accept()
 }
 
+// failingForever is a loopback listener whose accepts fail until a test
+// sets n to 0.
+func failingForever(t *testing.T) *failingListener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl := &failingListener{Listener: ln}
+	fl.n.Store(1 << 30)
+	return fl
+}
+
 // counter counts Inc calls where a test can read them.
 type counter struct {
 	prometheus.Counter
@@ -92,12 +105,7 @@ func TestMaxConns(t *testing.T) {
 // TestServeStopsDuringBackoff: cancelling the context ends Serve even
 // while every accept fails.
 func TestServeStopsDuringBackoff(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fl := &failingListener{Listener: ln}
-	fl.n.Store(1 << 30)
+	fl := failingForever(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() { served <- (&c2s.Server{}).Serve(ctx, fl) }()
@@ -109,5 +117,39 @@ func TestServeStopsDuringBackoff(t *testing.T) {
 		}
 	case <-time.After(wait):
 		t.Fatal("Serve did not return while backing off")
+	}
+}
+
+// TestFailingWhileAcceptsFail: a listener reports failing from the first
+// failed accept of a run until it accepts a connection again, so that
+// readiness can tell a listener that serves nobody.
+func TestFailingWhileAcceptsFail(t *testing.T) {
+	fl := failingForever(t)
+	errs := &counter{}
+	l := c2s.NewListener(fl, "test")
+	l.Errors = errs
+	defer l.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		conn, _ := l.Accept()
+		accepted <- conn
+	}()
+	for errs.n.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	if !l.Failing() {
+		t.Fatal("not failing after a failed accept")
+	}
+	fl.n.Store(0)
+	client, err := net.Dial("tcp", fl.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	if conn := <-accepted; conn != nil {
+		conn.Close()
+	}
+	if l.Failing() {
+		t.Fatal("still failing once a connection was accepted")
 	}
 }
