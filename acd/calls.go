@@ -69,6 +69,10 @@ type Dialog struct {
 	// Secondary, after a transfer, the consult it replaced.
 	Associated string
 	Secondary  string
+	// Monitor links a silent monitor and the call it listens to: on the
+	// SUPERVISOR_MONITOR dialog, the monitored call's dialog; on the
+	// monitored call, the monitor's (stale once the monitor ended).
+	Monitor string
 }
 
 // Party is one participant of a dialog: an agent's device or an outside
@@ -86,6 +90,9 @@ type Party struct {
 	// CONFERENCE are offered.
 	Consult      string
 	ConsultReady bool
+	// Supervisor marks a supervisor who barged in: it leaves the call
+	// without wrap-up, back to where it was before it monitored.
+	Supervisor bool
 }
 
 // Clone is a copy of d sharing no slice or map with it, as the memory

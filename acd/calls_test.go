@@ -639,7 +639,7 @@ func TestDialogActionRefusals(t *testing.T) {
 		{"lower-case action", "1001", acd.DialogRequest{DialogID: id, Action: "answer", TargetMediaAddress: "3001"}, acd.ErrInvalidInput, "requestedAction"},
 		{"consult without destination", "1001", acd.DialogRequest{DialogID: id, Action: "CONSULT_CALL", TargetMediaAddress: "3001"}, acd.ErrParameterMissing, "toAddress"},
 		{"consult to itself", "1001", acd.DialogRequest{DialogID: id, Action: "CONSULT_CALL", TargetMediaAddress: "3001", ToAddress: "3001"}, acd.ErrInvalidDestination, "toAddress"},
-		{"participant drop", "1001", acd.DialogRequest{DialogID: id, Action: "PARTICIPANT_DROP", TargetMediaAddress: "3001"}, acd.ErrNotImplemented, "requestedAction"},
+		{"start recording", "1001", acd.DialogRequest{DialogID: id, Action: "START_RECORDING", TargetMediaAddress: "3001"}, acd.ErrNotImplemented, "requestedAction"},
 		{"unknown dialog", "1001", acd.DialogRequest{DialogID: "999", Action: "ANSWER", TargetMediaAddress: "3001"}, acd.ErrNotFound, "999"},
 		{"not on the dialog", "1002", acd.DialogRequest{DialogID: id, Action: "ANSWER", TargetMediaAddress: "3002"}, acd.ErrNotYourUser, "1002"},
 		{"no target", "1001", acd.DialogRequest{DialogID: id, Action: "ANSWER"}, acd.ErrParameterMissing, "targetMediaAddress"},

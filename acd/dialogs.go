@@ -34,7 +34,7 @@ type CallData struct {
 // vocabulary are refused as not implemented rather than ignored.
 var dialogActions = map[string]bool{
 	"ANSWER": true, "HOLD": true, "RETRIEVE": true, "DROP": true, "UPDATE_CALL_DATA": true, "SEND_DTMF": true,
-	"CONSULT_CALL": true, "TRANSFER": true, "CONFERENCE": true, "TRANSFER_SST": true,
+	"CONSULT_CALL": true, "TRANSFER": true, "CONFERENCE": true, "TRANSFER_SST": true, "PARTICIPANT_DROP": true,
 }
 
 var knownDialogActions = map[string]bool{
@@ -140,7 +140,11 @@ func (e *Engine) DialogAction(ctx context.Context, actor *User, req DialogReques
 		if req.TargetMediaAddress == "" && p != nil {
 			req.TargetMediaAddress = p.Address
 		}
-		if p == nil || p.Address != req.TargetMediaAddress || !allowed(*p, req.Action) {
+		if req.Action == "PARTICIPANT_DROP" {
+			ended, err = e.participantDrop(tx, u, a, d, req)
+			return err
+		}
+		if p == nil || p.Address != req.TargetMediaAddress || !e.allowed(d, *p, req.Action) {
 			tx.Emit(e.actionRefused(u.ID, d.ID, req, a.Extension))
 			return nil
 		}
@@ -161,8 +165,8 @@ func (e *Engine) DialogAction(ctx context.Context, actor *User, req DialogReques
 	return err
 }
 
-func allowed(p Party, action string) bool {
-	for _, a := range partyActions(p) {
+func (e *Engine) allowed(d Dialog, p Party, action string) bool {
+	for _, a := range e.partyActions(d, p) {
 		if a == action {
 			return true
 		}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/model"
 )
 
@@ -23,7 +24,7 @@ func (e *Engine) dialogView(d Dialog) model.Dialog {
 	}
 	for _, p := range d.Parties {
 		md.Participants = append(md.Participants, model.Participant{
-			Actions: partyActions(p), MediaAddress: p.Address, MediaAddressType: p.AddressType,
+			Actions: e.partyActions(d, p), MediaAddress: p.Address, MediaAddressType: p.AddressType,
 			StartTime: p.Start, State: p.State, StateCause: p.Cause, StateChangeTime: p.Changed,
 		})
 	}
@@ -51,14 +52,14 @@ func allCallVariables(vars []model.CallVariable) []model.CallVariable {
 	return out
 }
 
-// partyActions are the actions a party may take in its state, in the
+// callActions are the actions a party may take in its state, in the
 // order real UCCE captures list them (clients that take the first action,
 // or show the list as it comes, see the order). Only actions the engine
 // carries out are offered, so a desktop never shows a button that cannot
 // work. The caller's party carries the call's actions too, as captured:
 // while it rings at the agent it is INITIATED with UPDATE_CALL_DATA and
 // DROP, and once answered ACTIVE with all of them.
-func partyActions(p Party) []string {
+func callActions(p Party) []string {
 	if p.Agent == "" {
 		switch p.State {
 		case PartyInitiated:
@@ -86,6 +87,53 @@ func partyActions(p Party) []string {
 		return []string{"UPDATE_CALL_DATA", "DROP", "RETRIEVE"}
 	}
 	return nil
+}
+
+// partyActions are the actions p may take on d: a silent monitor's own,
+// or those of its state on a call, with PARTICIPANT_DROP for whom
+// enableDropParticipantFor lets drop others from a conference.
+func (e *Engine) partyActions(d Dialog, p Party) []string {
+	if d.CallType == callTypeMonitor {
+		if p.Agent != "" && p.State == PartyActive {
+			return []string{"BARGE_CALL", "DROP"}
+		}
+		return nil
+	}
+	acts := callActions(p)
+	if e.mayDropOthers(d, p) {
+		acts = append(acts, "PARTICIPANT_DROP")
+	}
+	return acts
+}
+
+// mayDropOthers reports whether p may drop another party of d: an agent
+// party on a conference (three live parties or more), by the policy: a
+// supervisor who barged in; also the conference's controller, the agent
+// who has been on the call longest; or everyone.
+func (e *Engine) mayDropOthers(d Dialog, p Party) bool {
+	if p.Agent == "" || p.State != PartyActive || liveParties(d) < 3 {
+		return false
+	}
+	switch e.dir.Settings.EnableDropParticipantFor {
+	case directory.DropByAll:
+		return true
+	case directory.DropByControllerAndSupervisor:
+		if p.Agent == controller(d) {
+			return true
+		}
+	}
+	return p.Supervisor
+}
+
+// controller is the agent who has been on d longest among those on it:
+// the one who answered the call and set the conference up.
+func controller(d Dialog) string {
+	for _, p := range d.Parties {
+		if p.Agent != "" && !p.Supervisor && p.State != PartyDropped && p.State != PartyWrapUp {
+			return p.Agent
+		}
+	}
+	return ""
 }
 
 func activeActions() []string {

@@ -150,6 +150,9 @@ func (e *Engine) leaveDialog(tx Tx, agent string, d Dialog, requestID string, ho
 	if !ok {
 		return nil
 	}
+	if err := e.endMonitorOf(tx, agent, d); err != nil {
+		return err
+	}
 	a, err := tx.Agent(agent)
 	if err != nil {
 		return err

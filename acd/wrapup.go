@@ -8,10 +8,12 @@ import (
 
 // wrapUpMode is the team's wrap-up mode for d's direction: incoming for
 // calls routed to the agent, outgoing for calls it placed to outside
-// numbers. Calls between agents have none.
+// numbers. Calls between agents, silent monitors and a call a supervisor
+// barged in on have none.
 func wrapUpMode(u *User, d Dialog) model.WrapUpMode {
+	p, _ := d.party(u.ID)
 	switch {
-	case u.Team == nil || d.CallType == "AGENT_INSIDE":
+	case u.Team == nil || d.CallType == "AGENT_INSIDE" || d.CallType == callTypeMonitor || (p != nil && p.Supervisor):
 		return model.WrapUpNotAllowed
 	case d.CallType == "OUT":
 		return u.Team.WrapUpOnOutgoing

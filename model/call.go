@@ -91,8 +91,11 @@ type DialogRequest struct {
 	TargetMediaAddress string
 	FromAddress        string
 	ToAddress          string
-	ActionParams       []CallVariable // name/value pairs, as ActionParam
-	MediaProperties    *MediaProperties
+	// AssociatedDialogURI names, for BARGE_CALL, the silent-monitor dialog
+	// the supervisor barges in from.
+	AssociatedDialogURI string
+	ActionParams        []CallVariable // name/value pairs, as ActionParam
+	MediaProperties     *MediaProperties
 }
 
 // ParseDialogRequest reads a <Dialog> request body.
@@ -104,6 +107,7 @@ func ParseDialogRequest(body []byte) (DialogRequest, error) {
 	r := DialogRequest{
 		RequestedAction: childText(root, "requestedAction"), TargetMediaAddress: childText(root, "targetMediaAddress"),
 		FromAddress: childText(root, "fromAddress"), ToAddress: childText(root, "toAddress"),
+		AssociatedDialogURI: childText(root, "associatedDialogUri"),
 	}
 	if params := root.SelectElement("actionParams"); params != nil {
 		for _, p := range params.SelectElements("ActionParam") {

@@ -99,7 +99,7 @@ func TestCallAndDialogErrors(t *testing.T) {
 	wantAPIError(t, e.do(http.MethodPost, "admin", "/acd/Calls", "<Call><queue>100"), http.StatusBadRequest, "Bad Request", "Call")
 	wantAPIError(t, e.get("admin", "/acd/Call/99"), http.StatusNotFound, "Not Found", "99")
 
-	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/1", dialogBody("PARTICIPANT_DROP", "3001")), http.StatusNotImplemented, "Not Implemented", "requestedAction")
+	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/1", dialogBody("START_RECORDING", "3001")), http.StatusNotImplemented, "Not Implemented", "requestedAction")
 	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/1", dialogBody("CONSULT_CALL", "3001")), http.StatusBadRequest, "Parameter Missing", "toAddress")
 	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/1", dialogBody("", "3001")), http.StatusBadRequest, "Parameter Missing", "requestedAction")
 	wantAPIError(t, e.put("1001", "/finesse/api/Dialog/1", dialogBody("JUMP", "3001")), http.StatusBadRequest, "Invalid Input", "requestedAction")
@@ -109,8 +109,14 @@ func TestCallAndDialogErrors(t *testing.T) {
 	wantAPIError(t, e.put("1002", "/finesse/api/Dialog/1", dialogBody("ANSWER", "3002")), http.StatusNotFound, "Not Found", "1")
 	wantAPIError(t, e.get("1002", "/finesse/api/Dialog/1"), http.StatusNotFound, "Not Found", "1")
 	wantAPIError(t, e.do(http.MethodPost, "2001", "/finesse/api/User/2001/Dialogs",
-		"<Dialog><requestedAction>SILENT_MONITOR</requestedAction><fromAddress>3020</fromAddress><toAddress>3001</toAddress></Dialog>"),
-		http.StatusNotImplemented, "Not Implemented", "requestedAction")
+		"<Dialog><requestedAction>SILENT_MONITOR</requestedAction><fromAddress>3020</fromAddress></Dialog>"),
+		http.StatusBadRequest, "Parameter Missing", "toAddress")
+	wantAPIError(t, e.do(http.MethodPost, "1001", "/finesse/api/User/1001/Dialogs",
+		"<Dialog><requestedAction>SILENT_MONITOR</requestedAction><fromAddress>3001</fromAddress><toAddress>3002</toAddress></Dialog>"),
+		http.StatusUnauthorized, "Authorization Failure", "1001")
+	wantAPIError(t, e.do(http.MethodPost, "2001", "/finesse/api/User/2001/Dialogs",
+		"<Dialog><requestedAction>BARGE_CALL</requestedAction><fromAddress>3020</fromAddress><toAddress>3001</toAddress></Dialog>"),
+		http.StatusBadRequest, "Parameter Missing", "associatedDialogUri")
 	wantAPIError(t, e.do(http.MethodPost, "1001", "/finesse/api/User/1001/Dialogs",
 		"<Dialog><requestedAction>MAKE_CALL</requestedAction><fromAddress>3001</fromAddress><toAddress>3001</toAddress></Dialog>"),
 		http.StatusBadRequest, "Invalid Destination", "toAddress")

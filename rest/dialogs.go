@@ -51,9 +51,10 @@ func (s *Server) putDialog(w http.ResponseWriter, r *http.Request) {
 	accepted(w, r, s.hideDialog(r, err, id))
 }
 
-// postUserDialog starts a call from the user's phone (MAKE_CALL). It
-// answers 202; the dialog arrives as an event on the user's Dialogs node.
-// Monitoring (SILENT_MONITOR) is not built yet and says so.
+// postUserDialog starts a call from the user's phone (MAKE_CALL), a
+// supervisor's silent monitor of an agent (SILENT_MONITOR) or its barge-in
+// from one (BARGE_CALL). It answers 202; the dialog arrives as an event on
+// the user's Dialogs node.
 func (s *Server) postUserDialog(w http.ResponseWriter, r *http.Request) {
 	body, err := readBody(r)
 	if err != nil {
@@ -75,12 +76,27 @@ func (s *Server) postUserDialog(w http.ResponseWriter, r *http.Request) {
 			AgentID: mux.Vars(r)["id"], From: req.FromAddress, To: req.ToAddress,
 			Variables: vars, RequestID: r.Header.Get("requestId"),
 		})
+	case "SILENT_MONITOR", "BARGE_CALL":
+		err = s.supervise(r, body, req)
 	case "":
 		err = &acd.RequestError{Kind: acd.ErrParameterMissing, Field: "requestedAction", Detail: "requestedAction is required"}
 	default:
 		err = &acd.RequestError{Kind: acd.ErrNotImplemented, Field: "requestedAction", Detail: req.RequestedAction + " is not implemented yet"}
 	}
 	accepted(w, r, err)
+}
+
+// supervise starts a silent monitor or barges in from one.
+func (s *Server) supervise(r *http.Request, body []byte, req model.DialogRequest) error {
+	mr := acd.MonitorRequest{
+		SupervisorID: mux.Vars(r)["id"], From: req.FromAddress, To: req.ToAddress,
+		Monitor: req.AssociatedDialogURI, RequestID: r.Header.Get("requestId"),
+	}
+	ctx := changeContext(r, body, mr.SupervisorID)
+	if req.RequestedAction == "BARGE_CALL" {
+		return s.engine.Barge(ctx, actor(r), mr)
+	}
+	return s.engine.SilentMonitor(ctx, actor(r), mr)
 }
 
 // hideDialog answers for a dialog the caller may not see as for one that

@@ -55,7 +55,19 @@ type Settings struct {
 	// default) a forced-out agent goes NOT_READY (50002); when on, or on
 	// UCCX, it is signed out.
 	LogoutOnAgentDisconnect bool `yaml:"logoutOnAgentDisconnect"`
+	// EnableDropParticipantFor is who may drop another party from a
+	// conference (PARTICIPANT_DROP), as Finesse's CLI property of that
+	// name: DropBySupervisor (the default), DropByControllerAndSupervisor
+	// or DropByAll.
+	EnableDropParticipantFor string `yaml:"enableDropParticipantFor"`
 }
+
+// The values of Settings.EnableDropParticipantFor.
+const (
+	DropBySupervisor              = "supervisor_only"
+	DropByControllerAndSupervisor = "conference_controller_and_supervisor"
+	DropByAll                     = "all"
+)
 
 // UserConfig is one user of the directory.
 type UserConfig struct {

@@ -161,6 +161,9 @@ func withDefaults(s Settings) Settings {
 	if s.QueueStatsInterval == 0 {
 		s.QueueStatsInterval = 10 * time.Second
 	}
+	if s.EnableDropParticipantFor == "" {
+		s.EnableDropParticipantFor = DropBySupervisor
+	}
 	return s
 }
 
@@ -173,6 +176,12 @@ func (s Settings) check() error {
 	}
 	if s.LockoutAttempts < 1 || s.LockoutDuration < 0 {
 		return fmt.Errorf("settings: lockout needs at least one attempt and a non-negative duration")
+	}
+	switch s.EnableDropParticipantFor {
+	case DropBySupervisor, DropByControllerAndSupervisor, DropByAll:
+	default:
+		return fmt.Errorf("settings: enableDropParticipantFor %q is none of %s, %s, %s",
+			s.EnableDropParticipantFor, DropBySupervisor, DropByControllerAndSupervisor, DropByAll)
 	}
 	return nil
 }

@@ -102,12 +102,12 @@ func fullDialog(id string) acd.Dialog {
 			{
 				Address: "+44 20 7946 0000", AddressType: "EXTERNAL", Agent: "outside", State: acd.PartyActive,
 				Cause: "NORMAL", Start: at(9), Changed: at(time.Second + 10).In(zone),
-				Consult: "21", ConsultReady: true,
+				Consult: "21", ConsultReady: true, Supervisor: true,
 			},
 			{
 				Address: "3001", AddressType: "AGENT_DEVICE", Agent: "1001", State: acd.PartyHeld,
 				Cause: "CALL_CANCELLED", Start: at(11).In(zone), Changed: at(2*time.Second + 12),
-				Consult: "20", ConsultReady: true,
+				Consult: "20", ConsultReady: true, Supervisor: true,
 			},
 		},
 		Created:        at(13),
@@ -115,6 +115,7 @@ func fullDialog(id string) acd.Dialog {
 		Ended:          at(time.Hour + 15).In(zone),
 		Associated:     "15",
 		Secondary:      "14",
+		Monitor:        "16",
 	}
 }
 
