@@ -30,6 +30,9 @@ func Subscribe(ctx context.Context, s Session, node string) error {
 		return err
 	}
 	if strings.Contains(reply, `type="error"`) || strings.Contains(reply, "type='error'") {
+		if cond := xmpptest.Condition(reply); cond != "" {
+			return fmt.Errorf("refused: %s", cond)
+		}
 		return fmt.Errorf("refused: %s", reply)
 	}
 	return nil

@@ -238,6 +238,9 @@ func (r *run) request(ctx context.Context, st Step, line, user string) StepResul
 			want = fmt.Sprint(st.Status)
 		}
 		sr.Err = fmt.Errorf("status %d, want %s", status, want)
+		if why := apiErrors([]byte(got)); why != "" {
+			sr.Err = fmt.Errorf("%w: %s", sr.Err, why)
+		}
 		return sr
 	}
 	if strings.TrimSpace(st.Response) == "" {
@@ -307,7 +310,7 @@ func (r *run) advance(ctx context.Context, d time.Duration) StepResult {
 	case status == http.StatusNotFound:
 		sr.Err = ErrNoTestClock
 	case status != http.StatusOK:
-		sr.Err, sr.Received = fmt.Errorf("advance the clock: status %d", status), body
+		sr.Err, sr.Received = &HTTPError{Method: http.MethodPost, Path: "/acd/Clock", StatusCode: status, Body: []byte(body)}, body
 	}
 	return sr
 }

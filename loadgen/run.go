@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/finessed/finessed/conformance"
 )
 
 // session is one connected XMPP session, on whichever transport.
@@ -300,11 +302,13 @@ func parseRequestID(id string) (int, bool) {
 }
 
 // put sends one PUT on an agent's User and reports how long it took; any
-// answer but 202 is an error.
+// answer but 202 is an error, a conformance.HTTPError that says why in
+// one line.
 func (r *run) put(ctx context.Context, agent, body, requestID string) (time.Duration, error) {
-	status, _, took, err := r.request(ctx, http.MethodPut, "/finesse/api/User/"+agent, agent, body, requestID)
+	path := "/finesse/api/User/" + agent
+	status, answer, took, err := r.request(ctx, http.MethodPut, path, agent, body, requestID)
 	if err == nil && status != http.StatusAccepted {
-		err = fmt.Errorf("PUT User/%s: %d", agent, status)
+		err = &conformance.HTTPError{Method: http.MethodPut, Path: path, StatusCode: status, Body: []byte(answer)}
 	}
 	return took, err
 }

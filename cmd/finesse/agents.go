@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/finessed/finessed/conformance"
 	"github.com/finessed/finessed/model"
 )
 
@@ -60,7 +61,7 @@ func fetchUsers(base, user, password string) ([]model.User, error) {
 		return nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET /finesse/api/Users: %s: %s", resp.Status, strings.TrimSpace(string(body)))
+		return nil, &conformance.HTTPError{Method: req.Method, Path: req.URL.Path, StatusCode: resp.StatusCode, Body: body}
 	}
 	root, err := model.ParseRoot(body, "Users")
 	if err != nil {

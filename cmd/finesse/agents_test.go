@@ -30,12 +30,27 @@ func TestAgentsListsStates(t *testing.T) {
 	}
 }
 
-func TestAgentsReportsRefusal(t *testing.T) {
+// A refusal is one line that says what was asked and why the server
+// refused, from its <ApiErrors>, not the XML: for agents, call and load.
+func TestRefusalIsOneLine(t *testing.T) {
 	srv := startLiveServer(t)
-	var out, errOut bytes.Buffer
-	code := dispatch([]string{"agents", "-url", srv.rest, "-user", "1001"}, &out, &errOut)
-	if code != 1 || !strings.Contains(errOut.String(), "401") {
-		t.Fatalf("exit %d, stderr %q: want 1 and the 401", code, errOut.String())
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"agents", "-url", srv.rest, "-user", "1001"}, "finesse agents: GET /finesse/api/Users: 401 Authorization Failure: 1001 ("},
+		{[]string{"call", "-rest", srv.rest, "-queue", "nope"}, "finesse call: POST /acd/Calls: 404 Not Found: nope ("},
+		{append(srv.flags("tcp"), "-password", "wrong", "-server-pid", "0"), "finesse load: sign 1001 in: PUT /finesse/api/User/1001: 401 Authentication Failure: 1001 ("},
+	} {
+		if c.args[0] == "-rest" {
+			c.args = append([]string{"load"}, c.args...)
+		}
+		var out, errOut bytes.Buffer
+		code := dispatch(c.args, &out, &errOut)
+		line := errOut.String()
+		if code != 1 || !strings.HasPrefix(line, c.want) || strings.Count(line, "\n") != 1 || strings.Contains(line, "<") {
+			t.Errorf("finesse %s: exit %d, stderr %q; want 1 and one line starting %q", c.args[0], code, line, c.want)
+		}
 	}
 }
 

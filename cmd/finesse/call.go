@@ -11,6 +11,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"github.com/finessed/finessed/conformance"
 	"github.com/finessed/finessed/model"
 )
 
@@ -67,7 +68,7 @@ func runCall(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if resp.StatusCode != http.StatusCreated {
-		return fmt.Errorf("POST /acd/Calls: %s: %s", resp.Status, strings.TrimSpace(string(data)))
+		return &conformance.HTTPError{Method: req.Method, Path: req.URL.Path, StatusCode: resp.StatusCode, Body: data}
 	}
 	root, err := model.ParseRoot(data, "Call")
 	if err != nil {

@@ -46,7 +46,7 @@ func runWatch(args []string, stdout, stderr io.Writer) error {
 	t := cfg.target()
 	s, err := t.Dial(ctx, *user, cfg.password)
 	if err != nil {
-		return fmt.Errorf("sign in as %s: %w", *user, err)
+		return err // it says who, and how it was refused
 	}
 	defer s.Close()
 	if err := s.Available(ctx); err != nil {

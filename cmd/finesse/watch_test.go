@@ -158,7 +158,8 @@ func TestWatchPrintsOwnNodeAndUnsubscribes(t *testing.T) {
 }
 
 // watch refuses what it cannot do before connecting anywhere, and a
-// failed sign-in is an error naming the user.
+// failed sign-in is an error naming the user and the condition the server
+// gave, on every transport, not the XML it came in.
 func TestWatchRefuses(t *testing.T) {
 	srv := startLiveServer(t)
 	for _, c := range []struct {
@@ -166,7 +167,9 @@ func TestWatchRefuses(t *testing.T) {
 		want string
 	}{
 		{[]string{"-transport", "pigeon"}, `-transport "pigeon"`},
-		{append(srv.flags("tcp"), "-password", "wrong", "-d", "5s"), "sign in as 1001"},
+		{append(srv.flags("tcp"), "-password", "wrong", "-d", "5s"), "sign in 1001: not-authorized"},
+		{append(srv.flags("websocket"), "-password", "wrong", "-d", "5s"), "sign in 1001: not-authorized"},
+		{append(srv.flags("bosh"), "-password", "wrong", "-d", "5s"), "sign in 1001 over BOSH: SASL refused: not-authorized"},
 	} {
 		w := startWatch(c.args)
 		err := w.wait(t)
@@ -178,13 +181,15 @@ func TestWatchRefuses(t *testing.T) {
 
 // A subscription the server refuses (an unknown node: item-not-found; a
 // team's node for an agent: forbidden) is an error of watch, as a failed
-// sign-in is, not a "subscribed to" line followed by silence.
+// sign-in is, not a "subscribed to" line followed by silence; it names the
+// node and the condition, not the iq that carried it.
 func TestWatchRefusedSubscription(t *testing.T) {
 	srv := startLiveServer(t)
-	for _, node := range []string{"/finesse/api/NoSuchNode", "/finesse/api/Team/10/Users"} {
+	for node, cond := range map[string]string{"/finesse/api/NoSuchNode": "item-not-found", "/finesse/api/Team/10/Users": "forbidden"} {
 		w := startWatch(append(srv.flags("tcp"), "-user", "1001", "-d", "1s", node))
-		if err := w.wait(t); err == nil || !strings.Contains(err.Error(), "subscribe "+node) {
-			t.Errorf("watch -user 1001 %s: %v, want an error naming the node\nstderr:\n%s", node, err, w.stderr)
+		want := "subscribe " + node + ": refused: " + cond
+		if err := w.wait(t); err == nil || err.Error() != want {
+			t.Errorf("watch -user 1001 %s: %v, want %q\nstderr:\n%s", node, err, want, w.stderr)
 		}
 	}
 }

@@ -66,7 +66,7 @@ func (c *BOSHClient) negotiate(ctx context.Context, user, password string) error
 		return err
 	}
 	if body.SelectElement("success") == nil {
-		return fmt.Errorf("SASL refused: %s", model.Marshal(body))
+		return fmt.Errorf("SASL refused: %s", refusal(body))
 	}
 	if _, err := c.request(ctx, " xmpp:restart='true' xmlns:xmpp='urn:xmpp:xbosh'", ""); err != nil {
 		return err
@@ -76,7 +76,7 @@ func (c *BOSHClient) negotiate(ctx context.Context, user, password string) error
 	}
 	jid := body.FindElement("iq/bind/jid")
 	if jid == nil {
-		return fmt.Errorf("bind refused: %s", model.Marshal(body))
+		return fmt.Errorf("bind refused: %s", refusal(body))
 	}
 	c.JID = jid.Text()
 	return nil

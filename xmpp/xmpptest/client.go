@@ -51,7 +51,7 @@ func DialTCP(ctx context.Context, addr, domain, user, password string) (*Client,
 func DialTCPResource(ctx context.Context, addr, domain, user, resource, password string) (*Client, error) {
 	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sign in %s: %w", user, err)
 	}
 	if resource != "" {
 		user += "/" + resource
@@ -68,12 +68,12 @@ func DialWebSocket(ctx context.Context, url, domain, user, password string) (*Cl
 	cfg.Protocol = []string{mwebsocket.WSProtocol}
 	tcp, err := (&net.Dialer{}).DialContext(ctx, "tcp", cfg.Location.Host)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sign in %s over WebSocket: %w", user, err)
 	}
 	ws, err := xwebsocket.NewClient(cfg, tcp)
 	if err != nil {
 		tcp.Close()
-		return nil, err
+		return nil, fmt.Errorf("sign in %s over WebSocket: %w", user, err)
 	}
 	ws.PayloadType = xwebsocket.TextFrame
 	return start(ctx, ws, domain, user, password, mwebsocket.Negotiator)
