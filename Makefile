@@ -1,7 +1,7 @@
 # The two commands a newcomer needs: `make run` and `make test`.
 GO ?= go
 
-.PHONY: run test test-redis fuzz-smoke bench lint build conformance
+.PHONY: run test test-redis fuzz-smoke bench lint build conformance image
 
 run:
 	$(GO) run ./cmd/finessed $(ARGS)
@@ -46,6 +46,15 @@ lint:
 
 build:
 	$(GO) build -buildvcs=auto -o bin/ ./cmd/...
+
+# Optional: the container image of deploy/Containerfile, with podman, buildah
+# or docker, whichever is found first (deploy/README.md says how to run it):
+#   make image IMAGE=localhost/finessed:dev IMAGE_ARGS='--build-arg GOPROXY=...'
+IMAGE ?= localhost/finessed:latest
+CONTAINER_TOOL ?= $(shell command -v podman || command -v buildah || command -v docker)
+image:
+	@if [ -z "$(CONTAINER_TOOL)" ]; then echo "make image: needs podman, buildah or docker"; exit 1; fi
+	$(CONTAINER_TOOL) build -f deploy/Containerfile -t $(IMAGE) $(IMAGE_ARGS) .
 
 # The conformance corpus against a running server (finessed -test-clock for
 # the scenarios that move the clock), over TRANSPORT (tcp, websocket, bosh):
