@@ -11,14 +11,7 @@ import (
 // WriteText reports one scenario for a person: a line per step, and for a
 // failed step, what differed and the document received.
 func WriteText(w io.Writer, r Result) {
-	verdict := "PASS"
-	switch {
-	case r.Failed():
-		verdict = "FAIL"
-	case r.Skipped != "":
-		verdict = "SKIP"
-	}
-	fmt.Fprintf(w, "%s %s (%s, %v)\n", verdict, r.Scenario, fileName(r.File), r.Elapsed.Round(1e6))
+	fmt.Fprintf(w, "%s %s (%s, %v)\n", r.Verdict(), r.Scenario, fileName(r.File), r.Elapsed.Round(1e6))
 	for _, s := range r.Steps {
 		if s.Err == nil {
 			fmt.Fprintf(w, "  ok   %2d %s\n", s.Step, s.Title)
@@ -33,8 +26,58 @@ func WriteText(w io.Writer, r Result) {
 		}
 	}
 	if r.Skipped != "" {
-		fmt.Fprintf(w, "  skipped from %s\n", r.Skipped)
+		fmt.Fprintf(w, "  %s\n", skipped(r))
 	}
+}
+
+// skipped says why r was skipped: "skipped: the server has no test clock
+// (finessed -test-clock)", or "skipped at step 3: ..." past its first.
+func skipped(r Result) string {
+	if r.SkippedAt > 0 {
+		return fmt.Sprintf("skipped at step %d: %s", r.SkippedAt, r.Skipped)
+	}
+	return "skipped: " + r.Skipped
+}
+
+// Verdict is PASS, FAIL or SKIP.
+func (r Result) Verdict() string {
+	switch {
+	case r.Failed():
+		return "FAIL"
+	case r.Skipped != "":
+		return "SKIP"
+	}
+	return "PASS"
+}
+
+// Counts are how many of a run's scenarios passed, failed and were skipped.
+type Counts struct{ Passed, Failed, Skipped int }
+
+// Count counts results.
+func Count(results []Result) Counts {
+	var c Counts
+	for _, r := range results {
+		switch r.Verdict() {
+		case "FAIL":
+			c.Failed++
+		case "SKIP":
+			c.Skipped++
+		default:
+			c.Passed++
+		}
+	}
+	return c
+}
+
+// String is the summary line of a run: "12 scenarios: 10 passed, 1
+// failed, 1 skipped".
+func (c Counts) String() string {
+	n := c.Passed + c.Failed + c.Skipped
+	noun := "scenarios"
+	if n == 1 {
+		noun = "scenario"
+	}
+	return fmt.Sprintf("%d %s: %d passed, %d failed, %d skipped", n, noun, c.Passed, c.Failed, c.Skipped)
 }
 
 func indent(s, prefix string) string {
@@ -80,15 +123,15 @@ func WriteJUnit(w io.Writer, suite string, results []Result) error {
 	s := junitSuite{Name: suite, Tests: len(results)}
 	for _, r := range results {
 		c := junitCase{Name: r.Scenario, Classname: fileName(r.File), Time: r.Elapsed.Seconds()}
-		switch {
-		case r.Failed():
+		switch r.Verdict() {
+		case "FAIL":
 			s.Failures++
 			var b strings.Builder
 			WriteText(&b, r)
 			c.Failure = &junitMessage{Message: firstFailure(r), Text: b.String()}
-		case r.Skipped != "":
+		case "SKIP":
 			s.Skipped++
-			c.Skipped = &junitMessage{Message: r.Skipped}
+			c.Skipped = &junitMessage{Message: skipped(r)}
 		}
 		s.Cases = append(s.Cases, c)
 	}

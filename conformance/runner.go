@@ -42,9 +42,11 @@ type Result struct {
 	Scenario string
 	File     string
 	Steps    []StepResult
-	// Skipped says why the scenario stopped early without failing.
-	Skipped string
-	Elapsed time.Duration
+	// Skipped says why the scenario stopped early without failing, and
+	// SkippedAt at which step (0: before the first).
+	Skipped   string
+	SkippedAt int
+	Elapsed   time.Duration
 }
 
 // Failed reports whether any step failed.
@@ -104,7 +106,7 @@ func (t Target) Run(ctx context.Context, sc *Scenario) Result {
 		sr := r.step(ctx, st)
 		sr.Step = i + 1
 		if errors.Is(sr.Err, ErrNoTestClock) {
-			res.Skipped = fmt.Sprintf("step %d: %v", i+1, sr.Err)
+			res.Skipped, res.SkippedAt = sr.Err.Error(), i+1
 			res.Elapsed = time.Since(start)
 			return res
 		}

@@ -21,6 +21,7 @@ type replayConfig struct {
 	transport, domain    string
 	password, admin      string
 	adminPassword, junit string
+	quiet                bool
 	paths                []string
 }
 
@@ -50,26 +51,25 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	target := cfg.target()
 	var results []conformance.Result
-	failed := 0
 	for _, sc := range scenarios {
 		if ctx.Err() != nil {
 			break
 		}
 		res := target.Run(ctx, sc)
-		conformance.WriteText(stdout, res)
-		results = append(results, res)
-		if res.Failed() {
-			failed++
+		if !cfg.quiet || res.Failed() {
+			conformance.WriteText(stdout, res)
 		}
+		results = append(results, res)
 	}
 	if cfg.junit != "" {
 		if err := writeJUnit(cfg.junit, cfg.transport, results); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "%d scenarios, %d failed\n", len(results), failed)
-	if failed > 0 {
-		return fmt.Errorf("%d of %d scenarios failed", failed, len(results))
+	counts := conformance.Count(results)
+	fmt.Fprintln(stdout, counts)
+	if counts.Failed > 0 {
+		return fmt.Errorf("%d of %d scenarios failed", counts.Failed, len(results))
 	}
 	return nil
 }
@@ -79,6 +79,7 @@ func parseReplay(args []string, stderr io.Writer) (replayConfig, error) {
 	fs := newFlagSet("replay", "[flags] SCENARIO.yaml|DIR ...", "", stderr)
 	bindTarget(fs, &c)
 	fs.StringVar(&c.junit, "junit", "", "also write a JUnit XML report to `FILE`")
+	fs.BoolVar(&c.quiet, "q", false, "report only the scenarios that fail, and the summary")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

@@ -3,6 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/xml"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -88,7 +92,7 @@ func TestReplayPasses(t *testing.T) {
 				"  ok    2 agent receives on /finesse/api/User/1001\n",
 				"  ok    4 agent receives on /finesse/api/User/1001\n",
 				"  ok    0 no notification left unexpected\n",
-				"1 scenarios, 0 failed\n",
+				"1 scenario: 1 passed, 0 failed, 0 skipped\n",
 			} {
 				if !strings.Contains(text, want) {
 					t.Errorf("report lacks %q:\n%s", want, text)
@@ -146,7 +150,7 @@ func TestReplayReportsFailure(t *testing.T) {
 		"  FAIL  2 agent receives on /finesse/api/User/1002: the notification differs from the pattern in 1 places\n",
 		"         /Update/data/user/state: want \"READY\", got \"NOT_READY\"\n",
 		"       received:\n",
-		"2 scenarios, 1 failed\n",
+		"2 scenarios: 1 passed, 1 failed, 0 skipped\n",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("report lacks %q:\n%s", want, text)
@@ -321,7 +325,7 @@ func TestRecordThenReplay(t *testing.T) {
 			if err := runReplay(append(second.flags(transport), recorded), &out, &errs); err != nil {
 				t.Fatalf("the recording fails against a fresh server over %s: %v\n%s\nrecording:\n%s", transport, err, out.String(), text)
 			}
-			if !strings.Contains(out.String(), "1 scenarios, 0 failed\n") {
+			if !strings.Contains(out.String(), "1 scenario: 1 passed, 0 failed, 0 skipped\n") {
 				t.Errorf("report:\n%s", out.String())
 			}
 		})
@@ -406,5 +410,83 @@ func TestRecordRefuses(t *testing.T) {
 		if err := runRecord(c.args, &out, &errs); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("record %q: %v, want an error with %q", c.args, err, c.want)
 		}
+	}
+}
+
+// clockScenario moves the test clock: a server without one skips it.
+const clockScenario = `name: Time passes
+steps:
+  - advance: 1s
+`
+
+// withoutTestClock is srv behind a proxy that answers POST /acd/Clock as a
+// server without -test-clock does: 404.
+func withoutTestClock(t *testing.T, srv liveServer) string {
+	t.Helper()
+	target, err := url.Parse(srv.rest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/acd/Clock" {
+			http.NotFound(w, r)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	return front.URL
+}
+
+// A scenario that needs the test clock, on a server without one, is
+// reported as skipped and why, counted as skipped in the summary and the
+// JUnit file, and fails nothing; -q reports only the failing scenario and
+// the summary.
+func TestReplaySkipsAndQuiet(t *testing.T) {
+	dir := t.TempDir()
+	writeTemp(t, dir, "a-signin.yaml", passingScenario)
+	writeTemp(t, dir, "b-wrong.yaml", failingScenario)
+	writeTemp(t, dir, "c-clock.yaml", clockScenario)
+	srv := startLiveServer(t)
+	args := append(srv.flags("tcp"), "-rest", withoutTestClock(t, srv))
+	const summary = "3 scenarios: 1 passed, 1 failed, 1 skipped\n"
+
+	var out, errs bytes.Buffer
+	junit := filepath.Join(t.TempDir(), "report.xml")
+	if code := dispatch(append(append([]string{"replay"}, args...), "-junit", junit, dir), &out, &errs); code != 1 {
+		t.Fatalf("exit %d, want 1: %s\n%s", code, errs.String(), out.String())
+	}
+	for _, want := range []string{"PASS Agent signs in and out", "FAIL Agent is READY", "SKIP Time passes (c-clock.yaml, ",
+		"\n  skipped: the server has no test clock (finessed -test-clock)\n", summary} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+	data, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep junitReport
+	if err := xml.Unmarshal(data, &rep); err != nil || rep.Tests != 3 || rep.Failures != 1 || rep.Skipped != 1 || rep.Cases[2].Skipped == nil {
+		t.Errorf("-junit: %v\n%s", err, data)
+	}
+
+	out.Reset()
+	errs.Reset()
+	if code := dispatch(append(append([]string{"replay", "-q"}, args...), dir), &out, &errs); code != 1 {
+		t.Fatalf("-q: exit %d, want 1: %s\n%s", code, errs.String(), out.String())
+	}
+	text := out.String()
+	if !strings.HasPrefix(text, "FAIL Agent is READY on sign-in") || !strings.HasSuffix(text, summary) ||
+		strings.Contains(text, "PASS") || strings.Contains(text, "SKIP") {
+		t.Errorf("-q: want the failing scenario and the summary alone:\n%s", text)
+	}
+
+	// Skipped alone is no failure.
+	out.Reset()
+	if code := dispatch(append(append([]string{"replay", "-q"}, args...), filepath.Join(dir, "c-clock.yaml")), &out, &errs); code != 0 ||
+		out.String() != "1 scenario: 0 passed, 0 failed, 1 skipped\n" {
+		t.Errorf("a skipped scenario alone: exit %d, report %q", code, out.String())
 	}
 }
