@@ -22,6 +22,7 @@ type Engine struct {
 	auth   *directory.Authenticator
 	timers timerSet
 	stats  queueStats
+	logs   clientLogs  // desktops' logs this node took
 	lease  Lease       // nil: a single node, always the leader
 	leader atomic.Bool // whether this node held the lease when last asked
 

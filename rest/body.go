@@ -6,19 +6,32 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/beevik/etree"
 
 	"github.com/finessed/finessed/model"
 )
 
-// maxBodyBytes bounds a request body; Finesse bodies are a few hundred bytes.
-const maxBodyBytes = 64 << 10
+// maxBodyBytes bounds a request body; Finesse bodies are a few hundred
+// bytes. A desktop's ClientLog carries up to 1,048,576 characters, of up
+// to four bytes each in UTF-8, and escaped: maxClientLogBytes.
+const (
+	maxBodyBytes      = 64 << 10
+	maxClientLogBytes = 8 << 20
+)
 
-// limitBody bounds every request body at maxBodyBytes; readBody answers
-// a body over it with 413.
+// limitBody bounds every request body at maxBodyBytes, or a ClientLog's
+// at maxClientLogBytes; readBody answers a body over it with 413.
 func limitBody(next http.Handler) http.Handler {
-	return http.MaxBytesHandler(next, maxBodyBytes)
+	small, log := http.MaxBytesHandler(next, maxBodyBytes), http.MaxBytesHandler(next, maxClientLogBytes)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/ClientLog") {
+			log.ServeHTTP(w, r)
+			return
+		}
+		small.ServeHTTP(w, r)
+	})
 }
 
 // readBody returns r's body after checking its content type, or a 413

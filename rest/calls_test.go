@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
 )
 
@@ -185,4 +186,20 @@ func TestMakeCallThroughREST(t *testing.T) {
 	if a, b := e.user("1002", "1002"), e.user("1003", "1003"); a.State != model.StateReady || b.State != model.StateReady {
 		t.Fatalf("after DROP: caller %s %s, callee %s", a.State, a.ReasonCodeID, b.State)
 	}
+}
+
+// TestClientLogThroughREST: a desktop posts its log; an administrator
+// reads it back; an oversize log is refused before it is kept.
+func TestClientLogThroughREST(t *testing.T) {
+	e := newEnv(t)
+	post := func(as, data string) response {
+		return e.do(http.MethodPost, as, "/finesse/api/User/1001/ClientLog", "<ClientLog><logData>"+data+"</logData></ClientLog>")
+	}
+	wantStatus(t, post("1001", "desktop &amp; gadgets up"), http.StatusAccepted)
+	logs := parseOK(t, e.get("admin", "/finesse/api/User/1001/ClientLogs"), "ClientLogs").SelectElements("ClientLog")
+	if len(logs) != 1 || logs[0].SelectElement("logData").Text() != "desktop & gadgets up" {
+		t.Fatalf("logs kept: %d", len(logs))
+	}
+	wantAPIError(t, post("1001", strings.Repeat("é", acd.MaxClientLogChars+1)), http.StatusBadRequest, "Invalid Input", "logData")
+	wantAPIError(t, e.get("1001", "/finesse/api/User/1001/ClientLogs"), http.StatusUnauthorized, "Authorization Failure", "1001")
 }

@@ -47,6 +47,8 @@ func (s *Server) routes() {
 	get("/User/{id}/Dialogs", s.getUserDialogs)
 	get("/User/{id}/History", s.getUserHistory)
 	s.router.HandleFunc("/finesse/api/User/{id}/Dialogs", s.postUserDialog).Methods(http.MethodPost)
+	s.router.HandleFunc("/finesse/api/User/{id}/ClientLog", s.postClientLog).Methods(http.MethodPost)
+	get("/User/{id}/ClientLogs", s.getClientLogs)
 
 	sim := func(path string, h http.HandlerFunc, methods ...string) {
 		s.router.Handle(path, adminOnly(h)).Methods(methods...)

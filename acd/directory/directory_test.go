@@ -85,6 +85,7 @@ func TestNewDirectoryRejects(t *testing.T) {
 		{"repeated queue", func(c *directory.Config) { c.Queues = append(c.Queues, directory.QueueConfig{ID: "100"}) }, "repeated"},
 		{"queue without id", func(c *directory.Config) { c.Queues = append(c.Queues, directory.QueueConfig{Name: "X"}) }, "missing"},
 		{"queue number not a number", func(c *directory.Config) { c.Queues[0].DialedNumber = "81x" }, "not a number"},
+		{"unknown drop policy", func(c *directory.Config) { c.Settings.EnableDropParticipantFor = "agents" }, "enableDropParticipantFor"},
 		{"queue number an extension", func(c *directory.Config) { c.Queues[0].DialedNumber = "3002" }, "is an extension"},
 		{"queue number repeated", func(c *directory.Config) {
 			c.Queues[0].DialedNumber = "8100"
@@ -151,7 +152,8 @@ func TestDirectoryDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := directory.Settings{DeploymentType: "UCCE", WrapUpTimer: time.Minute, RingNoAnswer: 15 * time.Second,
-		LockoutAttempts: 5, LockoutDuration: 5 * time.Minute, DesktopGrace: time.Minute, QueueStatsInterval: 10 * time.Second}
+		LockoutAttempts: 5, LockoutDuration: 5 * time.Minute, DesktopGrace: time.Minute, QueueStatsInterval: 10 * time.Second,
+		EnableDropParticipantFor: directory.DropBySupervisor}
 	if d.Settings != want || d.Domain != "localhost" || d.UCCX() {
 		t.Errorf("defaults: %+v domain %q", d.Settings, d.Domain)
 	}
