@@ -73,27 +73,52 @@ func procStats(before, after *procSample) *ProcStats {
 	return &ProcStats{RSS: after.rss, PeakRSS: after.peak, CPU: cpu}
 }
 
-// FindProcess returns the pid of the one process here named name, or 0
-// when there is none or more than one.
-func FindProcess(name string) int {
-	entries, err := os.ReadDir("/proc")
+// ListenerPID returns the pid of the process here that listens on TCP
+// port, found by the socket rather than by a name: the listening socket's
+// inode in /proc/net/tcp (or tcp6), then the process holding a descriptor
+// on it. It is 0 when none can be seen: the server on another machine or
+// in another network namespace, a process of another user, not Linux.
+func ListenerPID(port int) int {
+	inodes := map[string]bool{}
+	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		data, err := os.ReadFile(table)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(data), "\n")[1:] {
+			// sl local_address rem_address st ... uid timeout inode
+			f := strings.Fields(line)
+			if len(f) < 10 || f[3] != "0A" { // 0A: LISTEN
+				continue
+			}
+			_, hexPort, _ := strings.Cut(f[1], ":")
+			if p, err := strconv.ParseUint(hexPort, 16, 16); err == nil && int(p) == port && f[9] != "0" {
+				inodes["socket:["+f[9]+"]"] = true
+			}
+		}
+	}
+	if len(inodes) == 0 {
+		return 0
+	}
+	procs, err := os.ReadDir("/proc")
 	if err != nil {
 		return 0
 	}
-	found := 0
-	for _, e := range entries {
+	for _, e := range procs {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil {
 			continue
 		}
-		comm, err := os.ReadFile("/proc/" + e.Name() + "/comm")
-		if err != nil || strings.TrimSpace(string(comm)) != name {
-			continue
+		dir := "/proc/" + e.Name() + "/fd/"
+		fds, err := os.ReadDir(dir)
+		if err != nil {
+			continue // another user's, or gone
 		}
-		if found != 0 {
-			return 0
+		for _, fd := range fds {
+			if target, err := os.Readlink(dir + fd.Name()); err == nil && inodes[target] {
+				return pid
+			}
 		}
-		found = pid
 	}
-	return found
+	return 0
 }

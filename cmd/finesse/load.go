@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
+	"os"
 	"os/signal"
 	"slices"
 	"strconv"
@@ -47,6 +49,9 @@ func runLoad(args []string, stdout, stderr io.Writer) error {
 	cfg, err := f.config()
 	if err != nil {
 		return err
+	}
+	if note := f.serverNote(cfg); note != "" {
+		fmt.Fprintln(stderr, note)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -112,7 +117,7 @@ Example, against Prosody on its default ports:
 	fs.DurationVar(&f.cfg.Reconnect, "reconnect", 0, "send one session away every `interval`, the sessions in turn; it comes back under the same resource after -away and is owed what it missed (0: none)")
 	fs.DurationVar(&f.cfg.Away, "away", 3*time.Second, "with -reconnect: how long a session stays away")
 	fs.DurationVar(&f.cfg.Sample, "sample", 0, "read the server's RSS, goroutines and open descriptors every `interval` during the run, for a soak (0: never)")
-	fs.IntVar(&f.serverPID, "server-pid", -1, "the server's `pid`, for its memory and CPU (default: the one local finessed, when -rest is on loopback and not in publisher mode; 0: none)")
+	fs.IntVar(&f.serverPID, "server-pid", -1, "the server's `pid`, for its memory and CPU (default: the process here that listens on -rest's port, or -xmpp's in publisher mode, when on loopback; 0: none)")
 	return f, fs.Parse(args)
 }
 
@@ -121,13 +126,15 @@ Example, against Prosody on its default ports:
 func (f loadFlags) config() (loadgen.Config, error) {
 	c := f.cfg
 	c.ServerPID = f.serverPID
-	if c.ServerPID < 0 && f.publish.Node != "" {
-		c.ServerPID = 0 // not finessed: give its pid with -server-pid
-	}
-	if c.ServerPID < 0 {
+	switch {
+	case c.ServerPID > 0:
+		if _, err := os.Stat("/proc/" + strconv.Itoa(c.ServerPID) + "/stat"); err != nil {
+			return c, fmt.Errorf("-server-pid %d: no such process on this machine", c.ServerPID)
+		}
+	case c.ServerPID < 0:
 		c.ServerPID = 0
-		if u, err := url.Parse(c.REST); err == nil && isLoopback(u.Hostname()) {
-			c.ServerPID = loadgen.FindProcess("finessed")
+		if host, port := f.serverAddr(); isLoopback(host) {
+			c.ServerPID = loadgen.ListenerPID(port)
 		}
 	}
 	if f.transport != "mix" && !slices.Contains(loadgen.Transports, f.transport) {
@@ -237,6 +244,44 @@ func (f loadFlags) transportOf(i int) string {
 		return loadgen.Transports[i%len(loadgen.Transports)]
 	}
 	return f.transport
+}
+
+// serverAddr is the host and port of the server whose process load
+// measures: -rest's, or -xmpp's in publisher mode (which has no REST).
+func (f loadFlags) serverAddr() (string, int) {
+	if f.publish.Node != "" {
+		host, port, _ := net.SplitHostPort(f.cfg.XMPP)
+		n, _ := strconv.Atoi(port)
+		return host, n
+	}
+	u, err := url.Parse(f.cfg.REST)
+	if err != nil {
+		return "", 0
+	}
+	port, _ := strconv.Atoi(u.Port())
+	if port == 0 && u.Scheme == "https" {
+		port = 443
+	} else if port == 0 {
+		port = 80
+	}
+	return u.Hostname(), port
+}
+
+// serverNote says whose memory and CPU the report gives, or why none:
+// a run that silently measured nothing, or the wrong process, would mislead.
+func (f loadFlags) serverNote(c loadgen.Config) string {
+	host, port := f.serverAddr()
+	switch {
+	case c.ServerPID > 0 && f.serverPID > 0:
+		return fmt.Sprintf("server: pid %d (-server-pid)", c.ServerPID)
+	case c.ServerPID > 0:
+		return fmt.Sprintf("server: pid %d, which listens on port %d (-server-pid to choose another)", c.ServerPID, port)
+	case f.serverPID == 0:
+		return ""
+	case !isLoopback(host):
+		return fmt.Sprintf("server memory and CPU not measured: %s is not this machine (-server-pid if it is)", host)
+	}
+	return fmt.Sprintf("server memory and CPU not measured: no process this user can see listens on port %d (-server-pid)", port)
 }
 
 func isLoopback(host string) bool {

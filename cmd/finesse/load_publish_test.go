@@ -2,16 +2,24 @@ package main
 
 import (
 	"io"
+	"net"
+	"os"
 	"slices"
 	"testing"
 )
 
 // -publish-node turns finesse load into publisher mode: one session per
 // subscriber user, numbered from the prefix, each subscribed to the node
-// on the default service, and no REST agents.
+// on the default service, and no REST agents; the server measured is the
+// process that listens on -xmpp's port (here, the test).
 func TestLoadPublishFlags(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
 	f, err := parseLoad([]string{"-publish-node", "/n", "-sessions", "3", "-user-prefix", "u", "-transport", "mix",
-		"-xmpp", "127.0.0.1:15222", "-register"}, io.Discard)
+		"-xmpp", ln.Addr().String(), "-register"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,8 +41,8 @@ func TestLoadPublishFlags(t *testing.T) {
 	if !slices.Equal(users, []string{"u0001", "u0002", "u0003"}) || !slices.Equal(transports, []string{"tcp", "bosh", "websocket"}) {
 		t.Errorf("sessions %v over %v", users, transports)
 	}
-	if len(cfg.Agents) != 0 || cfg.ServerPID != 0 {
-		t.Errorf("agents %v and server pid %d in publisher mode", cfg.Agents, cfg.ServerPID)
+	if len(cfg.Agents) != 0 || cfg.ServerPID != os.Getpid() {
+		t.Errorf("agents %v and server pid %d in publisher mode, want none and %d", cfg.Agents, cfg.ServerPID, os.Getpid())
 	}
 }
 

@@ -2,6 +2,11 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -69,6 +74,63 @@ func TestLoadRefusesBadFlags(t *testing.T) {
 		var out, errs bytes.Buffer
 		if err := runLoad(args, &out, &errs); err == nil {
 			t.Errorf("load %q was accepted", args)
+		}
+	}
+}
+
+// By default load measures the process that listens on -rest's port (here
+// the test's own, which serves the in-process server), says which, and
+// reports its memory and CPU; -server-pid names one, and must exist.
+func TestLoadFindsTheServerByItsPort(t *testing.T) {
+	srv := startLiveServer(t)
+	var out, errs bytes.Buffer
+	if err := runLoad(append(srv.flags("tcp"), "-rate", "5", "-d", "500ms", "-drain", "3s"), &out, &errs); err != nil {
+		t.Fatalf("finesse load: %v\n%s\n%s", err, out.String(), errs.String())
+	}
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.rest, "http://"))
+	note := fmt.Sprintf("server: pid %d, which listens on port %s (-server-pid to choose another)\n", os.Getpid(), port)
+	if !strings.HasPrefix(errs.String(), note) {
+		t.Errorf("stderr does not start %q:\n%s", note, errs.String())
+	}
+	if !regexp.MustCompile(`(?m)^server +RSS \d+ MB \(peak \d+ MB\), CPU \d+% of one core$`).MatchString(out.String()) {
+		t.Errorf("no server line in the table:\n%s", out.String())
+	}
+
+	errs.Reset()
+	err := runLoad(append(srv.flags("tcp"), "-server-pid", "999999999"), &out, &errs)
+	if err == nil || err.Error() != "-server-pid 999999999: no such process on this machine" {
+		t.Errorf("-server-pid of no process: %v", err)
+	}
+}
+
+// A server elsewhere, or one no process here listens for, is not
+// measured, and load says so rather than reporting nothing or another
+// process.
+func TestLoadSaysWhenTheServerIsNotMeasured(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	free := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-rest", "http://192.0.2.1:8082"}, "server memory and CPU not measured: 192.0.2.1 is not this machine (-server-pid if it is)"},
+		{[]string{"-rest", fmt.Sprintf("http://127.0.0.1:%d", free)}, fmt.Sprintf("server memory and CPU not measured: no process this user can see listens on port %d (-server-pid)", free)},
+		{[]string{"-rest", "http://192.0.2.1:8082", "-server-pid", "0"}, ""},
+	} {
+		f, err := parseLoad(c.args, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := f.config()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.serverNote(cfg); cfg.ServerPID != 0 || got != c.want {
+			t.Errorf("load %q: pid %d, note %q; want 0 and %q", c.args, cfg.ServerPID, got, c.want)
 		}
 	}
 }
