@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -62,6 +63,7 @@ type Lockouts struct {
 	attempts int
 	duration time.Duration
 	local    *directory.MemoryLockouts
+	failing  atomic.Bool // Redis did not answer the last call
 }
 
 // NewLockouts locks an account for duration after attempts bad passwords
@@ -82,8 +84,7 @@ func (l *Lockouts) Attempt(user string, ok bool, now time.Time) bool {
 		okArg = "1"
 	}
 	n, err := attemptScript.Run(ctx, l.rdb, []string{l.prefix + user}, okArg, now.UnixMilli(), l.duration.Milliseconds(), l.attempts).Int()
-	if err != nil {
-		slog.Warn("sign-in lockout: redis unreachable, counting on this node", "user", user, "err", err)
+	if l.answered(err) != nil {
 		return l.local.Attempt(user, ok, now)
 	}
 	return n == 1
@@ -95,11 +96,23 @@ func (l *Lockouts) Locked(user string, now time.Time) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), lockoutTimeout)
 	defer cancel()
 	n, err := lockedScript.Run(ctx, l.rdb, []string{l.prefix + user}, now.UnixMilli(), l.duration.Milliseconds()).Int()
-	if err != nil {
-		slog.Warn("sign-in lockout: redis unreachable, asking this node", "user", user, "err", err)
+	if l.answered(err) != nil {
 		return l.local.Locked(user, now)
 	}
 	return n == 1
+}
+
+// answered notes whether Redis answered a call (err nil) and returns err.
+// It logs the first failure of a run and the answer that ends it, not
+// every sign-in in between: the local counters decide meanwhile.
+func (l *Lockouts) answered(err error) error {
+	switch {
+	case err != nil && !l.failing.Swap(true):
+		slog.Warn("sign-in lockout: redis unreachable, counting on this node until it answers", "err", err)
+	case err == nil && l.failing.Load() && l.failing.Swap(false):
+		slog.Info("sign-in lockout: redis answers again, counting there")
+	}
+	return err
 }
 
 var _ directory.LockChecker = (*Lockouts)(nil)

@@ -3,6 +3,7 @@ package xmpp
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -18,6 +19,9 @@ import (
 // with its full JID: a user may hold at most acd.MaxSubscriptions explicit
 // subscriptions, so 2,000 full-JID subscriptions of one user cannot exist.
 func BenchmarkFanOut2000(b *testing.B) {
+	// Sessions log their opening and end; the benchmark line is the output.
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(slog.New(slog.DiscardHandler))
 	const sessions = 2000
 	cfg := directory.Config{
 		Teams:   []directory.TeamConfig{{ID: "10", Name: "Load"}},

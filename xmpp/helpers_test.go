@@ -189,7 +189,7 @@ type stanza struct {
 
 func (e *env) open(user, resource string) *client {
 	e.tb.Helper()
-	sess, err := e.svc.Open(e.user(user), resource, "test")
+	sess, err := e.svc.Open(e.user(user), resource, "test", "192.0.2.1:5000")
 	if err != nil {
 		e.tb.Fatalf("Open %s/%s: %v", user, resource, err)
 	}

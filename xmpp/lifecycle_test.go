@@ -36,7 +36,7 @@ func TestOpen(t *testing.T) {
 		t.Errorf("User %v, Transport %q", c.sess.User(), c.sess.Transport())
 	}
 	for _, bad := range []string{"a\x00b", "tab\there", strings.Repeat("r", 1024), "\xff"} {
-		if _, err := e.svc.Open(e.user("1001"), bad, "test"); err == nil {
+		if _, err := e.svc.Open(e.user("1001"), bad, "test", "192.0.2.1:5000"); err == nil {
 			t.Errorf("Open with resource %q succeeded", bad)
 		}
 	}
@@ -48,13 +48,13 @@ func TestOpen(t *testing.T) {
 func TestAuthenticate(t *testing.T) {
 	e := newEnv(t, demoConfig(t), Options{})
 	for _, name := range []string{"1001", "agent1", "AGENT1", "Agent1"} {
-		u, err := e.svc.Authenticate(name, "finesse")
+		u, err := e.svc.Authenticate(context.Background(), name, "finesse")
 		if err != nil || u.ID != "1001" {
 			t.Errorf("Authenticate(%q): %v, %v", name, u, err)
 		}
 	}
 	for _, c := range [][2]string{{"1001", "wrong"}, {"nobody", "finesse"}, {"", ""}} {
-		if _, err := e.svc.Authenticate(c[0], c[1]); !errors.Is(err, acd.ErrBadCredentials) {
+		if _, err := e.svc.Authenticate(context.Background(), c[0], c[1]); !errors.Is(err, acd.ErrBadCredentials) {
 			t.Errorf("Authenticate(%q, %q): %v, want ErrBadCredentials", c[0], c[1], err)
 		}
 	}
@@ -249,7 +249,7 @@ func TestShutdown(t *testing.T) {
 		c.finesse("unavailable")
 		c.closed("system-shutdown")
 	}
-	if _, err := e.svc.Open(e.user("1001"), "late", "test"); err == nil {
+	if _, err := e.svc.Open(e.user("1001"), "late", "test", "192.0.2.1:5000"); err == nil {
 		t.Fatal("Open after shutdown succeeded")
 	}
 	if got := e.metric("finesse_xmpp_sessions", "transport", "test"); got != 0 {
@@ -270,7 +270,7 @@ func TestRunReturnsNilWhenCancelled(t *testing.T) {
 func TestMetrics(t *testing.T) {
 	e := newEnv(t, demoConfig(t), Options{})
 	open := func(user, res, transport string) *client {
-		sess, err := e.svc.Open(e.user(user), res, transport)
+		sess, err := e.svc.Open(e.user(user), res, transport, "192.0.2.1:5000")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -91,22 +91,23 @@ func (s *Service) Domain() string { return s.domain }
 
 // Authenticate checks SASL PLAIN credentials. The username is a loginId or
 // loginName, compared without regard to case as clients lower-case JIDs;
-// the lockout is the same as for REST.
-func (s *Service) Authenticate(username, password string) (*acd.User, error) {
-	u, ok := s.engine.Directory().UserFold(username)
-	if !ok {
-		return nil, acd.ErrBadCredentials
+// the lockout is the same as for REST, and so is the log line of a
+// refusal, which carries what directory.WithLogAttrs put in ctx.
+func (s *Service) Authenticate(ctx context.Context, username, password string) (*acd.User, error) {
+	if u, ok := s.engine.Directory().UserFold(username); ok {
+		username = u.ID
 	}
-	return s.engine.Authenticate(u.ID, password)
+	return s.engine.AuthenticateContext(ctx, username, password)
 }
 
 // errShuttingDown refuses sessions while the service stops.
 var errShuttingDown = errors.New("xmpp: the service is shutting down")
 
 // Open starts a session for u with resource (a random one when empty) on
-// transport. An existing session with the same full JID is closed with a
-// conflict stream error, as RFC 6120 §7.7.2.2 allows.
-func (s *Service) Open(u *acd.User, resource, transport string) (*Session, error) {
+// transport, for a client at remote (an address, for the log). An
+// existing session with the same full JID is closed with a conflict
+// stream error, as RFC 6120 §7.7.2.2 allows.
+func (s *Service) Open(u *acd.User, resource, transport, remote string) (*Session, error) {
 	if resource == "" {
 		resource = randomID(12)
 	}
@@ -116,6 +117,7 @@ func (s *Service) Open(u *acd.User, resource, transport string) (*Session, error
 	bare := u.ID + "@" + s.domain
 	sess := &Session{
 		svc: s, user: u, bare: bare, jid: bare + "/" + resource, nonce: randomID(12), transport: transport,
+		remote: remote, opened: time.Now(),
 		wake: make(chan struct{}, 1), done: make(chan struct{}), ids: newMsgIDs(),
 	}
 	sess.bound, sess.boundKnown = s.hub.position()
@@ -132,9 +134,10 @@ func (s *Service) Open(u *acd.User, resource, transport string) (*Session, error
 	s.sessions[sess.jid] = sess
 	s.mu.Unlock()
 	if old != nil {
-		old.closeWith(&StreamError{Condition: "conflict", Text: "replaced by a new session with the same resource"}, true)
+		old.closeWith(&StreamError{Condition: "conflict", Text: "replaced by a new session with the same resource"}, true, "")
 	}
 	s.metrics.sessions.WithLabelValues(transport).Inc()
+	slog.Info("session opened", sess.logAttrs()...)
 	return sess, nil
 }
 
@@ -188,8 +191,9 @@ func (s *Service) Run(ctx context.Context) error {
 	s.mu.Unlock()
 	for _, sess := range open {
 		sess.send(s.finessePresence(sess, "unavailable"))
-		sess.closeWith(&StreamError{Condition: "system-shutdown", Text: "the server is shutting down"}, true)
+		sess.closeWith(&StreamError{Condition: "system-shutdown", Text: "the server is shutting down"}, true, "")
 	}
+	slog.Info("notification service stopped", "sessions", len(open))
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}

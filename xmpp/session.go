@@ -3,6 +3,9 @@ package xmpp
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,7 +27,9 @@ type Session struct {
 	jid       string // user@domain/resource
 	nonce     string // tells this session from others under its JID
 	transport string
-	msgPrefix []byte // <message from='pubsub.domain' to='jid' id='
+	remote    string    // the client's address, for the log
+	opened    time.Time // for the log
+	msgPrefix []byte    // <message from='pubsub.domain' to='jid' id='
 	// bound is the last event dispatched when the session bound its
 	// resource (boundKnown false: before the hub knew where the log
 	// ended), or when it was last unavailable, what it had been given.
@@ -115,7 +120,8 @@ func (s *Session) closeSlow() {
 	}
 	s.svc.metrics.slowClosed.Inc()
 	s.svc.metrics.dropped.Add(float64(dropped + 1))
-	s.closeWith(&StreamError{Condition: "policy-violation", Text: "the client is not reading its notifications fast enough"}, false)
+	s.closeWith(&StreamError{Condition: "policy-violation", Text: "the client is not reading its notifications fast enough"}, false,
+		strconv.Itoa(dropped+1)+" stanzas dropped")
 }
 
 // Batch is a run of queued stanzas for a transport to write, in order.
@@ -226,15 +232,21 @@ func (s *Session) Written(b *Batch) {
 
 // Fail ends the session with a stream error for the client, after what is
 // already queued.
-func (s *Session) Fail(err *StreamError) { s.closeWith(err, true) }
+func (s *Session) Fail(err *StreamError) { s.closeWith(err, true, "") }
 
-// Close ends the session from the transport's side: the client went away
-// or closed its stream.
-func (s *Session) Close() { s.closeWith(nil, false) }
+// Close ends the session from the transport's side: the client closed
+// its stream.
+func (s *Session) Close() { s.CloseFor("the client closed its stream") }
 
-// closeWith ends the session with a stream error (nil for none). With
-// flush, stanzas already queued are still handed to the writer first.
-func (s *Session) closeWith(err *StreamError, flush bool) {
+// CloseFor is Close for another reason than the client's closing its
+// stream (the connection was lost, a BOSH session expired), which the log
+// line of its end gives.
+func (s *Session) CloseFor(reason string) { s.closeWith(nil, false, reason) }
+
+// closeWith ends the session with a stream error (nil for none), for the
+// reason given (with a stream error, what it adds to it). With flush,
+// stanzas already queued are still handed to the writer first.
+func (s *Session) closeWith(err *StreamError, flush bool, reason string) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -247,4 +259,27 @@ func (s *Session) closeWith(err *StreamError, flush bool) {
 	s.mu.Unlock()
 	close(s.done)
 	s.svc.detach(s)
+	s.logClosed(err, reason)
+}
+
+// logAttrs say which session a log line is about.
+func (s *Session) logAttrs() []any {
+	return []any{"user", s.user.ID, "jid", s.jid, "transport", s.transport, "remote", s.remote}
+}
+
+// logClosed logs the end of the session once, saying why: a slow client
+// as a warning, a shutdown (every session at once) only at debug level.
+func (s *Session) logClosed(err *StreamError, reason string) {
+	level := slog.LevelInfo
+	if err != nil {
+		reason = strings.TrimSuffix(err.Condition+": "+err.Text+"; "+reason, "; ")
+		switch err.Condition {
+		case "policy-violation":
+			level = slog.LevelWarn
+		case "system-shutdown":
+			level = slog.LevelDebug
+		}
+	}
+	attrs := append(s.logAttrs(), "reason", reason, "lasted", time.Since(s.opened).Round(time.Second).String())
+	slog.Log(context.Background(), level, "session closed", attrs...)
 }

@@ -106,16 +106,19 @@ func (a *Authenticator) Authenticate(username, password string) (*User, error) {
 // password is hashed as a known one's would be, so that neither guessing
 // at a locked account nor probing for names costs or tells more than a
 // wrong password does.
+//
+// Every refusal is logged once, here, with the user, why, and what
+// WithLogAttrs put in ctx; so is a lockout taking effect.
 func (a *Authenticator) AuthenticateContext(ctx context.Context, username, password string) (*User, error) {
 	if CheckUsername(username) != nil {
-		return nil, ErrBadCredentials
+		return nil, refused(ctx, username, refusedMalformed)
 	}
 	u, ok := a.dir.User(username)
 	if !ok {
 		if _, err := a.matches(ctx, a.decoySecret(), password); err != nil {
 			return nil, err
 		}
-		return nil, ErrBadCredentials
+		return nil, refused(ctx, username, refusedUnknown)
 	}
 	now := a.clock.Now()
 	key := a.cacheKey(username, password)
@@ -125,15 +128,22 @@ func (a *Authenticator) AuthenticateContext(ctx context.Context, username, passw
 		// the cache vouches for cost no hash, and Attempt still refuses
 		// them while locked, in one round trip to a shared store, not two.
 		if lc, ok := a.lockouts.(LockChecker); ok && lc.Locked(u.ID, now) {
-			return nil, ErrBadCredentials
+			return nil, refused(ctx, u.ID, refusedLocked)
 		}
 		var err error
 		if right, err = a.matches(ctx, u.secret, password); err != nil {
 			return nil, err
 		}
 	}
-	if !a.lockouts.Attempt(u.ID, right, now) || !right {
-		return nil, ErrBadCredentials
+	if !a.lockouts.Attempt(u.ID, right, now) {
+		return nil, refused(ctx, u.ID, refusedLocked)
+	}
+	if !right {
+		err := refused(ctx, u.ID, refusedPassword)
+		if a.lockedNow(u.ID, now) {
+			a.logLocked(ctx, u.ID)
+		}
+		return nil, err
 	}
 	a.remember(key, u, now)
 	return u, nil

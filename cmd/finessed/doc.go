@@ -16,7 +16,7 @@
 //	         [-redis URL] [-node-id NAME] [-peer HOST:PORT]
 //	         [-max-conns 10000] [-max-http-conns 0] [-max-bosh-sessions 50000]
 //	         [-max-bosh-unbound-per-addr 1000] [-body-timeout 30s]
-//	         [-test-clock] [-log-level info] [-version]
+//	         [-test-clock] [-log-level info] [-log-format text|json] [-version]
 //
 // An empty address turns that listener off. -metrics-addr moves /metrics,
 // /healthz and /readyz off the REST listeners to a listener of their own;

@@ -30,6 +30,7 @@ type options struct {
 	peer        string
 	testClock   bool
 	logLevel    slog.Level
+	logFormat   string // text or json
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -54,12 +55,16 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.peer, "peer", "", "the failover peer's REST `host:port`, reported in SystemInfo (empty: none)")
 	fs.BoolVar(&o.testClock, "test-clock", false, "run the ACD on a clock that POST /acd/Clock moves on, for conformance scenarios (never in production)")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "log `level`: debug, info, warn or error")
+	fs.StringVar(&o.logFormat, "log-format", "text", "log lines as `text` (key=value) or json, one object a line, on stderr")
 	fs.BoolVar(&o.version, "version", false, "print the version and the commit it was built from, and exit")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}
 	if fs.NArg() > 0 {
 		return options{}, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if o.logFormat != "text" && o.logFormat != "json" {
+		return options{}, fmt.Errorf("-log-format %q: want text or json", o.logFormat)
 	}
 	if o.bodyTimeout <= 0 {
 		// A body that may stall for ever is a connection held for ever.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -26,7 +27,10 @@ func main() {
 		fmt.Println("finessed", version.String())
 		return
 	}
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: opts.logLevel})))
+	// The standard log package's default logger writes through this one
+	// from here on (net/http's own errors, such as failed TLS handshakes,
+	// included), so every line has the chosen format.
+	slog.SetDefault(newLogger(os.Stderr, opts))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, opts); err != nil {
@@ -47,4 +51,19 @@ func run(ctx context.Context, opts options) error {
 	<-ctx.Done()
 	slog.Info("shutting down")
 	return srv.shutdown(context.Background())
+}
+
+// newLogger writes opts' format at opts' level to w. With shared state
+// every line names this node, since the nodes' logs are read together.
+func newLogger(w io.Writer, opts options) *slog.Logger {
+	ho := &slog.HandlerOptions{Level: opts.logLevel}
+	var h slog.Handler = slog.NewTextHandler(w, ho)
+	if opts.logFormat == "json" {
+		h = slog.NewJSONHandler(w, ho)
+	}
+	l := slog.New(h)
+	if opts.redisURL != "" {
+		l = l.With("node", nodeName(opts))
+	}
+	return l
 }

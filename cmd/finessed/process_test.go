@@ -19,22 +19,37 @@ import (
 	"time"
 )
 
-// buildFinessed builds this command into a temporary directory and returns
-// the binary's path. When the test binary has the race detector, so does
-// the server, and a race report in a child's stderr fails the test.
+// built is the binary buildFinessed built, once for the test run.
+var built struct {
+	once sync.Once
+	bin  string
+	err  error
+}
+
+// buildFinessed builds this command into buildDir, once a run, and
+// returns the binary's path. When the test binary has the race detector,
+// so does the server, and a race report in a child's stderr fails the
+// test.
 func buildFinessed(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "finessed")
-	args := []string{"build", "-o", bin}
-	if raceEnabled() {
-		args = append(args, "-race")
+	built.once.Do(func() {
+		bin := filepath.Join(buildDir, "finessed")
+		args := []string{"build", "-o", bin}
+		if raceEnabled() {
+			args = append(args, "-race")
+		}
+		cmd := exec.Command("go", append(args, ".")...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go %s: %w\n%s", strings.Join(cmd.Args[1:], " "), err, out)
+			return
+		}
+		built.bin = bin
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	cmd := exec.Command("go", append(args, ".")...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(cmd.Args[1:], " "), err, out)
-	}
-	t.Logf("built %s (race detector: %v)", bin, raceEnabled())
-	return bin
+	t.Logf("built %s (race detector: %v)", built.bin, raceEnabled())
+	return built.bin
 }
 
 func raceEnabled() bool {

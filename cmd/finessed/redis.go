@@ -34,10 +34,7 @@ func useRedis(engine *acd.Options, opts options) (*goredis.Client, error) {
 		rdb.Close()
 		return nil, fmt.Errorf("-redis %s: %w", opts.redisURL, err)
 	}
-	node := opts.nodeID
-	if node == "" {
-		node, _ = os.Hostname()
-	}
+	node := nodeName(opts)
 	engine.Store, engine.Log = store, store.Log()
 	engine.NodeID = node
 	engine.Lease = store.NewLease(node, acd.LeaseTTL)
@@ -46,6 +43,16 @@ func useRedis(engine *acd.Options, opts options) (*goredis.Client, error) {
 	engine.Lockouts = store.NewLockouts(settings.LockoutAttempts, settings.LockoutDuration)
 	slog.Info("shared state in redis", "addr", ropts.Addr, "db", ropts.DB, "node", node)
 	return rdb, nil
+}
+
+// nodeName is this node's id among those sharing -redis: -node-id, or the
+// host name.
+func nodeName(opts options) string {
+	if opts.nodeID != "" {
+		return opts.nodeID
+	}
+	host, _ := os.Hostname()
+	return host
 }
 
 // redisLogger sends go-redis's own messages (one per failed dial while

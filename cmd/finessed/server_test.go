@@ -213,7 +213,7 @@ func TestFlags(t *testing.T) {
 	}
 	want := options{
 		restAddr: ":8082", restTLSAddr: ":8445", boshAddr: ":7071", boshTLSAddr: ":7443", xmppAddr: ":5222",
-		maxConns: 10000, bodyTimeout: 30 * time.Second, maxBOSH: 50000, maxBOSHAddr: 1000,
+		maxConns: 10000, bodyTimeout: 30 * time.Second, maxBOSH: 50000, maxBOSHAddr: 1000, logFormat: "text",
 	}
 	if o != want {
 		t.Errorf("defaults %+v, want %+v", o, want)
@@ -227,6 +227,12 @@ func TestFlags(t *testing.T) {
 	}
 	if _, err := parseFlags([]string{"-body-timeout", "0"}, io.Discard); err == nil {
 		t.Error("-body-timeout 0 accepted")
+	}
+	if o, err := parseFlags([]string{"-log-format", "json"}, io.Discard); err != nil || o.logFormat != "json" {
+		t.Errorf("-log-format json: %+v %v", o, err)
+	}
+	if _, err := parseFlags([]string{"-log-format", "xml"}, io.Discard); err == nil {
+		t.Error("-log-format xml accepted")
 	}
 }
 

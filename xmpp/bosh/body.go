@@ -193,6 +193,20 @@ func renderBody(items []item) []byte {
 type ending struct {
 	condition string
 	streamErr *xmpp.StreamError
+	why       string // for the log, where condition does not say it
+}
+
+// reason is why the session ended, for the log.
+func (e *ending) reason() string {
+	switch {
+	case e.why != "":
+		return e.why
+	case e.streamErr != nil:
+		return e.streamErr.Condition + ": " + e.streamErr.Text
+	case e.condition == "":
+		return "the client terminated the session"
+	}
+	return e.condition
 }
 
 // renderTerminate renders the terminal response, carrying what is still

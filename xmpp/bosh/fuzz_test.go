@@ -2,6 +2,7 @@ package bosh
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"slices"
 	"strings"
@@ -87,7 +88,7 @@ func FuzzSASL(f *testing.F) {
 		el.SetText(payload)
 		// A fresh session, challenged so that a <response> is read too.
 		s := &session{h: h, challenged: tag == "response"}
-		user, failure := s.authenticate(el)
+		user, failure := s.authenticate(context.Background(), el)
 		switch {
 		case user == nil && failure == "":
 			if tag != "auth" || strings.TrimSpace(payload) != "" {

@@ -1,7 +1,9 @@
 package bosh
 
 import (
+	"context"
 	"encoding/base64"
+	"log/slog"
 	"strings"
 
 	"github.com/beevik/etree"
@@ -27,7 +29,7 @@ func saslFailure(condition string) []byte {
 // authenticate handles one SASL element before authentication. It returns
 // the user on success and the failure condition otherwise; "" with a nil
 // user means a challenge was sent and a <response> is awaited.
-func (s *session) authenticate(el *etree.Element) (*directory.User, string) {
+func (s *session) authenticate(ctx context.Context, el *etree.Element) (*directory.User, string) {
 	var payload string
 	switch el.Tag {
 	case "auth":
@@ -58,5 +60,6 @@ func (s *session) authenticate(el *etree.Element) (*directory.User, string) {
 	if err != nil || payload == "=" {
 		return nil, "incorrect-encoding"
 	}
-	return s.h.Service.AuthenticatePlain(data)
+	ctx = directory.WithLogAttrs(ctx, slog.String("transport", "bosh"), slog.String("remote", s.addr))
+	return s.h.Service.AuthenticatePlain(ctx, data)
 }

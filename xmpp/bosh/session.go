@@ -311,7 +311,7 @@ func (s *session) endLocked(e *ending) {
 	s.h.settle(s)
 	s.wakeLocked()
 	if s.xs != nil {
-		s.xs.Close()
+		s.xs.CloseFor(e.reason())
 	}
 	s.dispatchLocked()
 }
@@ -362,7 +362,7 @@ func (s *session) expire(gen uint64) {
 	if gen != s.idleGen || s.active > 0 || s.gone {
 		return
 	}
-	s.endLocked(&ending{condition: "item-not-found"})
+	s.endLocked(&ending{condition: "item-not-found", why: "no request within the inactivity period"})
 	if !s.gone {
 		s.removeLocked()
 	}

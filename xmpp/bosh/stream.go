@@ -74,7 +74,7 @@ func (s *session) element(ctx context.Context, el *etree.Element) (end *ending, 
 		if el.NamespaceURI() != nsSASL {
 			return notAuthorized, true
 		}
-		return s.auth(el), false
+		return s.auth(ctx, el), false
 	}
 	clientNamespace(el)
 	if s.stage == stageBound {
@@ -96,8 +96,8 @@ func (s *session) element(ctx context.Context, el *etree.Element) (end *ending, 
 }
 
 // auth handles a SASL element, counting failures.
-func (s *session) auth(el *etree.Element) *ending {
-	user, failure := s.authenticate(el)
+func (s *session) auth(ctx context.Context, el *etree.Element) *ending {
+	user, failure := s.authenticate(ctx, el)
 	switch {
 	case user != nil:
 		s.user, s.stage = user, stageRestart
@@ -140,7 +140,7 @@ func (s *session) bind(iq, bind *etree.Element) *ending {
 	if r := bind.SelectElement("resource"); r != nil {
 		resource = strings.TrimSpace(r.Text())
 	}
-	xs, err := s.h.Service.Open(s.user, resource, "bosh")
+	xs, err := s.h.Service.Open(s.user, resource, "bosh", s.addr)
 	if err != nil {
 		// A malformed resource, or the service is stopping.
 		s.emit(iqError(iq, "modify", "bad-request"))

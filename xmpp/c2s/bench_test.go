@@ -2,6 +2,7 @@ package c2s_test
 
 import (
 	"context"
+	"log/slog"
 	"strconv"
 	"testing"
 	"time"
@@ -15,6 +16,9 @@ import (
 // receipt by one desktop over XMPP on TCP: per iteration, one
 // Engine.ChangeState (no REST) and the wait for its notification.
 func BenchmarkTCPNotify(b *testing.B) {
+	// Sessions log their opening and end; the benchmark line is the output.
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(slog.New(slog.DiscardHandler))
 	h := start(b, options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()

@@ -86,7 +86,7 @@ func (s *Server) handle(ctx context.Context, raw net.Conn) {
 	stop := context.AfterFunc(ctx, func() { raw.SetDeadline(time.Now()) })
 	defer stop()
 
-	st := negotiate.NewState(s.Service, "tcp")
+	st := negotiate.NewState(s.Service, "tcp", raw.RemoteAddr().String())
 	ms, err := st.Receive(context.WithoutCancel(ctx), conn, mxmpp.NewNegotiator(func(*mxmpp.Session, *mxmpp.StreamConfig) mxmpp.StreamConfig {
 		return mxmpp.StreamConfig{Features: st.Features(s.TLS)}
 	}))

@@ -85,7 +85,7 @@ func (st *State) bindAttempt(s *mxmpp.Session) (*etree.Element, error) {
 	if req.Type != "set" || req.Bind == nil || !validResource(st.user.ID, st.svc.Domain(), req.Bind.Resource) {
 		return bindError(req.ID, "modify", "bad-request"), nil
 	}
-	sess, err := st.svc.Open(st.user, req.Bind.Resource, st.transport)
+	sess, err := st.svc.Open(st.user, req.Bind.Resource, st.transport, st.remote)
 	if err != nil {
 		// The service is stopping, which ends this stream anyway.
 		return bindError(req.ID, "wait", "internal-server-error"), nil

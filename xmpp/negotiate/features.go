@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"log/slog"
 
 	"mellium.im/xmlstream"
 	mxmpp "mellium.im/xmpp"
@@ -30,14 +31,21 @@ const maxAuthAttempts = 5
 type State struct {
 	svc       *xmpp.Service
 	transport string
+	remote    string // the client's address, for the log
 	user      *directory.User
 	// Session is the bound session once negotiation completes.
 	Session *xmpp.Session
 }
 
-// NewState starts the negotiation state of one connection.
-func NewState(svc *xmpp.Service, transport string) *State {
-	return &State{svc: svc, transport: transport}
+// NewState starts the negotiation state of one connection, from a client
+// at remote, over transport.
+func NewState(svc *xmpp.Service, transport, remote string) *State {
+	return &State{svc: svc, transport: transport, remote: remote}
+}
+
+// logContext is ctx carrying what the log says about this connection.
+func (st *State) logContext(ctx context.Context) context.Context {
+	return directory.WithLogAttrs(ctx, slog.String("transport", st.transport), slog.String("remote", st.remote))
 }
 
 // Features lists the stream features for one connection: STARTTLS when

@@ -110,7 +110,7 @@ func FuzzNegotiate(f *testing.F) {
 // It runs off the test's goroutine, so it reports with Errorf.
 func negotiateScript(t *testing.T, svc *xmpp.Service, script []byte) {
 	conn := &LimitConn{Conn: &scriptConn{rest: script}}
-	st := NewState(svc, "fuzz")
+	st := NewState(svc, "fuzz", "192.0.2.1:5000")
 	ctx := context.Background()
 	ms, err := st.Receive(ctx, conn, mxmpp.NewNegotiator(func(*mxmpp.Session, *mxmpp.StreamConfig) mxmpp.StreamConfig {
 		return mxmpp.StreamConfig{Features: st.Features(nil)}

@@ -1,6 +1,7 @@
 package negotiate
 
 import (
+	"context"
 	"crypto/tls"
 	"encoding/xml"
 	"errors"
@@ -227,7 +228,7 @@ func TestRefusalError(t *testing.T) {
 
 func newState(t *testing.T) *State {
 	t.Helper()
-	return NewState(xmpp.NewService(fixture.Engine(t, fixture.Demo(t), nil), xmpp.Options{}), "test")
+	return NewState(xmpp.NewService(fixture.Engine(t, fixture.Demo(t), nil), xmpp.Options{}), "test", "192.0.2.1:5000")
 }
 
 // TestCheckPlain: PLAIN credentials by login name or id in any case, with
@@ -255,7 +256,7 @@ func TestCheckPlain(t *testing.T) {
 		{"agent1finesse", "", "not-authorized"},
 		{"", "", "not-authorized"},
 	} {
-		u, fail := st.svc.AuthenticatePlain([]byte(tc.msg))
+		u, fail := st.svc.AuthenticatePlain(context.Background(), []byte(tc.msg))
 		var got string
 		if u != nil {
 			got = u.ID

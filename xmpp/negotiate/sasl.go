@@ -36,8 +36,9 @@ func (st *State) saslPlain() mxmpp.StreamFeature {
 			return true, nil
 		},
 		Negotiate: func(ctx context.Context, s *mxmpp.Session, _ interface{}) (mxmpp.SessionState, io.ReadWriter, error) {
+			ctx = st.logContext(ctx)
 			for range maxAuthAttempts {
-				ok, err := st.authAttempt(s)
+				ok, err := st.authAttempt(ctx, s)
 				if err != nil {
 					return 0, nil, err
 				}
@@ -59,7 +60,7 @@ type saslElement struct {
 
 // authAttempt reads one <auth> (and, for an empty initial response, one
 // <response>) and answers failures itself.
-func (st *State) authAttempt(s *mxmpp.Session) (bool, error) {
+func (st *State) authAttempt(ctx context.Context, s *mxmpp.Session) (bool, error) {
 	var auth saslElement
 	if err := readElement(s, &auth); err != nil {
 		return false, err
@@ -91,7 +92,7 @@ func (st *State) authAttempt(s *mxmpp.Session) (bool, error) {
 	if err != nil || payload == "=" {
 		return false, fail(s, "incorrect-encoding")
 	}
-	user, failure := st.svc.AuthenticatePlain(data)
+	user, failure := st.svc.AuthenticatePlain(ctx, data)
 	if failure != "" {
 		return false, fail(s, saslFailure(failure))
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"log/slog"
 	"net"
 	"time"
 
@@ -49,9 +48,10 @@ func Serve(ctx context.Context, ms *mxmpp.Session, sess *xmpp.Session, f Framing
 	switch {
 	case errors.As(err, &streamErr):
 		sess.Fail(streamErr)
-	case err != nil && !errors.Is(err, io.EOF):
-		slog.Debug("xmpp stream ended", "jid", sess.JID(), "err", err)
-		sess.Close()
+	case errors.Is(err, io.EOF):
+		sess.CloseFor("the client closed the connection")
+	case err != nil:
+		sess.CloseFor("connection lost: " + err.Error())
 	default:
 		sess.Close()
 	}
@@ -72,7 +72,7 @@ func writeLoop(sess *xmpp.Session, f Framing) {
 			return
 		}
 		if err := f.WriteBatch(b); err != nil {
-			sess.Close()
+			sess.CloseFor("write failed: " + err.Error())
 			f.Close()
 			return
 		}

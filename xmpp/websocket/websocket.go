@@ -75,7 +75,7 @@ func (h *Handler) serve(ws *xwebsocket.Conn) {
 	// As for TCP, mellium gets a context that is never cancelled so that
 	// its own deadline juggling cannot undo this one.
 	stop := context.AfterFunc(ctx, func() { ws.SetDeadline(time.Now()) })
-	st := negotiate.NewState(h.Service, "websocket")
+	st := negotiate.NewState(h.Service, "websocket", ws.Request().RemoteAddr)
 	ms, err := st.Receive(context.WithoutCancel(ctx), conn, mwebsocket.Negotiator(func(*mxmpp.Session, *mxmpp.StreamConfig) mxmpp.StreamConfig {
 		return mxmpp.StreamConfig{Features: st.Features(nil)}
 	}))
