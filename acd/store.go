@@ -115,6 +115,8 @@ type Store interface {
 	Dialogs(ctx context.Context) ([]Dialog, error)
 	// Desktops reads every notification session's record.
 	Desktops(ctx context.Context) ([]Desktop, error)
+	// TeamMessages reads every team message not yet deleted.
+	TeamMessages(ctx context.Context) ([]TeamMessage, error)
 }
 
 // Tx is one transaction of a Store.
@@ -150,6 +152,10 @@ type Tx interface {
 	Desktop(jid string) (Desktop, bool, error)
 	PutDesktop(d Desktop)
 	DeleteDesktop(jid string)
+	// TeamMessage reads a supervisor's broadcast by id.
+	TeamMessage(id string) (TeamMessage, bool, error)
+	PutTeamMessage(m TeamMessage)
+	DeleteTeamMessage(id string)
 	// LastRequest is the last retry-safe request applied for a user.
 	LastRequest(user string) (LastRequest, error)
 	PutLastRequest(user string, r LastRequest)

@@ -21,6 +21,7 @@ func (e *Engine) Sweep(ctx context.Context) {
 		e.sweepWrapUps(ctx)
 		e.sweepEnded(ctx)
 		e.sweepDesktops(ctx)
+		e.sweepTeamMessages(ctx)
 	})
 }
 

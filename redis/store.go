@@ -252,6 +252,11 @@ func (s *Store) Dialogs(ctx context.Context) ([]acd.Dialog, error) {
 	return list[acd.Dialog](ctx, s, "dialog")
 }
 
+// TeamMessages implements acd.Store.
+func (s *Store) TeamMessages(ctx context.Context) ([]acd.TeamMessage, error) {
+	return list[acd.TeamMessage](ctx, s, "teammsg")
+}
+
 // Desktops implements acd.Store.
 func (s *Store) Desktops(ctx context.Context) ([]acd.Desktop, error) {
 	return list[acd.Desktop](ctx, s, "desktop")

@@ -219,6 +219,16 @@ func (t *tx) Desktop(jid string) (acd.Desktop, bool, error) {
 
 func (t *tx) PutDesktop(d acd.Desktop) { t.put("desktop:"+d.JID, d) }
 
+func (t *tx) TeamMessage(id string) (acd.TeamMessage, bool, error) {
+	var m acd.TeamMessage
+	found, err := t.read("teammsg:"+id, &m)
+	return m, found, err
+}
+
+func (t *tx) PutTeamMessage(m acd.TeamMessage) { t.put("teammsg:"+m.ID, m) }
+
+func (t *tx) DeleteTeamMessage(id string) { t.writes["teammsg:"+id] = nil }
+
 func (t *tx) DeleteDesktop(jid string) { t.writes["desktop:"+jid] = nil }
 
 // LastRequest implements acd.Tx. The request it guards goes on to read the

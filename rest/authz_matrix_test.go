@@ -95,6 +95,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 	e.signInReady("1001", "3001")
 	wantStatus(t, e.do(http.MethodPost, "admin", "/acd/Calls", callBody), http.StatusCreated)
 	wantStatus(t, e.do(http.MethodPost, "admin", "/acd/Calls", callBody), http.StatusCreated)
+	wantStatus(t, e.do(http.MethodPost, "admin", "/finesse/api/TeamMessage",
+		"<TeamMessage><duration>60</duration><content>m1</content><teams><team>10</team></teams></TeamMessage>"), http.StatusOK)
 
 	cases := []matrixCase{
 		{"GET", "/finesse/api/User/1001", "", viewers},
@@ -140,6 +142,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// "self / supervisor of team"; administrators are not agents.
 		// READY while RESERVED is refused later, asynchronously.
 		{"PUT", "/finesse/api/User/1001", stateBody("READY", ""), row{refused, refused, queued, refused, refused, queued, refused, refused}},
+		// A desktop posts its own log (AuthorizeSelf: an administrator
+		// may too); administrators read them.
+		{"POST", "/finesse/api/User/1001/ClientLog", "<ClientLog><logData>x</logData></ClientLog>", row{refused, refused, queued, refused, refused, refused, refused, queued}},
+		{"GET", "/finesse/api/User/1001/ClientLogs", "", admins},
+		// Team messages (§2.1: "supervisor/admin create/delete; members
+		// read"): anyone lists those it may read. Message 1, to team 10,
+		// is taken back by the first who may: 2001, its team's supervisor;
+		// those who may not read it are told it does not exist, as
+		// everyone is once it is gone.
+		{"GET", "/finesse/api/TeamMessages", "", anyone},
+		{"DELETE", "/finesse/api/TeamMessage/1", "", row{refused, refused, refused, refused, hidden, ok, hidden, hidden}},
+		{"POST", "/finesse/api/TeamMessage", "<TeamMessage><duration>60</duration><content>hi</content><teams><team>10</team></teams></TeamMessage>", row{refused, refused, refused, refused, refused, ok, refused, ok}},
 		// The simulator's API is the administrator's.
 		{"POST", "/acd/Clock", "<Clock><advance>0s</advance></Clock>", admins},
 		{"GET", "/acd/Calls", "", admins},

@@ -49,6 +49,9 @@ func (s *Server) routes() {
 	s.router.HandleFunc("/finesse/api/User/{id}/Dialogs", s.postUserDialog).Methods(http.MethodPost)
 	s.router.HandleFunc("/finesse/api/User/{id}/ClientLog", s.postClientLog).Methods(http.MethodPost)
 	get("/User/{id}/ClientLogs", s.getClientLogs)
+	s.router.HandleFunc("/finesse/api/TeamMessage", s.postTeamMessage).Methods(http.MethodPost)
+	s.router.HandleFunc("/finesse/api/TeamMessage/{id}", s.deleteTeamMessage).Methods(http.MethodDelete)
+	get("/TeamMessages", s.getTeamMessages)
 
 	sim := func(path string, h http.HandlerFunc, methods ...string) {
 		s.router.Handle(path, adminOnly(h)).Methods(methods...)

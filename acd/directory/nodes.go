@@ -48,6 +48,10 @@ func (d *Directory) nodeAccess(actor *User, node string) (allowed, known bool) {
 		return u == actor || actor.SupervisesAgent(u), true
 	}
 	if rest, ok := strings.CutPrefix(node, "/finesse/api/Team/"); ok {
+		if id, found := strings.CutSuffix(rest, "/TeamMessages"); found && d.teams[id] != nil {
+			// A team's broadcasts are for its members and supervisors.
+			return actor.SupervisesTeam(id) || (actor.Team != nil && actor.Team.ID == id), true
+		}
 		id, found := strings.CutSuffix(rest, "/Users")
 		if !found || d.teams[id] == nil {
 			return false, false

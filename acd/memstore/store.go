@@ -137,6 +137,8 @@ func cloneValue(v any) any {
 		return t.Clone()
 	case acd.History:
 		return t.Clone()
+	case acd.TeamMessage:
+		return t.Clone()
 	case []acd.Subscription:
 		return slices.Clone(t)
 	case []string:
@@ -188,6 +190,11 @@ func (s *Store) Dialog(ctx context.Context, id string) (acd.Dialog, bool, error)
 // Dialogs implements Store.
 func (s *Store) Dialogs(ctx context.Context) ([]acd.Dialog, error) {
 	return scanAs[acd.Dialog](s, "dialog:"), nil
+}
+
+// TeamMessages implements Store.
+func (s *Store) TeamMessages(ctx context.Context) ([]acd.TeamMessage, error) {
+	return scanAs[acd.TeamMessage](s, "teammsg:"), nil
 }
 
 // Desktops implements Store.

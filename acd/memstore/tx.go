@@ -120,6 +120,15 @@ func (t *memTx) Desktop(jid string) (acd.Desktop, bool, error) {
 
 func (t *memTx) PutDesktop(d acd.Desktop) { t.put("desktop:"+d.JID, d) }
 
+func (t *memTx) TeamMessage(id string) (acd.TeamMessage, bool, error) {
+	m, ok := t.get("teammsg:" + id).(acd.TeamMessage)
+	return m, ok, nil
+}
+
+func (t *memTx) PutTeamMessage(m acd.TeamMessage) { t.put("teammsg:"+m.ID, m) }
+
+func (t *memTx) DeleteTeamMessage(id string) { t.writes["teammsg:"+id] = nil }
+
 func (t *memTx) DeleteDesktop(jid string) { t.writes["desktop:"+jid] = nil }
 
 func (t *memTx) LastRequest(user string) (acd.LastRequest, error) {

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"testing"
+	"time"
 
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
@@ -216,7 +217,8 @@ func testReadYourWrites(t *testing.T, e *env) {
 	})
 }
 
-// testDeletes: DeleteCall and DeleteDialog remove the value from reads and
+// testDeletes: DeleteCall, DeleteDialog, DeleteDesktop and
+// DeleteTeamMessage remove the value from reads and
 // listings, in the transaction and after it; deleting what does not exist
 // is no error; a deleted ID can be used again.
 func testDeletes(t *testing.T, e *env) {
@@ -224,6 +226,10 @@ func testDeletes(t *testing.T, e *env) {
 	calls := []acd.Call{fullCall("c1"), sparseCall("c2"), fullCall("c3")}
 	dialogs := []acd.Dialog{fullDialog("17"), sparseDialog("18"), fullDialog("19")}
 	desktops := []acd.Desktop{fullDesktop("1001@x/a"), sparseDesktop("1002@x/b")}
+	messages := []acd.TeamMessage{
+		{ID: "m1", CreatedBy: "2001", CreatedAt: at(5), Duration: time.Minute, Content: awkward, Teams: []string{"10", "20"}},
+		{ID: "m2", CreatedBy: "admin", CreatedAt: at(6), Duration: time.Hour, Content: "x", Teams: []string{"10"}},
+	}
 	e.update(t, func(tx acd.Tx) error {
 		for i := range calls {
 			tx.PutCall(calls[i])
@@ -232,8 +238,21 @@ func testDeletes(t *testing.T, e *env) {
 		for _, d := range desktops {
 			tx.PutDesktop(d)
 		}
+		for _, m := range messages {
+			tx.PutTeamMessage(m)
+		}
 		return nil
 	})
+	e.update(t, func(tx acd.Tx) error {
+		same(t, "Tx.TeamMessage", must2(tx.TeamMessage("m1"))(t).Value, messages[0])
+		tx.DeleteTeamMessage("m1")
+		tx.DeleteTeamMessage("never")
+		if f := must2(tx.TeamMessage("m1"))(t); f.Found {
+			t.Errorf("Tx.TeamMessage of a message deleted in the transaction found %+v", f.Value)
+		}
+		return nil
+	})
+	same(t, "TeamMessages after deleting m1", must(e.Store.TeamMessages(ctx))(t), messages[1:])
 	e.update(t, func(tx acd.Tx) error {
 		tx.DeleteCall("c2")
 		tx.DeleteDialog("17")
