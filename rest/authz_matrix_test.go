@@ -142,6 +142,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// "self / supervisor of team"; administrators are not agents.
 		// READY while RESERVED is refused later, asynchronously.
 		{"PUT", "/finesse/api/User/1001", stateBody("READY", ""), row{refused, refused, queued, refused, refused, queued, refused, refused}},
+		// The default MediaPropertiesLayout, read as the other
+		// configuration lists are.
+		{"GET", "/finesse/api/User/1001/MediaPropertiesLayout", "", selfOrAdmin},
+		{"GET", "/finesse/api/User/1001/MediaPropertiesLayouts", "", selfOrAdmin},
+		{"GET", "/finesse/api/TeamResource/10/MediaPropertiesLayout", "", members},
+		{"GET", "/finesse/api/MediaPropertiesLayouts", "", admins},
+		{"GET", "/finesse/api/MediaPropertiesLayout/1", "", admins},
 		// A desktop posts its own log (AuthorizeSelf: an administrator
 		// may too); administrators read them.
 		{"POST", "/finesse/api/User/1001/ClientLog", "<ClientLog><logData>x</logData></ClientLog>", row{refused, refused, queued, refused, refused, refused, refused, queued}},

@@ -52,6 +52,11 @@ func (s *Server) routes() {
 	s.router.HandleFunc("/finesse/api/TeamMessage", s.postTeamMessage).Methods(http.MethodPost)
 	s.router.HandleFunc("/finesse/api/TeamMessage/{id}", s.deleteTeamMessage).Methods(http.MethodDelete)
 	get("/TeamMessages", s.getTeamMessages)
+	get("/User/{id}/MediaPropertiesLayout", s.getUserLayout)
+	get("/User/{id}/MediaPropertiesLayouts", s.getUserLayouts)
+	get("/TeamResource/{id}/MediaPropertiesLayout", s.getTeamLayout)
+	get("/MediaPropertiesLayouts", s.getLayouts)
+	get("/MediaPropertiesLayout/{id}", s.getLayout)
 
 	sim := func(path string, h http.HandlerFunc, methods ...string) {
 		s.router.Handle(path, adminOnly(h)).Methods(methods...)

@@ -19,6 +19,9 @@ type Config struct {
 	WrapUps    []WrapUpConfig `yaml:"wrapUpReasons"`
 	PhoneBooks []BookConfig   `yaml:"phoneBooks"`
 	DialPlan   []DialRule     `yaml:"dialPlan"`
+	// MediaPropertiesLayout is how desktops show a call's data (nil: the
+	// ten call variables in two columns).
+	MediaPropertiesLayout *LayoutConfig `yaml:"mediaPropertiesLayout"`
 }
 
 // DialRule says how the outside numbers matching Pattern behave when an

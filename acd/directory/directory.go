@@ -28,6 +28,7 @@ type Directory struct {
 	wrapUps     []wrapUp
 	books       []phoneBook
 	dialPlan    []DialRule
+	layout      model.MediaPropertiesLayout
 
 	userOrder, teamOrder, queueOrder, reasonOrder []string
 }
@@ -129,7 +130,7 @@ func NewDirectory(cfg Config) (*Directory, error) {
 		return nil, err
 	}
 	steps := []func(Config) error{
-		d.addTeams, d.addUsers, d.addQueues, d.addDevices, d.addQueueNumbers, d.addReasons, d.addWrapUps, d.addBooks, d.addDialPlan,
+		d.addTeams, d.addUsers, d.addQueues, d.addDevices, d.addQueueNumbers, d.addReasons, d.addWrapUps, d.addBooks, d.addDialPlan, d.addLayout,
 	}
 	for _, step := range steps {
 		if err := step(cfg); err != nil {

@@ -85,6 +85,13 @@ func TestNewDirectoryRejects(t *testing.T) {
 		{"repeated queue", func(c *directory.Config) { c.Queues = append(c.Queues, directory.QueueConfig{ID: "100"}) }, "repeated"},
 		{"queue without id", func(c *directory.Config) { c.Queues = append(c.Queues, directory.QueueConfig{Name: "X"}) }, "missing"},
 		{"queue number not a number", func(c *directory.Config) { c.Queues[0].DialedNumber = "81x" }, "not a number"},
+		{"layout with three columns", func(c *directory.Config) {
+			c.MediaPropertiesLayout = &directory.LayoutConfig{Name: "L", Columns: make([][]directory.LayoutEntryConfig, 3)}
+		}, "at most 2"},
+		{"layout of an unknown property", func(c *directory.Config) {
+			c.MediaPropertiesLayout = &directory.LayoutConfig{Name: "L", Header: []directory.LayoutEntryConfig{{DisplayName: "X", MediaProperty: "callVariable11"}}}
+		}, "mediaProperty"},
+		{"layout without a name", func(c *directory.Config) { c.MediaPropertiesLayout = &directory.LayoutConfig{} }, "name"},
 		{"unknown drop policy", func(c *directory.Config) { c.Settings.EnableDropParticipantFor = "agents" }, "enableDropParticipantFor"},
 		{"queue number an extension", func(c *directory.Config) { c.Queues[0].DialedNumber = "3002" }, "is an extension"},
 		{"queue number repeated", func(c *directory.Config) {
@@ -261,6 +268,29 @@ func TestExpandDevices(t *testing.T) {
 	}
 	if _, err := directory.ExpandDevices([]string{"3005-3001"}); err == nil {
 		t.Fatal("a range that runs backwards was accepted")
+	}
+}
+
+// Without a layout in the config, desktops get the ten call variables in
+// two columns; a configured one is kept as written.
+func TestLayout(t *testing.T) {
+	d := demoDirectory(t)
+	l := d.Layout()
+	if l.Type != "DEFAULT" || len(l.Columns) != 2 || len(l.Columns[0]) != 5 || l.Columns[1][4].MediaProperty != "callVariable10" {
+		t.Fatalf("default layout %+v", l)
+	}
+	cfg := smallConfig()
+	cfg.MediaPropertiesLayout = &directory.LayoutConfig{
+		Name:    "Sales",
+		Header:  []directory.LayoutEntryConfig{{DisplayName: "Account", MediaProperty: "user.account", ShowInPopOver: true}},
+		Columns: [][]directory.LayoutEntryConfig{{{DisplayName: "Order", MediaProperty: "callVariable1", UIEditable: true}}},
+	}
+	d, err := directory.NewDirectory(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := d.Layout(); l.Name != "Sales" || !l.Header[0].ShowInPopOver || !l.Columns[0][0].UIEditable || l.Columns[0][0].MediaProperty != "callVariable1" {
+		t.Fatalf("configured layout %+v", l)
 	}
 }
 
