@@ -1,10 +1,13 @@
 package loadgen
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/finessed/finessed/xmpp/xmpptest"
 )
 
 // Config is one load run: who connects how, who changes state, how fast
@@ -19,6 +22,13 @@ type Config struct {
 	// per-process open-file limit to tens of thousands of sessions.
 	BOSHOverH2C bool
 	Password    string // every user's password
+	// TLS configures the connections made over TLS: https:// REST and
+	// BOSH, wss:// WebSocket, and TCP with StartTLS (nil: Go's defaults,
+	// which check the server's certificate against the system's roots).
+	// StartTLS upgrades every XMPP TCP connection with STARTTLS before
+	// signing in.
+	TLS      *tls.Config
+	StartTLS bool
 
 	// Sessions are the XMPP sessions that watch; Agents the users whose
 	// state changes, each signed in on its extension before the run.
@@ -109,6 +119,15 @@ func TeamNode(team string) string { return "/finesse/api/Team/" + team + "/Users
 // UserNode is an agent's own User node, which every session of the agent
 // receives without subscribing.
 func UserNode(id string) string { return "/finesse/api/User/" + id }
+
+// startTLS is the TLS configuration TCP sessions upgrade with, nil when
+// they stay cleartext.
+func (c Config) startTLS() *tls.Config {
+	if !c.StartTLS {
+		return nil
+	}
+	return xmpptest.TLSFor(c.TLS, c.Domain)
+}
 
 // pubsubService is the service the sessions subscribe on.
 func (c Config) pubsubService() string {

@@ -1,12 +1,11 @@
 package loadgen
 
 import (
-	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
-	"net"
 	"regexp"
 	"strconv"
 	"strings"
@@ -104,8 +103,8 @@ type publisher struct {
 
 // dialPublisher signs the publisher in over TCP and creates the node,
 // which may exist already.
-func dialPublisher(ctx context.Context, addr, domain, user, password, service, node string) (*publisher, error) {
-	s, err := dialRaw(ctx, addr, domain, user, password, "publisher", readyOther)
+func dialPublisher(ctx context.Context, addr, domain, user, password, service, node string, startTLS *tls.Config) (*publisher, error) {
+	s, err := dialRaw(ctx, addr, domain, user, password, "publisher", readyOther, startTLS)
 	if err != nil {
 		return nil, err
 	}
@@ -269,23 +268,13 @@ func readyStep(domain string, ready readiness, ns string) (send []string, until 
 
 // register registers user in-band (XEP-0077) over TCP at addr; a user
 // that exists already is no error.
-func register(ctx context.Context, addr, domain, user, password string) error {
-	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
+func register(ctx context.Context, addr, domain, user, password string, startTLS *tls.Config) error {
+	s, err := openStream(ctx, addr, domain, startTLS)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(30 * time.Second))
-	s := &rawSession{conn: conn, r: bufio.NewReaderSize(conn, 4096)}
-	header := "<?xml version='1.0'?><stream:stream to='" + domain +
-		"' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
-	if _, err := io.WriteString(conn, header); err != nil {
-		return err
-	}
-	if _, err := s.readUntil("</stream:features>"); err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(conn, "<iq type='set' id='reg' to='%s'><query xmlns='jabber:iq:register'><username>%s</username><password>%s</password></query></iq>",
+	defer s.conn.Close()
+	_, err = fmt.Fprintf(s.conn, "<iq type='set' id='reg' to='%s'><query xmlns='jabber:iq:register'><username>%s</username><password>%s</password></query></iq>",
 		domain, user, password)
 	if err != nil {
 		return err
@@ -299,12 +288,12 @@ func register(ctx context.Context, addr, domain, user, password string) error {
 			return fmt.Errorf("register %s refused: %s", user, got)
 		}
 	}
-	io.WriteString(conn, "</stream:stream>")
+	io.WriteString(s.conn, "</stream:stream>")
 	return nil
 }
 
 // registerAll registers users in-band, a few at a time.
-func registerAll(ctx context.Context, addr, domain, password string, users []string) error {
+func registerAll(ctx context.Context, addr, domain, password string, users []string, startTLS *tls.Config) error {
 	var (
 		wg     sync.WaitGroup
 		mu     sync.Mutex
@@ -316,7 +305,7 @@ func registerAll(ctx context.Context, addr, domain, password string, users []str
 		slots <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-slots }()
-			if err := register(ctx, addr, domain, u, password); err != nil {
+			if err := register(ctx, addr, domain, u, password, startTLS); err != nil {
 				mu.Lock()
 				failed++
 				if first == nil {
@@ -351,12 +340,12 @@ func (r *run) setUpPublisher(ctx context.Context, progress io.Writer) error {
 		for _, s := range r.cfg.Sessions {
 			users = append(users, s.User)
 		}
-		if err := registerAll(ctx, r.cfg.XMPP, r.cfg.Domain, r.cfg.Password, users); err != nil {
+		if err := registerAll(ctx, r.cfg.XMPP, r.cfg.Domain, r.cfg.Password, users, r.cfg.startTLS()); err != nil {
 			return err
 		}
 		fmt.Fprintf(progress, "%d users registered\n", len(users))
 	}
-	pub, err := dialPublisher(ctx, r.cfg.XMPP, r.cfg.Domain, p.Publisher, r.cfg.Password, r.cfg.pubsubService(), p.Node)
+	pub, err := dialPublisher(ctx, r.cfg.XMPP, r.cfg.Domain, p.Publisher, r.cfg.Password, r.cfg.pubsubService(), p.Node, r.cfg.startTLS())
 	if err != nil {
 		return fmt.Errorf("publisher: %w", err)
 	}

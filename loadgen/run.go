@@ -107,7 +107,7 @@ func newRun(cfg Config) *run {
 	r := &run{
 		cfg:      cfg,
 		watchers: cfg.watchers(),
-		client:   &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}},
+		client:   &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256, TLSClientConfig: cfg.TLS}},
 		bosh:     &http.Client{Timeout: 90 * time.Second, Transport: boshTransport(cfg)},
 		track:    newTracker(cfg),
 	}
@@ -118,7 +118,7 @@ func newRun(cfg Config) *run {
 // boshTransport carries the BOSH requests: a connection a held request
 // over HTTP/1.1, or streams on a few connections over HTTP/2.
 func boshTransport(cfg Config) *http.Transport {
-	t := &http.Transport{MaxIdleConnsPerHost: 2 * len(cfg.Sessions)}
+	t := &http.Transport{MaxIdleConnsPerHost: 2 * len(cfg.Sessions), TLSClientConfig: cfg.TLS}
 	if cfg.BOSHOverH2C {
 		t.Protocols = new(http.Protocols)
 		t.Protocols.SetUnencryptedHTTP2(true)
@@ -178,9 +178,9 @@ func (r *run) dialReady(ctx context.Context, spec SessionSpec, resource string, 
 	case "bosh":
 		return dialBOSH(ctx, r.bosh, r.cfg.BOSH, r.cfg.Domain, spec.User, r.cfg.Password, resource, ready)
 	case "websocket":
-		return dialWebSocket(ctx, r.cfg.WebSocket, r.cfg.Domain, spec.User, r.cfg.Password, resource, ready)
+		return dialWebSocket(ctx, r.cfg.WebSocket, r.cfg.Domain, spec.User, r.cfg.Password, resource, ready, r.cfg.TLS)
 	}
-	return dialRaw(ctx, r.cfg.XMPP, r.cfg.Domain, spec.User, r.cfg.Password, resource, ready)
+	return dialRaw(ctx, r.cfg.XMPP, r.cfg.Domain, spec.User, r.cfg.Password, resource, ready, r.cfg.startTLS())
 }
 
 func (r *run) tearDown() {

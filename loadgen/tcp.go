@@ -3,12 +3,15 @@ package loadgen
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"fmt"
 	"io"
 	"net"
 	"strings"
 	"time"
+
+	"github.com/finessed/finessed/xmpp/xmpptest"
 )
 
 // rawSession is a minimal XMPP client for load generation: it negotiates
@@ -26,31 +29,82 @@ type rawSession struct {
 }
 
 // dialRaw signs user in over TCP and makes the session available, on
-// finessed (finesse) or another XMPP server.
-func dialRaw(ctx context.Context, addr, domain, user, password, resource string, ready readiness) (*rawSession, error) {
+// finessed (finesse) or another XMPP server, upgrading the connection
+// with STARTTLS first when startTLS is not nil.
+func dialRaw(ctx context.Context, addr, domain, user, password, resource string, ready readiness, startTLS *tls.Config) (*rawSession, error) {
+	s, err := openStream(ctx, addr, domain, startTLS)
+	if err != nil {
+		return nil, fmt.Errorf("sign in %s/%s: %w", user, resource, err)
+	}
+	if err := s.negotiate(domain, user, password, resource, ready); err != nil {
+		s.conn.Close()
+		return nil, fmt.Errorf("sign in %s/%s: %w", user, resource, err)
+	}
+	s.conn.SetDeadline(time.Time{})
+	return s, nil
+}
+
+// streamHeader opens a client stream to domain.
+func streamHeader(domain string) string {
+	return "<?xml version='1.0'?><stream:stream to='" + domain +
+		"' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
+}
+
+// openStream connects to addr and opens a stream to domain, upgraded with
+// STARTTLS first when startTLS is not nil, and reads the features: the
+// session is ready to sign in (or register), with a 30 s deadline.
+func openStream(ctx context.Context, addr, domain string, startTLS *tls.Config) (*rawSession, error) {
 	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	s := &rawSession{conn: conn, r: bufio.NewReaderSize(conn, 4096)}
 	conn.SetDeadline(time.Now().Add(30 * time.Second))
-	if err := s.negotiate(domain, user, password, resource, ready); err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("sign in %s/%s: %w", user, resource, err)
+	s := &rawSession{conn: conn, r: bufio.NewReaderSize(conn, 4096)}
+	err = s.exchange(streamHeader(domain), "</stream:features>")
+	if err == nil && startTLS != nil {
+		err = s.startTLS(domain, startTLS)
 	}
-	conn.SetDeadline(time.Time{})
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
+// startTLS upgrades the connection (its features read) to TLS and opens
+// the stream again over it.
+func (s *rawSession) startTLS(domain string, cfg *tls.Config) error {
+	io.WriteString(s.conn, "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
+	got, err := s.readUntil("xmpp-tls")
+	if err == nil && !strings.Contains(got, "<proceed") {
+		err = fmt.Errorf("STARTTLS refused: %s", got)
+	}
+	if err != nil {
+		return err
+	}
+	conn := tls.Client(s.conn, xmpptest.TLSFor(cfg, domain))
+	if err := conn.Handshake(); err != nil {
+		return fmt.Errorf("STARTTLS: %w", err)
+	}
+	s.conn, s.r = conn, bufio.NewReaderSize(conn, 4096)
+	return s.exchange(streamHeader(domain), "</stream:features>")
+}
+
+// exchange sends send and reads until marker.
+func (s *rawSession) exchange(send, marker string) error {
+	if _, err := io.WriteString(s.conn, send); err != nil {
+		return err
+	}
+	_, err := s.readUntil(marker)
+	return err
+}
+
 func (s *rawSession) negotiate(domain, user, password, resource string, ready readiness) error {
-	header := "<?xml version='1.0'?><stream:stream to='" + domain +
-		"' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
 	plain := base64.StdEncoding.EncodeToString([]byte("\x00" + user + "\x00" + password))
 	presence, readyUntil := readyStep(domain, ready, "")
 	steps := []struct{ send, until string }{
-		{header, "</stream:features>"},
 		{"<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + plain + "</auth>", "<success"},
-		{header, "</stream:features>"},
+		{streamHeader(domain), "</stream:features>"},
 		{"<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>" + resource + "</resource></bind></iq>", "</iq>"},
 		{strings.Join(presence, ""), readyUntil},
 	}

@@ -2,13 +2,15 @@ package loadgen
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"fmt"
-	"net"
 	"strings"
 	"time"
 
 	xwebsocket "golang.org/x/net/websocket"
+
+	"github.com/finessed/finessed/xmpp/xmpptest"
 )
 
 // wsSession is the load generator's XMPP-over-WebSocket client (RFC
@@ -18,24 +20,13 @@ type wsSession struct {
 	jid string
 }
 
-// dialWebSocket signs user in at url (ws://host:7071/ws) and makes the
-// session available.
-func dialWebSocket(ctx context.Context, url, domain, user, password, resource string, ready readiness) (*wsSession, error) {
-	cfg, err := xwebsocket.NewConfig(url, "http://localhost/")
+// dialWebSocket signs user in at url (ws://host:7071/ws, or wss:// over
+// TLS configured by tlsConfig) and makes the session available.
+func dialWebSocket(ctx context.Context, url, domain, user, password, resource string, ready readiness, tlsConfig *tls.Config) (*wsSession, error) {
+	ws, err := xmpptest.WebSocketConn(ctx, url, "xmpp", tlsConfig)
 	if err != nil {
 		return nil, err
 	}
-	cfg.Protocol = []string{"xmpp"}
-	tcp, err := (&net.Dialer{}).DialContext(ctx, "tcp", cfg.Location.Host)
-	if err != nil {
-		return nil, err
-	}
-	ws, err := xwebsocket.NewClient(cfg, tcp)
-	if err != nil {
-		tcp.Close()
-		return nil, err
-	}
-	ws.PayloadType = xwebsocket.TextFrame
 	s := &wsSession{ws: ws}
 	ws.SetDeadline(time.Now().Add(30 * time.Second))
 	if err := s.negotiate(domain, user, password, resource, ready); err != nil {

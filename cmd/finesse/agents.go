@@ -19,7 +19,9 @@ import (
 func runAgents(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("agents", "[flags]", "Lists every agent and supervisor: state, reason code, pending state,\nextension and when the state last changed.", stderr)
 	var base string
+	var insecure bool
 	bindREST(fs, &base)
+	bindInsecure(fs, &insecure)
 	user := fs.String("user", "admin", "administrator username")
 	password := fs.String("password", "finesse", "administrator password")
 	if err := fs.Parse(args); err != nil {
@@ -28,7 +30,7 @@ func runAgents(args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	users, err := fetchUsers(strings.TrimSuffix(base, "/"), *user, *password)
+	users, err := fetchUsers(httpClient(insecure, 10*time.Second), strings.TrimSuffix(base, "/"), *user, *password)
 	if err != nil {
 		return err
 	}
@@ -44,13 +46,12 @@ func runAgents(args []string, stdout, stderr io.Writer) error {
 	return tw.Flush()
 }
 
-func fetchUsers(base, user, password string) ([]model.User, error) {
+func fetchUsers(client *http.Client, base, user, password string) ([]model.User, error) {
 	req, err := http.NewRequest(http.MethodGet, base+"/finesse/api/Users", nil)
 	if err != nil {
 		return nil, err
 	}
 	req.SetBasicAuth(user, password)
-	client := &http.Client{Timeout: 10 * time.Second}
 	resp, err := client.Do(req)
 	if err != nil {
 		return nil, err

@@ -35,7 +35,9 @@ func runCall(args []string, stdout, stderr io.Writer) error {
 	var vars variableFlags
 	fs := newFlagSet("call", "-queue QUEUE [flags]", "Brings a customer call into a queue through the simulator (POST /acd/Calls)\nand says where it went: queued, or ringing at an agent.", stderr)
 	var base string
+	var insecure bool
 	bindREST(fs, &base)
+	bindInsecure(fs, &insecure)
 	user := fs.String("user", "admin", "administrator username")
 	password := fs.String("password", "finesse", "administrator password")
 	queue := fs.String("queue", "", "the queue the call waits in (required)")
@@ -58,7 +60,7 @@ func runCall(args []string, stdout, stderr io.Writer) error {
 	}
 	req.SetBasicAuth(*user, *password)
 	req.Header.Set("Content-Type", "application/xml")
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	resp, err := httpClient(insecure, 10*time.Second).Do(req)
 	if err != nil {
 		return err
 	}

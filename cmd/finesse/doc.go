@@ -17,7 +17,8 @@
 //	version     print the version and the commit it was built from
 //
 // Every command that talks to a server finds its REST API with -rest (or
-// its alias -url).
+// its alias -url), and accepts a self-signed certificate (https://,
+// wss://, and XMPP over TCP upgraded with -starttls) with -insecure.
 //
 // Run "finesse <command> -h" for a command's flags.
 package main

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
+	"time"
 )
 
 // defaultREST is where every subcommand looks for the REST API unless
@@ -34,4 +37,32 @@ func newFlagSet(name, line, about string, stderr io.Writer) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// bindInsecure defines -insecure on fs.
+func bindInsecure(fs *flag.FlagSet, p *bool) {
+	fs.BoolVar(p, "insecure", false, "accept any certificate over TLS (https://, wss://, -starttls): a self-signed one, such as finessed generates")
+}
+
+// bindStartTLS defines -starttls on fs.
+func bindStartTLS(fs *flag.FlagSet, p *bool) {
+	fs.BoolVar(p, "starttls", false, "upgrade XMPP over TCP (-xmpp) to TLS with STARTTLS before signing in")
+}
+
+// tlsConfig is what -insecure asks of TLS connections: nil for Go's
+// defaults, which check the certificate against the system's roots, or
+// no check at all.
+func tlsConfig(insecure bool) *tls.Config {
+	if !insecure {
+		return nil
+	}
+	return &tls.Config{InsecureSkipVerify: true}
+}
+
+// httpClient is the REST client of a subcommand, checking certificates or
+// not as -insecure says.
+func httpClient(insecure bool, timeout time.Duration) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = tlsConfig(insecure)
+	return &http.Client{Timeout: timeout, Transport: t}
 }

@@ -31,6 +31,7 @@ type loadFlags struct {
 	configFile            string
 	desktops, supervisors int
 	serverPID             int
+	insecure              bool
 	publish               loadgen.PublishSpec
 	userPrefix            string
 	queues                string
@@ -87,6 +88,8 @@ Example, against Prosody on its default ports:
     -transport tcp -sessions 1000 -rate 5 -d 20s -drain 30s
 `, stderr)
 	bindREST(fs, &c.REST)
+	bindInsecure(fs, &f.insecure)
+	bindStartTLS(fs, &c.StartTLS)
 	fs.StringVar(&c.XMPP, "xmpp", "127.0.0.1:5222", "the server's XMPP TCP `address`")
 	fs.StringVar(&c.BOSH, "bosh", "http://127.0.0.1:7071/http-bind", "the server's BOSH `URL`")
 	fs.BoolVar(&c.BOSHOverH2C, "bosh-h2c", false, "BOSH over cleartext HTTP/2 (prior knowledge): many sessions share a connection, for more sessions than open files")
@@ -125,6 +128,7 @@ Example, against Prosody on its default ports:
 // desktops shape read from a config file.
 func (f loadFlags) config() (loadgen.Config, error) {
 	c := f.cfg
+	c.TLS = tlsConfig(f.insecure)
 	c.ServerPID = f.serverPID
 	switch {
 	case c.ServerPID > 0:

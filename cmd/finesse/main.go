@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -60,7 +61,7 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 	for _, c := range commands {
 		if c.name == args[0] {
 			if err := c.run(args[1:], stdout, stderr); err != nil {
-				fmt.Fprintf(stderr, "finesse %s: %v\n", c.name, err)
+				fmt.Fprintf(stderr, "finesse %s: %v%s\n", c.name, err, certificateHint(err))
 				return 1
 			}
 			return 0
@@ -69,6 +70,16 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "finesse: unknown command %q\n", args[0])
 	usage(stderr)
 	return 2
+}
+
+// certificateHint points at -insecure when err is a certificate the
+// system does not trust, as finessed's self-signed one is.
+func certificateHint(err error) string {
+	var invalid *tls.CertificateVerificationError
+	if errors.As(err, &invalid) {
+		return " (-insecure accepts it)"
+	}
+	return ""
 }
 
 func usage(w io.Writer) {

@@ -22,6 +22,7 @@ type replayConfig struct {
 	password, admin      string
 	adminPassword, junit string
 	quiet                bool
+	insecure, startTLS   bool
 	paths                []string
 }
 
@@ -103,6 +104,8 @@ func checkTransport(t string) error {
 // signs in.
 func bindTarget(fs *flag.FlagSet, c *replayConfig) {
 	bindREST(fs, &c.rest)
+	bindInsecure(fs, &c.insecure)
+	bindStartTLS(fs, &c.startTLS)
 	fs.StringVar(&c.xmpp, "xmpp", "127.0.0.1:5222", "the server's XMPP TCP `address`")
 	fs.StringVar(&c.bosh, "bosh", "http://127.0.0.1:7071/http-bind", "the server's BOSH `URL`")
 	fs.StringVar(&c.ws, "ws", "ws://127.0.0.1:7071/ws", "the server's WebSocket `URL`")
@@ -118,16 +121,18 @@ func (c replayConfig) target() conformance.Target {
 	if c.adminPassword != "" {
 		passwords[c.admin] = c.adminPassword
 	}
+	dialer := xmpptest.Dialer{TLS: tlsConfig(c.insecure), StartTLS: c.startTLS}
 	dial := func(ctx context.Context, user, password string) (conformance.Session, error) {
 		switch c.transport {
 		case "websocket":
-			return xmpptest.DialWebSocket(ctx, c.ws, c.domain, user, password)
+			return dialer.WebSocket(ctx, c.ws, c.domain, user, password)
 		case "bosh":
-			return xmpptest.DialBOSH(ctx, c.bosh, c.domain, user, password)
+			return dialer.BOSH(ctx, c.bosh, c.domain, user, password)
 		}
-		return xmpptest.DialTCP(ctx, c.xmpp, c.domain, user, password)
+		return dialer.TCP(ctx, c.xmpp, c.domain, user, "", password)
 	}
-	return conformance.Target{REST: c.rest, Dial: dial, Password: c.password, Passwords: passwords, Admin: c.admin}
+	return conformance.Target{REST: c.rest, Dial: dial, Password: c.password, Passwords: passwords, Admin: c.admin,
+		HTTP: httpClient(c.insecure, 0)}
 }
 
 // loadScenarios reads one scenario file, or every one in a directory.

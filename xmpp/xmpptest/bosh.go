@@ -41,8 +41,12 @@ type BOSHClient struct {
 
 // DialBOSH signs user in over BOSH at url (http://host:port/http-bind).
 func DialBOSH(ctx context.Context, url, domain, user, password string) (*BOSHClient, error) {
+	return Dialer{}.BOSH(ctx, url, domain, user, password)
+}
+
+func dialBOSH(ctx context.Context, client *http.Client, url, domain, user, password string) (*BOSHClient, error) {
 	c := &BOSHClient{
-		URL: url, Domain: domain, http: &http.Client{},
+		URL: url, Domain: domain, http: client,
 		notifications: make(chan Notification, 4096), presences: make(chan string, 64),
 		done: make(chan struct{}), iqs: map[string]chan *etree.Element{},
 	}

@@ -2,18 +2,17 @@ package xmpptest
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/xml"
 	"fmt"
 	"net"
 	"strings"
 	"sync"
 
-	xwebsocket "golang.org/x/net/websocket"
 	"mellium.im/sasl"
 	"mellium.im/xmlstream"
 	mxmpp "mellium.im/xmpp"
 	"mellium.im/xmpp/jid"
-	mwebsocket "mellium.im/xmpp/websocket"
 
 	"github.com/finessed/finessed/model"
 )
@@ -43,46 +42,25 @@ type Client struct {
 // DialTCP signs user in over XMPP on TCP at addr (host:port), with a
 // resource the server picks.
 func DialTCP(ctx context.Context, addr, domain, user, password string) (*Client, error) {
-	return DialTCPResource(ctx, addr, domain, user, "", password)
+	return Dialer{}.TCP(ctx, addr, domain, user, "", password)
 }
 
 // DialTCPResource signs user in over XMPP on TCP at addr, binding
 // resource: the way a desktop that comes back keeps its full JID.
 func DialTCPResource(ctx context.Context, addr, domain, user, resource, password string) (*Client, error) {
-	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("sign in %s: %w", user, err)
-	}
-	if resource != "" {
-		user += "/" + resource
-	}
-	return start(ctx, conn, domain, user, password, mxmpp.NewNegotiator)
+	return Dialer{}.TCP(ctx, addr, domain, user, resource, password)
 }
 
 // DialWebSocket signs user in over XMPP on WebSocket at url (ws://host/ws).
 func DialWebSocket(ctx context.Context, url, domain, user, password string) (*Client, error) {
-	cfg, err := xwebsocket.NewConfig(url, "http://localhost/")
-	if err != nil {
-		return nil, err
-	}
-	cfg.Protocol = []string{mwebsocket.WSProtocol}
-	tcp, err := (&net.Dialer{}).DialContext(ctx, "tcp", cfg.Location.Host)
-	if err != nil {
-		return nil, fmt.Errorf("sign in %s over WebSocket: %w", user, err)
-	}
-	ws, err := xwebsocket.NewClient(cfg, tcp)
-	if err != nil {
-		tcp.Close()
-		return nil, fmt.Errorf("sign in %s over WebSocket: %w", user, err)
-	}
-	ws.PayloadType = xwebsocket.TextFrame
-	return start(ctx, ws, domain, user, password, mwebsocket.Negotiator)
+	return Dialer{}.WebSocket(ctx, url, domain, user, password)
 }
 
 type negotiatorFunc func(func(*mxmpp.Session, *mxmpp.StreamConfig) mxmpp.StreamConfig) mxmpp.Negotiator
 
-// start signs user (user/resource to bind a resource) in on conn.
-func start(ctx context.Context, conn net.Conn, domain, user, password string, neg negotiatorFunc) (*Client, error) {
+// start signs user (user/resource to bind a resource) in on conn, first
+// upgrading it with STARTTLS when startTLS is not nil.
+func start(ctx context.Context, conn net.Conn, domain, user, password string, neg negotiatorFunc, startTLS *tls.Config) (*Client, error) {
 	location := jid.MustParse(domain)
 	local, resource, _ := strings.Cut(user, "/")
 	origin, err := jid.New(local, domain, resource)
@@ -96,8 +74,14 @@ func start(ctx context.Context, conn net.Conn, domain, user, password string, ne
 	}
 	features := []mxmpp.StreamFeature{mxmpp.SASL("", password, sasl.Plain), bind}
 	// Secure: mellium's client offers SASL only on secure streams, and the
-	// test servers are cleartext on loopback.
-	sess, err := mxmpp.NewSession(ctx, location, origin, conn, mxmpp.Secure, neg(func(*mxmpp.Session, *mxmpp.StreamConfig) mxmpp.StreamConfig {
+	// test servers are cleartext on loopback; with STARTTLS the stream
+	// becomes secure once the upgrade is done.
+	state := mxmpp.Secure
+	if startTLS != nil {
+		features = append([]mxmpp.StreamFeature{mxmpp.StartTLS(startTLS)}, features...)
+		state = 0
+	}
+	sess, err := mxmpp.NewSession(ctx, location, origin, conn, state, neg(func(*mxmpp.Session, *mxmpp.StreamConfig) mxmpp.StreamConfig {
 		return mxmpp.StreamConfig{Features: features}
 	}))
 	if err != nil {
