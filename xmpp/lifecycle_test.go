@@ -107,7 +107,7 @@ func TestConflict(t *testing.T) {
 	r := e.signIn("1001", "3001")
 	c.notes(r)
 	c.quiet()
-	if got := e.metric("finesse_xmpp_sessions", "transport", "test"); got != 1 {
+	if got := e.metric("finesse_sessions", "transport", "test"); got != 1 {
 		t.Errorf("sessions gauge %v, want 1", got)
 	}
 }
@@ -146,7 +146,7 @@ func TestSlowConsumer(t *testing.T) {
 	if got := e.metric("finesse_xmpp_notifications_dropped_total"); got != limit+1 {
 		t.Errorf("dropped %v, want %d (the full queue and the one that overflowed it)", got, limit+1)
 	}
-	if got := e.metric("finesse_xmpp_sessions", "transport", "test"); got != 1 {
+	if got := e.metric("finesse_sessions", "transport", "test"); got != 1 {
 		t.Errorf("sessions gauge %v, want 1", got)
 	}
 }
@@ -252,7 +252,7 @@ func TestShutdown(t *testing.T) {
 	if _, err := e.svc.Open(e.user("1001"), "late", "test", "192.0.2.1:5000"); err == nil {
 		t.Fatal("Open after shutdown succeeded")
 	}
-	if got := e.metric("finesse_xmpp_sessions", "transport", "test"); got != 0 {
+	if got := e.metric("finesse_sessions", "transport", "test"); got != 0 {
 		t.Errorf("sessions gauge %v after shutdown, want 0", got)
 	}
 }
@@ -281,7 +281,7 @@ func TestMetrics(t *testing.T) {
 	w := open("1003", "w", "websocket")
 	gauge := func(transport string, want float64) {
 		t.Helper()
-		if got := e.metric("finesse_xmpp_sessions", "transport", transport); got != want {
+		if got := e.metric("finesse_sessions", "transport", transport); got != want {
 			t.Errorf("sessions{transport=%s} = %v, want %v", transport, got, want)
 		}
 	}

@@ -16,7 +16,7 @@ type metrics struct {
 func newMetrics(reg prometheus.Registerer) *metrics {
 	m := &metrics{
 		sessions: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "finesse_xmpp_sessions", Help: "Open notification sessions, by transport.",
+			Name: "finesse_sessions", Help: "Open notification sessions, by transport.",
 		}, []string{"transport"}),
 		stanzasIn: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "finesse_xmpp_stanzas_in_total", Help: "Stanzas received from clients, by transport.",
@@ -38,6 +38,11 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help:    "From an event's commit to its notification written to a client.",
 			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1, 5},
 		}),
+	}
+	// The transports' names (c2s, websocket and bosh give them), so that
+	// every one is exported, at 0, before its first session.
+	for _, t := range []string{"tcp", "websocket", "bosh"} {
+		m.sessions.WithLabelValues(t)
 	}
 	if reg != nil {
 		reg.MustRegister(m.sessions, m.stanzasIn, m.stanzasOut, m.delivered, m.dropped, m.slowClosed, m.latency)

@@ -86,6 +86,16 @@ func (s *Service) serviceChanged(up bool) {
 // outage.
 const republishTimeout = 10 * time.Second
 
+// Position is how far this node's notification service is along the
+// event log: the last event it dispatched to its sessions, and an event
+// every available session was given, with all before it (or was not
+// owed). The second costs a pass over the sessions; neither is for a hot
+// path.
+func (s *Service) Position() (dispatched, delivered acd.EventID) {
+	dispatched, _ = s.hub.position()
+	return dispatched, s.hub.cursor()
+}
+
 // Domain is the XMPP domain sessions' JIDs are in.
 func (s *Service) Domain() string { return s.domain }
 

@@ -22,8 +22,8 @@ func withRedis(url, id string) options {
 // it is down the node reports OUT_OF_SERVICE (GET SystemInfo still 200,
 // and a SystemInfo notification reaches the desktop although the shared
 // log is down), and answers every other request 503 Service Unavailable,
-// /readyz included, while /healthz stays 200; the desktop stays
-// connected. Back up, the node reports IN_SERVICE and
+// /readyz included, while /healthz stays 200 and finesse_in_service is 0;
+// the desktop stays connected. Back up, the node reports IN_SERVICE and
 // republishes the agent's state and its live call; nothing was lost
 // (appendonly), and the agent carries on with the same call.
 func TestRedisOutage(t *testing.T) {
@@ -107,12 +107,15 @@ func TestRedisOutage(t *testing.T) {
 	nextOn(t, ctx, dsk, "/finesse/api/User/1001/Dialogs")
 }
 
-// probes checks that /readyz answers ready and /healthz 200, whatever
-// the node's status.
+// probes checks that /readyz answers ready and finesse_in_service says
+// the same, and /healthz 200 whatever the node's status.
 func probes(t *testing.T, base string, ready int) {
 	t.Helper()
 	if status, body := call(t, "GET", base+"/readyz", "", ""); status != ready {
 		t.Errorf("/readyz: %d %q, want %d", status, body, ready)
+	}
+	if got, want := scrape(t, base)["finesse_in_service"], one(ready == 200); got != want {
+		t.Errorf("finesse_in_service %v, want %v", got, want)
 	}
 	if status, body := call(t, "GET", base+"/healthz", "", ""); status != 200 {
 		t.Errorf("/healthz: %d %q, want 200", status, body)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/finessed/finessed/acd"
@@ -20,7 +21,7 @@ const redisDialTimeout = 5 * time.Second
 // counters in the Redis
 // opts.redisURL names, shared with every node that names it too. The
 // returned client is for the server to close once the engine is closed.
-func useRedis(engine *acd.Options, opts options) (*goredis.Client, error) {
+func useRedis(engine *acd.Options, opts options, reg prometheus.Registerer) (*goredis.Client, error) {
 	ropts, err := goredis.ParseURL(opts.redisURL)
 	if err != nil {
 		return nil, fmt.Errorf("-redis %q: %w", opts.redisURL, err)
@@ -38,7 +39,7 @@ func useRedis(engine *acd.Options, opts options) (*goredis.Client, error) {
 	engine.Store, engine.Log = store, store.Log()
 	engine.NodeID = node
 	engine.Lease = store.NewLease(node, acd.LeaseTTL)
-	engine.Roster = store.NewRoster()
+	engine.Roster = newTimedRoster(store.NewRoster(), reg)
 	settings := engine.Directory.Settings
 	engine.Lockouts = store.NewLockouts(settings.LockoutAttempts, settings.LockoutDuration)
 	slog.Info("shared state in redis", "addr", ropts.Addr, "db", ropts.DB, "node", node)

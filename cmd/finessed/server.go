@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -85,9 +86,10 @@ func newServer(opts options) (*server, error) {
 		slog.Warn("-test-clock: time stands still until POST /acd/Clock moves it")
 		engineOpts.Clock = acd.NewFakeClock(time.Now())
 	}
+	reg := prometheus.NewRegistry()
 	var rdb io.Closer
 	if opts.redisURL != "" {
-		client, err := useRedis(&engineOpts, opts)
+		client, err := useRedis(&engineOpts, opts, reg)
 		if err != nil {
 			return nil, err
 		}
@@ -100,7 +102,7 @@ func newServer(opts options) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{opts: opts, engine: engine, redis: rdb, registry: prometheus.NewRegistry(), health: &health{inService: engine.InService}}
+	s := &server{opts: opts, engine: engine, redis: rdb, registry: reg, health: &health{inService: engine.InService}}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.acceptErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -122,6 +124,7 @@ func newServer(opts options) (*server, error) {
 	})
 	s.registry.MustRegister(s.boshRefused, s.boshExpired)
 	s.notify = xmpp.NewService(engine, xmpp.Options{Registerer: s.registry})
+	s.registry.MustRegister(newStateGauges(engine, engineOpts.Store, s.notify, cmp.Or(engineOpts.NodeID, "local")))
 	if opts.restTLSAddr != "" || opts.boshTLSAddr != "" || opts.xmppAddr != "" {
 		if s.cert, err = certificate(file.TLS); err != nil {
 			return nil, err
