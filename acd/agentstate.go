@@ -15,6 +15,9 @@ type StateRequest struct {
 	Extension    string
 	ReasonCodeID string
 	RequestID    string
+	// Mobile signs a mobile agent in (with State LOGIN), reached on its
+	// dial number; nil for a desk phone.
+	Mobile *model.MobileAgent
 }
 
 // ChangeState applies req for actor. A request that can never be valid,
@@ -74,7 +77,7 @@ func (e *Engine) ChangeState(ctx context.Context, actor *User, req StateRequest)
 func (e *Engine) transition(tx Tx, u *User, a Agent, req StateRequest, forced bool) (Agent, *model.APIError) {
 	switch {
 	case req.State == model.StateLogin:
-		return e.signIn(tx, u, a, req.Extension)
+		return e.signIn(tx, u, a, req.Extension, req.Mobile)
 	case !a.State.SignedIn():
 		return a, &asyncInvalidState
 	case a.State.OnCall() || len(a.Dialogs) > 0:
@@ -91,10 +94,13 @@ func (e *Engine) transition(tx Tx, u *User, a Agent, req StateRequest, forced bo
 
 // signIn signs the agent in on ext, or moves a signed-in agent to ext
 // keeping its state (a repeated sign-in is forced, as in Finesse).
-func (e *Engine) signIn(tx Tx, u *User, a Agent, ext string) (Agent, *model.APIError) {
+func (e *Engine) signIn(tx Tx, u *User, a Agent, ext string, mobile *model.MobileAgent) (Agent, *model.APIError) {
 	if !e.dir.IsDevice(ext) {
 		refusal := asyncInvalidDevice(ext)
 		return a, &refusal
+	}
+	if refusal := e.checkMobile(u, mobile); refusal != nil {
+		return a, refusal
 	}
 	holder, err := tx.DeviceHolder(ext)
 	if err != nil || (holder != "" && holder != u.ID) {
@@ -111,7 +117,10 @@ func (e *Engine) signIn(tx Tx, u *User, a Agent, ext string) (Agent, *model.APIE
 	} else {
 		a = e.enter(a, model.StateNotReady, "-1")
 	}
-	a.Extension = ext
+	a.Extension, a.Mobile = ext, model.MobileAgent{}
+	if mobile != nil {
+		a.Mobile = *mobile
+	}
 	tx.SetDeviceHolder(ext, u.ID)
 	return a, nil
 }
@@ -203,7 +212,7 @@ func (e *Engine) signOut(tx Tx, a Agent, reason string) Agent {
 		tx.SetDeviceHolder(a.Extension, "")
 	}
 	a = e.enter(a, model.StateLogout, reason)
-	a.Extension = ""
+	a.Extension, a.Mobile = "", model.MobileAgent{}
 	return a
 }
 

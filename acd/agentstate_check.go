@@ -24,6 +24,9 @@ func (e *Engine) checkStateRequest(u *User, req StateRequest, forced bool) error
 			return refuse(ErrBadRequest, "extension", "the extension is not a dial string")
 		}
 	}
+	if err := checkMobileRequest(req); err != nil {
+		return err
+	}
 	return e.checkReason(u, req, forced)
 }
 

@@ -132,8 +132,14 @@ func (e *Engine) offerNext(ctx context.Context, q *Queue) (bool, error) {
 		if err != nil || len(agents) == 0 {
 			return err
 		}
+		if agents, err = e.reachAgents(tx, agents); err != nil {
+			return err
+		}
+		offered = true // an agent was offered the call, or is out of reach now
+		if len(agents) == 0 {
+			return nil
+		}
 		tx.PutWaiting(q.ID, waiting[1:])
-		offered = true
 		return e.offer(tx, q, call, agents)
 	})
 	return offered, err

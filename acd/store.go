@@ -47,6 +47,9 @@ type Agent struct {
 	// between agents: the state it was in when the call began.
 	ReturnState        model.AgentState
 	ReturnReasonCodeID string
+	// Mobile is how a mobile agent signed in is reached; zero for an
+	// agent on a desk phone.
+	Mobile model.MobileAgent
 }
 
 // Clone is a copy of a sharing no slice or map with it, as the memory

@@ -16,6 +16,9 @@ func (e *Engine) userView(u *User, a Agent) model.User {
 		ReasonCode: e.reasonCode(a.State, a.ReasonCodeID), Extension: a.Extension,
 		MediaType: "1", WrapUpTimer: int(e.dir.Settings.WrapUpTimer.Seconds()),
 	}
+	if a.Mobile != (model.MobileAgent{}) {
+		m.MobileAgent = &a.Mobile
+	}
 	if u.Team != nil {
 		m.TeamID, m.TeamName = u.Team.ID, u.Team.Name
 		m.Settings = model.UserSettings{WrapUpOnIncoming: u.Team.WrapUpOnIncoming, WrapUpOnOutgoing: u.Team.WrapUpOnOutgoing}

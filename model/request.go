@@ -7,7 +7,8 @@ import "fmt"
 type UserRequest struct {
 	State        AgentState
 	Extension    string
-	ReasonCodeID string // "" when absent
+	ReasonCodeID string       // "" when absent
+	MobileAgent  *MobileAgent // a mobile agent's sign-in, else nil
 }
 
 // ParseUserRequest reads a <User> request body. It checks only that the
@@ -21,5 +22,6 @@ func ParseUserRequest(body []byte) (UserRequest, error) {
 		State:        AgentState(childText(root, "state")),
 		Extension:    childText(root, "extension"),
 		ReasonCodeID: childText(root, "reasonCodeId"),
+		MobileAgent:  parseMobileAgent(root),
 	}, nil
 }

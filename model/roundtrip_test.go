@@ -166,3 +166,15 @@ func TestUpdateIndentedLeavesDataAlone(t *testing.T) {
 		t.Errorf("Indented a second time = %s, want %s", got, want)
 	}
 }
+
+// A mobile agent's User carries mobileAgent, after mediaType as the
+// alphabetical order puts it, and reads back the same.
+func TestRoundTripMobileAgent(t *testing.T) {
+	u := testUser()
+	u.MobileAgent = &MobileAgent{Mode: MobileNailed, DialNumber: "+15550100"}
+	roundTrip(t, u, u.Element("User"), ParseUser)
+	req, err := ParseUserRequest([]byte("<User><state>LOGIN</state><extension>3005</extension><mobileAgent><mode>CALL_BY_CALL</mode><dialNumber>5550123</dialNumber></mobileAgent></User>"))
+	if err != nil || req.MobileAgent == nil || *req.MobileAgent != (MobileAgent{Mode: MobileCallByCall, DialNumber: "5550123"}) {
+		t.Fatalf("request %+v, %v", req, err)
+	}
+}

@@ -22,6 +22,7 @@ type User struct {
 	ReasonCode   *ReasonCode // the code behind ReasonCodeID, when known
 	Extension    string
 	MediaType    string
+	MobileAgent  *MobileAgent // only for a mobile agent signed in as one
 	TeamID       string
 	TeamName     string
 	Teams        []TeamRef // the teams a supervisor supervises
@@ -70,6 +71,9 @@ func (u User) Element(root string) *etree.Element {
 	addText(el, "loginId", u.ID)
 	addText(el, "loginName", u.LoginName)
 	addText(el, "mediaType", u.MediaType)
+	if u.MobileAgent != nil {
+		el.AddChild(u.MobileAgent.element())
+	}
 	addText(el, "pendingState", string(u.PendingState))
 	if u.ReasonCode != nil {
 		el.AddChild(u.ReasonCode.Element("ReasonCode"))

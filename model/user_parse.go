@@ -21,6 +21,7 @@ func ParseUser(el *etree.Element) (User, error) {
 		ReasonCodeID:    r.text("reasonCodeId"),
 		Extension:       r.text("extension"),
 		MediaType:       r.text("mediaType"),
+		MobileAgent:     parseMobileAgent(el),
 		TeamID:          r.text("teamId"),
 		TeamName:        r.text("teamName"),
 		WrapUpTimer:     r.integer("wrapUpTimer"),

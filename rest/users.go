@@ -35,7 +35,7 @@ func (s *Server) putUser(w http.ResponseWriter, r *http.Request) {
 	id := s.userID(r)
 	err = s.engine.ChangeState(changeContext(r, body, id), actor(r), acd.StateRequest{
 		AgentID: id, State: req.State, Extension: req.Extension,
-		ReasonCodeID: req.ReasonCodeID, RequestID: r.Header.Get("requestId"),
+		ReasonCodeID: req.ReasonCodeID, RequestID: r.Header.Get("requestId"), Mobile: req.MobileAgent,
 	})
 	accepted(w, r, err)
 }

@@ -64,7 +64,7 @@ func (d *Directory) newUser(uc UserConfig) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &User{ID: uc.ID, LoginName: uc.LoginName, FirstName: uc.FirstName, LastName: uc.LastName, Roles: uc.Roles, secret: sec}
+	u := &User{ID: uc.ID, LoginName: uc.LoginName, FirstName: uc.FirstName, LastName: uc.LastName, Roles: uc.Roles, MobileAgent: uc.MobileAgent, secret: sec}
 	if len(u.Roles) == 0 {
 		u.Roles = []model.Role{model.RoleAgent}
 	}

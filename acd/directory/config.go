@@ -85,6 +85,9 @@ type UserConfig struct {
 	Roles        []model.Role `yaml:"roles"`
 	Team         string       `yaml:"team"`       // the team the user is an agent of
 	Supervises   []string     `yaml:"supervises"` // teams, for supervisors
+	// MobileAgent allows the user to sign in as a mobile agent (UCCE),
+	// reached on a phone number of its choosing.
+	MobileAgent bool `yaml:"mobileAgent"`
 }
 
 // TeamConfig is one team and the wrap-up rules of its agents.

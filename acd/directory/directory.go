@@ -44,7 +44,9 @@ type User struct {
 	Team       *Team   // nil for a user who is not an agent of any team
 	Supervises []*Team // teams a supervisor supervises
 	Queues     []*Queue
-	secret     secret
+	// MobileAgent is whether the user may sign in as a mobile agent.
+	MobileAgent bool
+	secret      secret
 }
 
 // Team is a configured team.

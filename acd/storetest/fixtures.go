@@ -42,6 +42,7 @@ func fullAgent(id string) acd.Agent {
 		WrapUpNeedsData:     true,
 		ReturnState:         model.StateNotReady,
 		ReturnReasonCodeID:  "50006",
+		Mobile:              model.MobileAgent{Mode: model.MobileNailed, DialNumber: "+44 20 7946 0001"},
 	}
 }
 

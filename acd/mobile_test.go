@@ -1,0 +1,87 @@
+package acd_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/model"
+)
+
+// signInMobile signs agent in on ext as a mobile agent reached on dial.
+func (f *fixture) signInMobile(agent, ext, mode, dial, rid string) error {
+	return f.eng.ChangeState(context.Background(), f.user(agent), acd.StateRequest{
+		AgentID: agent, State: model.StateLogin, Extension: ext, RequestID: rid,
+		Mobile: &model.MobileAgent{Mode: mode, DialNumber: dial},
+	})
+}
+
+// A mobile agent signs in CALL_BY_CALL: the User shows its mode and dial
+// number until it signs out.
+func TestMobileAgentSignIn(t *testing.T) {
+	f := newFixture(t, withDialPlan(t))
+	if err := f.signInMobile("1005", "3005", model.MobileCallByCall, "5550123", "m"); err != nil {
+		t.Fatal(err)
+	}
+	u := f.get("1005")
+	if u.State != model.StateNotReady || u.MobileAgent == nil || *u.MobileAgent != (model.MobileAgent{Mode: model.MobileCallByCall, DialNumber: "5550123"}) {
+		t.Fatalf("mobile agent after sign-in: %s %+v", u.State, u.MobileAgent)
+	}
+	f.mustChange("1005", "1005", model.StateLogout, "", "4")
+	if u := f.get("1005"); u.MobileAgent != nil {
+		t.Fatalf("signed out, still mobile: %+v", u.MobileAgent)
+	}
+}
+
+// What a mobile sign-in is refused for: at once what the request shows,
+// by an error event what the phone system says (a user not configured as
+// a mobile agent; a nailed connection that cannot be made).
+func TestMobileAgentRefusals(t *testing.T) {
+	f := newFixture(t, withDialPlan(t))
+	for name, c := range map[string]struct {
+		mode, dial string
+		kind       error
+	}{
+		"unknown mode":  {"SOMETIMES", "5550123", acd.ErrInvalidInput},
+		"no dialNumber": {model.MobileCallByCall, "", acd.ErrParameterMissing},
+		"not a number":  {model.MobileNailed, "55x", acd.ErrInvalidInput},
+	} {
+		if err := f.signInMobile("1005", "3005", c.mode, c.dial, "r"); !errors.Is(err, c.kind) {
+			t.Errorf("%s: %v, want %v", name, err, c.kind)
+		}
+	}
+	mark := f.last()
+	if err := f.signInMobile("1001", "3001", model.MobileCallByCall, "5550123", "r"); err != nil {
+		t.Fatal(err)
+	}
+	mark = f.wantEvents(mark, errEv("User/1001", "User/1001", "r", "Mode Not Allowed", "CF_MOBILE_AGENT_MODE_NOT_ALLOWED"))
+	if err := f.signInMobile("1005", "3005", model.MobileNailed, "5550199", "r"); err != nil { // busy
+		t.Fatal(err)
+	}
+	f.wantEvents(mark, errEv("User/1005", "User/1005", "r", "Call Operation Failure", "the nailed connection to 5550199 failed"))
+	f.wantState("1005", model.StateLogout, "")
+}
+
+// A CALL_BY_CALL agent whose phone is busy when a call comes goes
+// NOT_READY 50041 and the call waits for another agent; one whose number
+// fails is signed out 50040.
+func TestMobileAgentUnreachable(t *testing.T) {
+	for _, c := range []struct {
+		dial, state, reason string
+	}{
+		{"5550199", string(model.StateNotReady), "50041"},
+		{"9991234", string(model.StateLogout), "50040"},
+	} {
+		t.Run(c.dial, func(t *testing.T) {
+			f := newFixture(t, withDialPlan(t))
+			if err := f.signInMobile("1005", "3005", model.MobileCallByCall, c.dial, "m"); err != nil {
+				t.Fatal(err)
+			}
+			f.mustChange("1005", "1005", model.StateReady, "", "")
+			call := f.inject("100", "5551234")
+			f.wantCall(call.ID, acd.CallQueued, "")
+			f.wantState("1005", model.AgentState(c.state), c.reason)
+		})
+	}
+}
