@@ -9,9 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/finessed/finessed/model"
-	"github.com/finessed/finessed/redis/redistest"
 )
 
 // dashboardFile is the Grafana dashboard deploy/grafana ships.
@@ -35,15 +32,10 @@ func TestDashboardMetrics(t *testing.T) {
 		t.Fatalf("%s has no queries", dashboardFile)
 	}
 
-	rds := redistest.Start(t)
-	srv := startServer(t, withRedis(rds.URL(), "a"))
-	base := srv.url("rest")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	dsk := desktop(t, ctx, dialers(srv)["tcp"], "1001")
-	putState(t, base, "1001", "1001", "<User><state>LOGIN</state><extension>3001</extension></User>", "")
-	expectUser(t, ctx, dsk, "/finesse/api/User/1001", model.StateNotReady, "")
-	exported := scrape(t, base)
+	_, srv, _ := signedInOnRedis(t, ctx)
+	exported := scrape(t, srv.url("rest"))
 	names := map[string]bool{}
 	for series := range exported {
 		name, _, _ := strings.Cut(series, "{")

@@ -27,15 +27,10 @@ func withRedis(url, id string) options {
 // republishes the agent's state and its live call; nothing was lost
 // (appendonly), and the agent carries on with the same call.
 func TestRedisOutage(t *testing.T) {
-	redis := redistest.Start(t)
-	srv := startServer(t, withRedis(redis.URL(), "a"))
-	base := srv.url("rest")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	dsk := desktop(t, ctx, dialers(srv)["tcp"], "1001")
-
-	putState(t, base, "1001", "1001", "<User><state>LOGIN</state><extension>3001</extension></User>", "")
-	expectUser(t, ctx, dsk, "/finesse/api/User/1001", model.StateNotReady, "")
+	redis, srv, dsk := signedInOnRedis(t, ctx)
+	base := srv.url("rest")
 	putState(t, base, "1001", "1001", "<User><state>READY</state></User>", "")
 	expectUser(t, ctx, dsk, "/finesse/api/User/1001", model.StateReady, "")
 	if status, body := call(t, "POST", base+"/acd/Calls", "admin", "<Call><queue>100</queue><ani>5551234</ani></Call>"); status != 201 {
@@ -105,6 +100,19 @@ func TestRedisOutage(t *testing.T) {
 		t.Fatalf("drop after the outage: %d %s", status, body)
 	}
 	nextOn(t, ctx, dsk, "/finesse/api/User/1001/Dialogs")
+}
+
+// signedInOnRedis starts node a on a Redis of its own, connects a desktop
+// of 1001 over TCP and signs 1001 in on 3001: the desktop has received
+// the NOT_READY.
+func signedInOnRedis(t *testing.T, ctx context.Context) (*redistest.Server, *server, desktopClient) {
+	t.Helper()
+	redis := redistest.Start(t)
+	srv := startServer(t, withRedis(redis.URL(), "a"))
+	dsk := desktop(t, ctx, dialers(srv)["tcp"], "1001")
+	putState(t, srv.url("rest"), "1001", "1001", "<User><state>LOGIN</state><extension>3001</extension></User>", "")
+	expectUser(t, ctx, dsk, "/finesse/api/User/1001", model.StateNotReady, "")
+	return redis, srv, dsk
 }
 
 // probes checks that /readyz answers ready and finesse_in_service says
