@@ -6,7 +6,9 @@
 // directory: REST on :8082 (HTTP) and :8445 (HTTPS, with a self-signed
 // certificate generated at start), XMPP over TCP on :5222, BOSH
 // (/http-bind) and WebSocket (/ws) on :7071 and :7443 (HTTPS), and
-// /metrics, /healthz and /readyz beside the API.
+// /metrics, /healthz and /readyz beside the API. The demo directory's
+// passwords are published, so without -config every listener whose
+// address is not given listens on 127.0.0.1 only.
 //
 // Usage:
 //

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -37,7 +40,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("finessed", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.configFile, "config", "", "YAML config `file` (default: the embedded demo directory)")
+	fs.StringVar(&o.configFile, "config", "", "YAML config `file` (default: the embedded demo directory, whose passwords are published, so the listeners not given below default to 127.0.0.1)")
 	fs.StringVar(&o.restAddr, "rest-addr", ":8082", "REST API over HTTP (empty: off)")
 	fs.StringVar(&o.restTLSAddr, "rest-tls-addr", ":8445", "REST API over HTTPS (empty: off)")
 	fs.StringVar(&o.boshAddr, "bosh-addr", ":7071", "BOSH and WebSocket over HTTP (empty: off)")
@@ -63,6 +66,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return options{}, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
+	if o.configFile == "" {
+		o.onLoopback(fs)
+	}
 	if o.logFormat != "text" && o.logFormat != "json" {
 		return options{}, fmt.Errorf("-log-format %q: want text or json", o.logFormat)
 	}
@@ -71,6 +77,57 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return options{}, fmt.Errorf("-body-timeout %v: want a positive duration", o.bodyTimeout)
 	}
 	return o, nil
+}
+
+// onLoopback moves the listeners whose address was not given onto
+// loopback: the embedded demo directory's passwords are published, so it
+// is served to this machine alone unless the operator names addresses.
+func (o *options) onLoopback(fs *flag.FlagSet) {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for name, addr := range o.listenAddrs() {
+		if !given[name] && strings.HasPrefix(*addr, ":") {
+			*addr = loopbackHost + *addr
+		}
+	}
+}
+
+// loopbackHost is where the demo directory is served by default.
+const loopbackHost = "127.0.0.1"
+
+// listenAddrs are the listeners' address flags, by name.
+func (o *options) listenAddrs() map[string]*string {
+	return map[string]*string{
+		"rest-addr": &o.restAddr, "rest-tls-addr": &o.restTLSAddr, "bosh-addr": &o.boshAddr,
+		"bosh-tls-addr": &o.boshTLSAddr, "xmpp-addr": &o.xmppAddr, "metrics-addr": &o.metricsAddr, "pprof-addr": &o.pprofAddr,
+	}
+}
+
+// exposed lists the listeners that serve beyond this machine ("-flag
+// addr"), in the flags' order.
+func (o *options) exposed() []string {
+	var out []string
+	for name, addr := range o.listenAddrs() {
+		if *addr != "" && !isLoopback(*addr) {
+			out = append(out, "-"+name+" "+*addr)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// isLoopback reports whether addr's host is loopback only: localhost or a
+// loopback IP, not empty or unspecified (every interface).
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // defaultBodyTimeout is -body-timeout's default, also for a server whose

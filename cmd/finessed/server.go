@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -73,7 +74,7 @@ type listener struct {
 const shutdownGrace = 10 * time.Second
 
 func newServer(opts options) (*server, error) {
-	file, err := loadConfig(opts.configFile)
+	file, err := loadConfig(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -134,12 +135,18 @@ func newServer(opts options) (*server, error) {
 	return s, nil
 }
 
-func loadConfig(path string) (config.File, error) {
-	if path == "" {
-		slog.Info("no -config given: serving the embedded demo directory")
-		return config.Demo()
+func loadConfig(opts options) (config.File, error) {
+	if opts.configFile != "" {
+		return config.Load(opts.configFile)
 	}
-	return config.Load(path)
+	if exposed := opts.exposed(); len(exposed) > 0 {
+		slog.Warn("no -config given: serving the embedded demo directory, whose passwords are published, beyond this machine",
+			"listeners", strings.Join(exposed, ", "))
+	} else {
+		slog.Info("no -config given: serving the embedded demo directory on loopback only, since its passwords are published; " +
+			"give -config, or the listen addresses, to serve elsewhere")
+	}
+	return config.Demo()
 }
 
 // addListeners wires the handlers to the configured addresses.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -211,12 +212,28 @@ func TestFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The demo directory's passwords are published: it is served on
+	// loopback unless addresses are given.
 	want := options{
-		restAddr: ":8082", restTLSAddr: ":8445", boshAddr: ":7071", boshTLSAddr: ":7443", xmppAddr: ":5222",
-		maxConns: 10000, bodyTimeout: 30 * time.Second, maxBOSH: 50000, maxBOSHAddr: 1000, logFormat: "text",
+		restAddr: "127.0.0.1:8082", restTLSAddr: "127.0.0.1:8445", boshAddr: "127.0.0.1:7071", boshTLSAddr: "127.0.0.1:7443",
+		xmppAddr: "127.0.0.1:5222", maxConns: 10000, bodyTimeout: 30 * time.Second, maxBOSH: 50000, maxBOSHAddr: 1000, logFormat: "text",
 	}
 	if o != want {
 		t.Errorf("defaults %+v, want %+v", o, want)
+	}
+	if exposed := o.exposed(); len(exposed) != 0 {
+		t.Errorf("defaults exposed %v beyond loopback", exposed)
+	}
+	o, err = parseFlags([]string{"-rest-addr", ":18081", "-xmpp-addr", "", "-metrics-addr", ":9090"}, io.Discard)
+	if err != nil || o.restAddr != ":18081" || o.xmppAddr != "" || o.metricsAddr != ":9090" || o.boshAddr != "127.0.0.1:7071" {
+		t.Errorf("given addresses with the demo directory: %+v %v, want them as given and the rest on loopback", o, err)
+	}
+	if got := o.exposed(); !slices.Equal(got, []string{"-metrics-addr :9090", "-rest-addr :18081"}) {
+		t.Errorf("exposed %v", got)
+	}
+	o, err = parseFlags([]string{"-config", "finesse.yaml"}, io.Discard)
+	if err != nil || o.restAddr != ":8082" || o.xmppAddr != ":5222" || o.boshTLSAddr != ":7443" {
+		t.Errorf("with -config: %+v %v, want every interface", o, err)
 	}
 	o, err = parseFlags([]string{"-rest-tls-addr", "", "-log-level", "debug"}, io.Discard)
 	if err != nil || o.restTLSAddr != "" || o.logLevel.String() != "DEBUG" {
