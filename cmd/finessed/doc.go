@@ -19,6 +19,7 @@
 //	         [-max-conns 10000] [-max-http-conns 0] [-max-bosh-sessions 50000]
 //	         [-max-bosh-unbound-per-addr 1000] [-body-timeout 30s]
 //	         [-test-clock] [-log-level info] [-log-format text|json] [-version]
+//	finessed -check-config FILE
 //
 // An empty address turns that listener off. -metrics-addr moves /metrics,
 // /healthz and /readyz off the REST listeners to a listener of their own;
@@ -43,6 +44,9 @@
 // The -max flags cap connections and BOSH sessions (0: no cap), and
 // -body-timeout bounds how long a client may take to send a request and
 // its body. -version prints the version and the commit it was built from.
+// -check-config FILE reads and checks a config file as -config would,
+// prints a one-line summary and exits 0, or prints the error and exits 1
+// (docs/configuration.md lists every key).
 //
 // /healthz is liveness (200 while the process answers); /readyz is
 // readiness for a load balancer: 503 before start-up has finished, while

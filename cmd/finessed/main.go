@@ -27,6 +27,13 @@ func main() {
 		fmt.Println("finessed", version.String())
 		return
 	}
+	if opts.checkConfig != "" {
+		if err := checkConfig(opts.checkConfig, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "finessed:", oneLine(err))
+			os.Exit(1)
+		}
+		return
+	}
 	// The standard log package's default logger writes through this one
 	// from here on (net/http's own errors, such as failed TLS handshakes,
 	// included), so every line has the chosen format.
