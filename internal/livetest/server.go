@@ -12,6 +12,7 @@ import (
 	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/internal/fixture"
 	"github.com/finessed/finessed/rest"
+	"github.com/finessed/finessed/web"
 	"github.com/finessed/finessed/xmpp"
 	"github.com/finessed/finessed/xmpp/bosh"
 	"github.com/finessed/finessed/xmpp/c2s"
@@ -20,9 +21,9 @@ import (
 
 // Server is a running in-process server.
 type Server struct {
-	REST   string // base URL of the REST API and the simulator
+	REST   string // base URL of the REST API, the simulator and /desktop/
 	XMPP   string // host:port of XMPP over TCP
-	Notify string // base URL serving /ws and /http-bind
+	Notify string // base URL serving /ws, /http-bind and /tunnel/
 	Engine *acd.Engine
 
 	restSrv, notifySrv   *http.Server
@@ -79,7 +80,11 @@ func New() (*Server, error) {
 	notify := http.NewServeMux()
 	notify.Handle("/ws", &websocket.Handler{Service: svc, Context: s.run.Context()})
 	notify.Handle("/http-bind", bh)
-	if s.restSrv, s.restDone, err = serve(rest.New(eng, nil)); err == nil {
+	notify.Handle("/tunnel/", web.Tunnel())
+	api := http.NewServeMux()
+	api.Handle("/", rest.New(eng, nil))
+	api.Handle("/desktop/", web.Desktop())
+	if s.restSrv, s.restDone, err = serve(api); err == nil {
 		s.notifySrv, s.notifyDone, err = serve(notify)
 	}
 	if err != nil {
