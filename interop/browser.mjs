@@ -81,7 +81,7 @@ async function signIn(page, name, ext) {
   await page.getByLabel("Extension").fill(ext);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.locator("#desk").waitFor({ state: "visible" });
-  await page.locator("#link", { hasText: "connected" }).waitFor();
+  await page.locator("#link", { hasText: /^connected$/ }).waitFor();
 }
 
 const stateIs = (page, text) => page.locator("#state-now", { hasText: text }).waitFor();
@@ -220,12 +220,12 @@ try {
     await page.getByLabel("ID").fill("1002");
     await page.getByLabel("Password").fill("finesse");
     await page.getByRole("button", { name: "Connect" }).click();
-    await page.locator("#status", { hasText: "connected" }).waitFor();
+    await page.locator("#status", { hasText: /^connected$/ }).waitFor();
     await call("PUT", "/finesse/api/User/1002", "<User><state>LOGIN</state><extension>3002</extension></User>", basic("1002"));
     await page.locator("#state", { hasText: "NOT_READY" }).waitFor();
-    await page.getByRole("button", { name: "Ready" }).click();
+    await page.getByRole("button", { name: "Ready", exact: true }).click();
     await page.locator("#state", { hasText: "READY" }).filter({ hasNotText: "NOT_READY" }).waitFor();
-    await page.locator("#log li").first().waitFor();
+    await page.locator("#log li").nth(1).waitFor();
     await page.screenshot({ path: `${shots}/gadget.png`, fullPage: true });
     console.log("PASS gadget");
   }
