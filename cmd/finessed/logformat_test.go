@@ -87,3 +87,19 @@ func TestJSONLogs(t *testing.T) {
 			restRefused, xmppRefused, opened, closed, handshake, p.output.String())
 	}
 }
+
+// TestLoggerNamesThisNode: with -redis every line says which node wrote
+// it, under a key of its own, so that a line about another node (one
+// reaped after it died) is not confused with it.
+func TestLoggerNamesThisNode(t *testing.T) {
+	var buf strings.Builder
+	newLogger(&buf, options{logFormat: "json", redisURL: "redis://127.0.0.1:6379/0", nodeID: "a"}).
+		Info("cleared up after a dead node", "node", "b")
+	var m map[string]any
+	if err := json.Unmarshal([]byte(buf.String()), &m); err != nil || m["thisNode"] != "a" || m["node"] != "b" {
+		t.Errorf("logged %q (%v), want thisNode a and node b", buf.String(), err)
+	}
+	if strings.Count(buf.String(), `"node"`) != 1 {
+		t.Errorf("a key repeated: %s", buf.String())
+	}
+}

@@ -61,7 +61,9 @@ func run(ctx context.Context, opts options) error {
 }
 
 // newLogger writes opts' format at opts' level to w. With shared state
-// every line names this node, since the nodes' logs are read together.
+// every line names this node as thisNode, since the nodes' logs are read
+// together; "node" is what the engine's own lines are about, which may be
+// another node (one reaped after it died).
 func newLogger(w io.Writer, opts options) *slog.Logger {
 	ho := &slog.HandlerOptions{Level: opts.logLevel}
 	var h slog.Handler = slog.NewTextHandler(w, ho)
@@ -70,7 +72,7 @@ func newLogger(w io.Writer, opts options) *slog.Logger {
 	}
 	l := slog.New(h)
 	if opts.redisURL != "" {
-		l = l.With("node", nodeName(opts))
+		l = l.With("thisNode", nodeName(opts))
 	}
 	return l
 }

@@ -42,7 +42,7 @@ func useRedis(engine *acd.Options, opts options, reg prometheus.Registerer) (*go
 	engine.Roster = newTimedRoster(store.NewRoster(), reg)
 	settings := engine.Directory.Settings
 	engine.Lockouts = store.NewLockouts(settings.LockoutAttempts, settings.LockoutDuration)
-	slog.Info("shared state in redis", "addr", ropts.Addr, "db", ropts.DB, "node", node)
+	slog.Info("shared state in redis", "addr", ropts.Addr, "db", ropts.DB)
 	return rdb, nil
 }
 
