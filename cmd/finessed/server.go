@@ -26,6 +26,7 @@ import (
 	"github.com/finessed/finessed/config"
 	"github.com/finessed/finessed/model"
 	"github.com/finessed/finessed/rest"
+	"github.com/finessed/finessed/web"
 	"github.com/finessed/finessed/xmpp"
 	"github.com/finessed/finessed/xmpp/bosh"
 	"github.com/finessed/finessed/xmpp/c2s"
@@ -151,15 +152,19 @@ func loadConfig(opts options) (config.File, error) {
 
 // addListeners wires the handlers to the configured addresses.
 func (s *server) addListeners() {
-	api := rest.New(s.engine, s.registry)
+	// The REST listeners also serve the browser desktop, which talks to
+	// the API from the same origin.
+	site := http.NewServeMux()
+	site.Handle("/", rest.New(s.engine, s.registry))
+	site.Handle("/desktop/", web.Desktop())
 	ops := http.NewServeMux()
 	ops.Handle("/metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
 	ops.HandleFunc("/healthz", s.health.serveLive)
 	ops.HandleFunc("/readyz", s.health.serveReady)
 
-	restHandler := http.Handler(api)
+	restHandler := http.Handler(site)
 	if s.opts.metricsAddr == "" {
-		ops.Handle("/", api)
+		ops.Handle("/", site)
 		restHandler = ops
 	} else {
 		s.add("metrics", s.opts.metricsAddr, false, ops)
@@ -180,6 +185,9 @@ func (s *server) addListeners() {
 	}
 	notify.Handle("/http-bind", s.bosh)
 	notify.Handle("/http-bind/", s.bosh)
+	// The event tunnel a gadget container loads, beside the transports it
+	// connects over.
+	notify.Handle("/tunnel/", web.Tunnel())
 	s.add("pprof", s.opts.pprofAddr, false, pprofMux())
 	bounded := bodyDeadline(notify, s.opts.bodyLimit())
 	s.add("bosh", s.opts.boshAddr, false, bounded)
