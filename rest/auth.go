@@ -2,9 +2,11 @@ package rest
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 )
 
 type actorKey struct{}
@@ -30,11 +32,24 @@ func (s *Server) caller(r *http.Request) (*acd.User, error) {
 	if !ok {
 		return nil, fail(acd.ErrBadCredentials, "", "HTTP Basic credentials are required")
 	}
-	u, err := s.engine.AuthenticateContext(r.Context(), name, password)
+	// A refused sign-in is logged where it is decided; say from where.
+	ctx := directory.WithLogSource(r.Context(), (*requestSource)(r))
+	u, err := s.engine.AuthenticateContext(ctx, name, password)
 	if err != nil {
 		return nil, fail(acd.ErrBadCredentials, name, "UNAUTHORIZED")
 	}
 	return u, nil
+}
+
+// requestSource describes a request for the log line of a refused
+// sign-in, built only if that line is written.
+type requestSource http.Request
+
+func (r *requestSource) LogAttrs() []slog.Attr {
+	return []slog.Attr{
+		slog.String("transport", "rest"), slog.String("remote", r.RemoteAddr),
+		slog.String("requestId", r.Header.Get("requestId")),
+	}
 }
 
 // actor is the authenticated user of an API request.

@@ -20,9 +20,25 @@ func WithLogAttrs(ctx context.Context, attrs ...slog.Attr) context.Context {
 	return context.WithValue(ctx, logAttrsKey{}, slices.Concat(LogAttrs(ctx), attrs))
 }
 
-// LogAttrs are the attributes WithLogAttrs put in ctx.
+// LogSource says where a sign-in came from when asked, which is only when
+// a line about it is logged: a request path that succeeds pays nothing to
+// build attributes it never logs.
+type LogSource interface{ LogAttrs() []slog.Attr }
+
+type logSourceKey struct{}
+
+// WithLogSource returns ctx carrying src, whose attributes the
+// authenticator's lines add as they add WithLogAttrs'.
+func WithLogSource(ctx context.Context, src LogSource) context.Context {
+	return context.WithValue(ctx, logSourceKey{}, src)
+}
+
+// LogAttrs are the attributes WithLogAttrs and WithLogSource put in ctx.
 func LogAttrs(ctx context.Context) []slog.Attr {
 	attrs, _ := ctx.Value(logAttrsKey{}).([]slog.Attr)
+	if src, ok := ctx.Value(logSourceKey{}).(LogSource); ok {
+		attrs = slices.Concat(attrs, src.LogAttrs())
+	}
 	return attrs
 }
 

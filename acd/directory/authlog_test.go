@@ -85,3 +85,18 @@ func TestSignInLog(t *testing.T) {
 		t.Fatalf("a sign-in while locked logged %v, want one refusal: account locked", lines)
 	}
 }
+
+type fixedSource []slog.Attr
+
+func (f fixedSource) LogAttrs() []slog.Attr { return f }
+
+// A LogSource's attributes join those given directly, asked for only when
+// a line is built.
+func TestLogSource(t *testing.T) {
+	ctx := directory.WithLogAttrs(context.Background(), slog.String("transport", "tcp"))
+	ctx = directory.WithLogSource(ctx, fixedSource{slog.String("remote", "192.0.2.1:5555")})
+	got := directory.LogAttrs(ctx)
+	if len(got) != 2 || got[0].Key != "transport" || got[1].Value.String() != "192.0.2.1:5555" {
+		t.Fatalf("LogAttrs = %v", got)
+	}
+}
