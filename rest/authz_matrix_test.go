@@ -163,6 +163,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/finesse/api/TeamMessage", "<TeamMessage><duration>60</duration><content>hi</content><teams><team>10</team></teams></TeamMessage>", row{refused, refused, refused, refused, refused, ok, refused, ok}},
 		// The simulator's API is the administrator's.
 		{"POST", "/acd/Clock", "<Clock><advance>0s</advance></Clock>", admins},
+		// Reset ends the calls and signs everyone out; the rows after it
+		// answer the administrator the same either way (DELETE of an
+		// ended call is 200).
+		{"POST", "/acd/Reset", "", admins},
 		{"GET", "/acd/Calls", "", admins},
 		{"GET", "/acd/Call/1", "", admins},
 		{"POST", "/acd/Calls", "<Call><queue>200</queue></Call>", row{refused, refused, refused, refused, refused, refused, refused, http.StatusCreated}},

@@ -47,3 +47,20 @@ func (s *Server) postClock(w http.ResponseWriter, r *http.Request) {
 	out.CreateElement("now").SetText(model.FormatTime(clock.Now()))
 	writeXML(w, http.StatusOK, out)
 }
+
+// postReset ends every call, signs every agent out and takes back every
+// team message, so that a recorded flow can be replayed on the same server
+// (finesse replay -reset). Like the clock it exists only on a server with
+// a test clock: elsewhere it would be a way to sign a whole contact centre
+// out.
+func (s *Server) postReset(w http.ResponseWriter, r *http.Request) {
+	if s.engine.TestClock() == nil {
+		writeError(w, r, fail(errRouteNotFound, r.URL.Path, "no test clock: start finessed with -test-clock"))
+		return
+	}
+	if err := s.engine.Reset(r.Context()); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}

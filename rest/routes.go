@@ -62,6 +62,7 @@ func (s *Server) routes() {
 		s.router.Handle(path, adminOnly(h)).Methods(methods...)
 	}
 	sim("/acd/Clock", s.postClock, http.MethodPost)
+	sim("/acd/Reset", s.postReset, http.MethodPost)
 	sim("/acd/Calls", s.postCall, http.MethodPost)
 	sim("/acd/Calls", s.getCalls, http.MethodGet, http.MethodHead)
 	sim("/acd/Call/{id}", s.getCall, http.MethodGet, http.MethodHead)

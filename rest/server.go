@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -20,6 +21,7 @@ type Server struct {
 	engine  *acd.Engine
 	router  *mux.Router
 	handler http.Handler
+	access  *slog.Logger // the access log, nil for none
 }
 
 // New returns the REST API over engine, registering its metrics with reg
@@ -46,6 +48,7 @@ type middleware = func(next http.Handler) http.Handler
 func (s *Server) chain(m *metrics) http.Handler {
 	return wrap(s.router,
 		m.count, // outermost, so that every answer is counted, a panic's 500 too
+		s.logRequest,
 		recoverPanics,
 		echoRequestID, // before the checks that refuse: their answers carry the requestId too
 		underAPI(

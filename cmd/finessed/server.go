@@ -154,8 +154,12 @@ func loadConfig(opts options) (config.File, error) {
 func (s *server) addListeners() {
 	// The REST listeners also serve the browser desktop, which talks to
 	// the API from the same origin.
+	api := rest.New(s.engine, s.registry)
+	if s.opts.accessLog {
+		api.LogRequests(slog.Default())
+	}
 	site := http.NewServeMux()
-	site.Handle("/", rest.New(s.engine, s.registry))
+	site.Handle("/", api)
 	site.Handle("/desktop/", web.Desktop())
 	ops := http.NewServeMux()
 	ops.Handle("/metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
