@@ -14,7 +14,8 @@ import (
 const interopDir = "../../interop"
 
 // node finds Node.js and installs the interop packages, skipping the test
-// when Node is absent unless FINESSE_REQUIRE_NODE=1 (as in CI).
+// when Node is absent, or the npm registry cannot be reached, unless
+// FINESSE_REQUIRE_NODE=1 (as in CI).
 func node(t *testing.T) string {
 	t.Helper()
 	bin, err := exec.LookPath("node")
@@ -28,7 +29,10 @@ func node(t *testing.T) string {
 		install := exec.Command("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
 		install.Dir = interopDir
 		if out, err := install.CombinedOutput(); err != nil {
-			t.Fatalf("npm ci: %v\n%s", err, out)
+			if os.Getenv("FINESSE_REQUIRE_NODE") == "1" {
+				t.Fatalf("npm ci: %v\n%s", err, out)
+			}
+			t.Skipf("skipping: npm ci in interop/ failed (is the npm registry reachable?): %v\n%s", err, out)
 		}
 	}
 	return bin
