@@ -144,3 +144,21 @@ func (e *Engine) firstDialog(tx Tx, a Agent) (Dialog, error) {
 	d, _, err := tx.Dialog(a.Dialogs[0])
 	return d, err
 }
+
+// WaitingCalls is how many calls wait in each configured queue, read from
+// the queues' waiting lists in one transaction that writes nothing: what a
+// metrics scrape wants, without listing every call the store keeps.
+func (e *Engine) WaitingCalls(ctx context.Context) (map[string]int, error) {
+	out := make(map[string]int, len(e.dir.Queues()))
+	err := e.store.Update(ctx, func(tx Tx) error {
+		for _, q := range e.dir.Queues() {
+			waiting, err := tx.Waiting(q.ID)
+			if err != nil {
+				return err
+			}
+			out[q.ID] = len(waiting)
+		}
+		return nil
+	})
+	return out, err
+}

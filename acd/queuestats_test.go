@@ -69,3 +69,18 @@ func queueEvents(t *testing.T, f *fixture, id acd.EventID) map[string]model.Queu
 	}
 	return out
 }
+
+// WaitingCalls counts each queue's waiting calls, a queue with none as 0.
+func TestWaitingCalls(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	f.inject("100", "5551111")
+	f.inject("100", "5552222")
+	f.inject("200", "5553333")
+	got, err := f.eng.WaitingCalls(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["100"] != 2 || got["200"] != 1 || got["300"] != 0 || len(got) != 3 {
+		t.Fatalf("WaitingCalls = %v", got)
+	}
+}

@@ -120,15 +120,9 @@ func (g *stateGauges) collectAgents(ctx context.Context, ch chan<- prometheus.Me
 
 // collectQueues counts the calls waiting in each configured queue.
 func (g *stateGauges) collectQueues(ctx context.Context, ch chan<- prometheus.Metric) error {
-	calls, err := g.store.Calls(ctx)
+	waiting, err := g.engine.WaitingCalls(ctx)
 	if err != nil {
 		return err
-	}
-	waiting := map[string]int{}
-	for _, c := range calls {
-		if c.State == acd.CallQueued {
-			waiting[c.Queue]++
-		}
 	}
 	for _, q := range g.engine.Directory().Queues() {
 		ch <- prometheus.MustNewConstMetric(g.queueCalls, prometheus.GaugeValue, float64(waiting[q.ID]), q.ID, q.Name)
