@@ -336,7 +336,9 @@ func (e *Engine) forceOut(ctx context.Context, id string) error {
 	if !ok {
 		return nil
 	}
-	return e.update(ctx, func(tx Tx) error {
+	var forced Agent // the agent after, when it was signed in
+	err := e.update(ctx, func(tx Tx) error {
+		forced = Agent{}
 		a, err := tx.Agent(id)
 		if err != nil || a.DesktopCount() > 0 || a.AwayDeadline.IsZero() || e.clock.Now().Before(a.AwayDeadline) {
 			return err
@@ -356,6 +358,7 @@ func (e *Engine) forceOut(ctx context.Context, id string) error {
 		if !was.SignedIn() {
 			return nil
 		}
+		forced = a
 		if err := e.emitUser(tx, u, a, ""); err != nil {
 			return err
 		}
@@ -364,6 +367,12 @@ func (e *Engine) forceOut(ctx context.Context, id string) error {
 		}
 		return nil
 	})
+	if err == nil && forced.ID != "" {
+		// An operator asked why an agent went NOT_READY or was signed out.
+		slog.Info("agent forced out: no desktop came back within the grace period",
+			"agent", id, "state", string(forced.State), "reason", forced.ReasonCodeID, "pending", string(forced.PendingState))
+	}
+	return err
 }
 
 // timerSet remembers the engine's pending timers so Close can stop them.
