@@ -121,10 +121,17 @@ type process struct {
 // ends, and its output is logged if t failed.
 func startFinessed(t *testing.T, bin, name string, restPort, xmppPort int, args ...string) *process {
 	t.Helper()
+	return startFinessedOn(t, bin, name, "127.0.0.1", restPort, xmppPort, args...)
+}
+
+// startFinessedOn is startFinessed for a child that listens on host, a
+// loopback address other than 127.0.0.1 say.
+func startFinessedOn(t *testing.T, bin, name, host string, restPort, xmppPort int, args ...string) *process {
+	t.Helper()
 	p := &process{
 		name: name, output: &syncBuffer{}, exited: make(chan struct{}),
-		restAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(restPort)),
-		xmppAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(xmppPort)),
+		restAddr: net.JoinHostPort(host, strconv.Itoa(restPort)),
+		xmppAddr: net.JoinHostPort(host, strconv.Itoa(xmppPort)),
 	}
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Stdout, p.cmd.Stderr = p.output, p.output

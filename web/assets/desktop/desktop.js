@@ -20,6 +20,7 @@
   var teamUsers = new Map(); // loginId -> user object
   var tunnel = null;
   var seq = 0;
+  var resuming = null; // what a failover carried here, until signed in again
 
   // ---- REST ------------------------------------------------------------
 
@@ -201,6 +202,7 @@
     }
     $("signin-btn").disabled = true;
     signIn(name, password, ext, f.transport.value).catch(function (e) {
+      if (resuming) { resuming = null; hideBanner(); }
       $("signin-error").textContent = e.message;
       if (tunnel) { tunnel.close(); tunnel = null; }
       me = null;
@@ -216,7 +218,8 @@
       var u = parseUser(r.doc.documentElement);
       me = {
         id: u.id, name: u.name || u.id, ext: ext, auth: auth, password: password, transport: transport,
-        teamId: u.teamId, supervisor: u.roles.indexOf("Supervisor") >= 0, teams: u.teams, notify: base
+        teamId: u.teamId, supervisor: u.roles.indexOf("Supervisor") >= 0, teams: u.teams, notify: base,
+        notifyGiven: !!($("notify").value.trim() || new URLSearchParams(location.search).get("notify"))
       };
       return api("GET", "SystemInfo");
     }).then(function (r) {
@@ -235,6 +238,10 @@
       $("who-name").textContent = me.name;
       $("who-ext").textContent = me.ext;
       return loadDesk();
+    }).then(function () {
+      var s = resuming;
+      resuming = null;
+      if (s) afterResume(s);
     });
   }
 
@@ -369,7 +376,7 @@
     t.on("status", function (m) {
       setLink(m.status);
       if (m.status === "connected") {
-        hideBanner();
+        if (failing) recovered(); else if (!resuming) hideBanner();
         if (me && !$("desk").hidden) loadDesk(); // what changed while away
       } else if (m.status === "failing over") {
         banner("The server is failing over; your state is kept. Reconnecting…");
@@ -419,6 +426,8 @@
       if (text(first, "status") === "OUT_OF_SERVICE") {
         banner("The server is out of service; moving to the other node…");
         failover();
+      } else if (failing) {
+        recovered();
       } else {
         hideBanner();
       }
@@ -456,23 +465,58 @@
   // ---- failover ---------------------------------------------------------------------
 
   // failover moves to the peer node that SystemInfo names, keeping the
-  // agent signed in; where there is none, the tunnel keeps retrying this
-  // node on its own.
-  var failing = false;
+  // agent signed in, as the Finesse desktop does: a banner, then, unless
+  // this node comes back first, the same page on the peer's host and the
+  // same ports, where the desktop signs in again by itself. Without a peer
+  // the tunnel keeps retrying this node on its own.
+  var failing = null; // the timer of a failover under way
   function failover() {
     if (failing || !me || !me.system) return;
     var peer = otherNode();
     if (!peer) return;
-    failing = true;
-    // Finesse's nodes serve the desktop on the same port.
-    var restBase = location.protocol + "//" + peer.host + (location.port ? ":" + location.port : "");
-    setTimeout(function () {
-      var u = new URL(restBase + "/desktop/");
-      u.searchParams.set("failover", "1");
-      banner("Moving to " + peer.host + "…");
-      sessionStorage.setItem("finessed-failover", JSON.stringify({ name: me.id, password: me.password, ext: me.ext, transport: me.transport }));
-      location.href = u.toString();
-    }, 1500);
+    // Finesse's nodes serve the desktop on the same port; the peer's
+    // notification service is this one's on the peer's host.
+    var target = new URL(location.href);
+    target.hostname = peer.host;
+    target.search = "";
+    target.hash = "";
+    var saved = {
+      name: me.id, password: me.password, ext: me.ext, transport: me.transport,
+      ready: lastChoice === "READY" && !!user && (user.state === "READY" || user.state === "NOT_READY")
+    };
+    var notify = new URL(me.notify);
+    if (notify.hostname === location.hostname) notify.hostname = peer.host;
+    if (me.notifyGiven) saved.notify = notify.origin + notify.pathname.replace(/\/+$/, "");
+    var probe = new URL(target.href);
+    probe.pathname = "/desktop/desktop.css";
+    var tries = 0;
+    var attempt = function () {
+      tries += 1;
+      // Opaque (no-cors) is enough: it only says the peer answers.
+      fetch(probe.href, { mode: "no-cors", cache: "no-store" }).then(function () {
+        if (!failing) return;
+        banner("Moving to " + peer.host + "…");
+        // The fragment carries the sign-in across to the peer's origin
+        // (sessionStorage is per origin) and never reaches a server;
+        // resume() takes it off the address at once.
+        target.searchParams.set("failover", "1");
+        target.hash = "failover=" + encodeURIComponent(JSON.stringify(saved));
+        location.href = target.href;
+      }, function () {
+        if (!failing) return;
+        banner("The other node " + peer.host + " does not answer yet; still trying (" + tries + ")…");
+        failing = setTimeout(attempt, 2000);
+      });
+    };
+    failing = setTimeout(attempt, 1000);
+  }
+
+  // recovered is this node coming back before the desktop left it.
+  function recovered() {
+    if (!failing) return;
+    clearTimeout(failing);
+    failing = null;
+    notice("Reconnected to " + location.hostname + ".");
   }
 
   function otherNode() {
@@ -483,18 +527,35 @@
     return nodes[0] || null;
   }
 
+  // The state the agent last chose on this desktop: a Ready it chose is
+  // asked for again on the other node, should the agent have lost it.
+  var lastChoice = "";
+
   // A desktop that failed over here signs in again with what it had.
   (function resume() {
-    var saved = sessionStorage.getItem("finessed-failover");
-    if (!saved) return;
-    sessionStorage.removeItem("finessed-failover");
-    var s = JSON.parse(saved);
-    $("username").value = s.name;
-    $("password").value = s.password;
-    $("extension").value = s.ext;
+    var m = /^#failover=(.*)$/.exec(location.hash);
+    if (!m) return;
+    history.replaceState(null, "", location.pathname + location.search);
+    var s;
+    try { s = JSON.parse(decodeURIComponent(m[1])); } catch (e) { return; }
+    $("username").value = s.name || "";
+    $("password").value = s.password || "";
+    $("extension").value = s.ext || "";
     $("transport").value = s.transport || "websocket";
+    if (s.notify) $("notify").value = s.notify;
+    resuming = s;
+    banner("Signing in again on " + location.hostname + "…");
     $("signin-form").requestSubmit();
   })();
+
+  // afterResume runs once the desktop signed in again after a failover.
+  function afterResume(s) {
+    lastChoice = s.ready ? "READY" : "";
+    if (s.ready && user && user.state === "NOT_READY") {
+      change("PUT", "User/" + me.id, "<User><state>READY</state></User>");
+    }
+    notice("Reconnected to " + location.hostname + "; you are signed in again.");
+  }
 
   // ---- rendering ------------------------------------------------------------------
 
@@ -542,6 +603,7 @@
 
   $("state-select").addEventListener("change", function () {
     var v = this.value.split(":");
+    lastChoice = v[0];
     var body = "<User><state>" + v[0] + "</state>" + (v[1] ? "<reasonCodeId>" + esc(v[1]) + "</reasonCodeId>" : "") + "</User>";
     change("PUT", "User/" + me.id, body);
   });
@@ -844,6 +906,13 @@
     clearTimeout(errTimer);
     errTimer = setTimeout(hideBanner, 8000);
   }
-  function banner(msg) { var b = $("banner"); b.textContent = msg; b.hidden = false; }
+  function banner(msg) { var b = $("banner"); b.textContent = msg; b.className = "banner"; b.hidden = false; }
+  // notice is the green banner of a recovery, gone after a while.
+  function notice(msg) {
+    banner(msg);
+    $("banner").className = "banner ok";
+    clearTimeout(errTimer);
+    errTimer = setTimeout(hideBanner, 8000);
+  }
   function hideBanner() { $("banner").hidden = true; }
 })();
