@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -28,15 +30,35 @@ type Options struct {
 	Retain int
 	// Clock stamps committed events and runs the lease.
 	Clock acd.Clock
+	// WaitReplicas, when above zero, is how many replicas must have a
+	// commit (Redis WAIT) before Update returns: replication is
+	// asynchronous, and a change only the master had is lost when a
+	// Sentinel fails over to a replica. A commit the replicas do not
+	// confirm within WaitTimeout (100 ms if 0) is ErrNotReplicated, unless
+	// the master has no replica connected at all (alone after a failover):
+	// then it is taken as on a plain Redis.
+	WaitReplicas int
+	WaitTimeout  time.Duration
 }
+
+// ErrNotReplicated is a commit the master took but no replica confirmed
+// in time. It may survive a failover or not; the request answers 503 as
+// when Redis is down, and a client's retry with the same requestId is safe:
+// if the change survived it is not applied twice (acd.WithRetrySafety).
+var ErrNotReplicated = fmt.Errorf("redis store: the change was not confirmed by a replica in time: %w", acd.ErrUnavailable)
 
 // Store is acd's Store on Redis. It is safe for concurrent use.
 type Store struct {
-	rdb    goredis.UniversalClient
-	keys   keys
-	retain int
-	clock  acd.Clock
-	log    *Log
+	rdb     goredis.UniversalClient
+	keys    keys
+	retain  int
+	clock   acd.Clock
+	log     *Log
+	wait    int           // replicas a commit waits for
+	waitFor time.Duration // and how long
+	// alone is until when (Unix nanoseconds) the master was last seen with
+	// no replica: commits until then do not wait for one.
+	alone atomic.Int64
 }
 
 // maxTxAttempts bounds how often a transaction runs again on conflict.
@@ -57,7 +79,10 @@ func NewStore(ctx context.Context, rdb goredis.UniversalClient, opts Options) (*
 	if opts.Clock == nil {
 		opts.Clock = acd.SystemClock{}
 	}
-	s := &Store{rdb: rdb, keys: keys{opts.Prefix}, retain: opts.Retain, clock: opts.Clock}
+	if opts.WaitTimeout <= 0 {
+		opts.WaitTimeout = 100 * time.Millisecond
+	}
+	s := &Store{rdb: rdb, keys: keys{opts.Prefix}, retain: opts.Retain, clock: opts.Clock, wait: opts.WaitReplicas, waitFor: opts.WaitTimeout}
 	epoch, err := s.epoch(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("redis store: %w", err)
@@ -119,12 +144,68 @@ func (s *Store) commit(ctx context.Context, t *tx) (bool, error) {
 	for _, e := range t.events {
 		args = append(args, strings.Join(e.Nodes, "\n"), e.Payload, e.SubscriptionsOf)
 	}
+	if s.wait > 0 && time.Now().UnixNano() >= s.alone.Load() {
+		return s.commitReplicated(ctx, keys, args)
+	}
 	n, err := commitScript.Run(ctx, s.rdb, keys, args...).Int()
 	if err != nil {
 		return false, callFailed("commit", err)
 	}
 	return n == 1, nil
 }
+
+// commitReplicated runs the commit script and WAIT on one connection, as
+// WAIT counts the replicas that have the writes of the connection it runs
+// on. The script goes by its digest, and in full when this master does not
+// know it yet (a replica just promoted has an empty script cache).
+func (s *Store) commitReplicated(ctx context.Context, keys []string, args []any) (bool, error) {
+	run := func(full bool) (int, int64, error) {
+		pipe := s.rdb.Pipeline()
+		var committed *goredis.Cmd
+		if full {
+			committed = commitScript.Eval(ctx, pipe, keys, args...)
+		} else {
+			committed = commitScript.EvalSha(ctx, pipe, keys, args...)
+		}
+		waited := pipe.Do(ctx, "WAIT", s.wait, s.waitFor.Milliseconds())
+		pipe.Exec(ctx)
+		n, err := committed.Int()
+		if err != nil {
+			return 0, 0, err
+		}
+		replicas, err := waited.Int64()
+		return n, replicas, err
+	}
+	n, replicas, err := run(false)
+	if err != nil && goredis.HasErrorPrefix(err, "NOSCRIPT") {
+		n, replicas, err = run(true)
+	}
+	switch {
+	case err != nil:
+		return false, callFailed("commit", err)
+	case n == 1 && replicas < int64(s.wait) && s.hasReplicas(ctx):
+		return true, ErrNotReplicated
+	}
+	return n == 1, nil
+}
+
+// hasReplicas reports whether the master has a replica connected, asked
+// only when a commit was not confirmed: a master left alone after a
+// failover (its old master not back yet) takes changes as a plain Redis
+// does, rather than refusing every one until a replica returns, and for
+// the next second commits do not wait for a replica it does not have.
+func (s *Store) hasReplicas(ctx context.Context) bool {
+	info, err := s.rdb.Info(ctx, "replication").Result()
+	if err != nil || !strings.Contains(info, "connected_slaves:0\r\n") {
+		return true
+	}
+	s.alone.Store(time.Now().Add(aloneRecheck).UnixNano())
+	return false
+}
+
+// aloneRecheck is how long a master seen without replicas is taken to have
+// none before a commit waits for one again.
+const aloneRecheck = time.Second
 
 // get reads one entity: its JSON (nil when absent) and version.
 func (s *Store) get(ctx context.Context, key string) ([]byte, uint64, error) {

@@ -29,13 +29,35 @@ type options struct {
 	metricsAddr string
 	pprofAddr   string
 	redisURL    string
-	nodeID      string
-	peer        string
-	testClock   bool
-	logLevel    slog.Level
-	logFormat   string // text or json
-	accessLog   bool   // a line for every REST request
-	checkConfig string // a config file to check, and exit
+	// Sentinel: the sentinels' addresses and the master's name; -redis
+	// then gives only credentials, database and TLS (rediss://).
+	redisSentinels string
+	redisMaster    string
+	redisWait      int           // replicas a commit waits for (-1: the default)
+	redisWaitFor   time.Duration // how long it waits
+	nodeID         string
+	peer           string
+	testClock      bool
+	logLevel       slog.Level
+	logFormat      string // text or json
+	accessLog      bool   // a line for every REST request
+	checkConfig    string // a config file to check, and exit
+}
+
+// shared reports whether the nodes share their state in Redis.
+func (o options) shared() bool { return o.redisURL != "" || o.redisSentinels != "" }
+
+// waitReplicas is how many replicas a commit waits for: as asked, else
+// one behind Sentinel (a failover promotes a replica, which must have what
+// was acknowledged) and none on a plain Redis.
+func (o options) waitReplicas() int {
+	switch {
+	case o.redisWait >= 0:
+		return o.redisWait
+	case o.redisSentinels != "":
+		return 1
+	}
+	return 0
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -55,7 +77,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.maxBOSHAddr, "max-bosh-unbound-per-addr", 1000, "most BOSH sessions from one address that have not yet signed in (0: no cap)")
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics, /healthz and /readyz here instead of on the REST listeners")
 	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "serve net/http/pprof here, for profiling (empty: off)")
-	fs.StringVar(&o.redisURL, "redis", "", "shared state in Redis, as redis://host:port/db (empty: in memory)")
+	fs.StringVar(&o.redisURL, "redis", "", "shared state in Redis, as redis://[user:password@]host:port/db or rediss:// for TLS (empty: in memory)")
+	fs.StringVar(&o.redisSentinels, "redis-sentinel", "", "find the Redis master through these Sentinels, `host:port[,host:port...]` (with -redis-master; -redis then gives credentials, db and TLS only)")
+	fs.StringVar(&o.redisMaster, "redis-master", "", "the master's `name` the Sentinels watch")
+	fs.IntVar(&o.redisWait, "redis-wait-replicas", -1, "replicas a change must reach before it is acknowledged (default: 1 with -redis-sentinel, else 0)")
+	fs.DurationVar(&o.redisWaitFor, "redis-wait-timeout", 100*time.Millisecond, "how long a change waits for the replicas before it is refused with 503")
 	fs.StringVar(&o.nodeID, "node-id", "", "this node's name among those sharing -redis (default: the host name)")
 	fs.StringVar(&o.peer, "peer", "", "the failover peer's REST `host:port`, reported in SystemInfo (empty: none)")
 	fs.BoolVar(&o.testClock, "test-clock", false, "run the ACD on a clock that POST /acd/Clock moves on, for conformance scenarios (never in production)")

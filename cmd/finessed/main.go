@@ -71,7 +71,7 @@ func newLogger(w io.Writer, opts options) *slog.Logger {
 		h = slog.NewJSONHandler(w, ho)
 	}
 	l := slog.New(h)
-	if opts.redisURL != "" {
+	if opts.shared() {
 		l = l.With("thisNode", nodeName(opts))
 	}
 	return l

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,22 +19,21 @@ import (
 const redisDialTimeout = 5 * time.Second
 
 // useRedis puts the engine's state, event log, lease and sign-in lockout
-// counters in the Redis
-// opts.redisURL names, shared with every node that names it too. The
-// returned client is for the server to close once the engine is closed.
+// counters in the Redis -redis names (or the master -redis-sentinel finds),
+// shared with every node that names it too. The returned client is for the
+// server to close once the engine is closed.
 func useRedis(engine *acd.Options, opts options, reg prometheus.Registerer) (*goredis.Client, error) {
-	ropts, err := goredis.ParseURL(opts.redisURL)
-	if err != nil {
-		return nil, fmt.Errorf("-redis %q: %w", opts.redisURL, err)
-	}
 	goredis.SetLogger(redisLogger{})
-	rdb := goredis.NewClient(ropts)
+	rdb, where, err := redisClient(opts)
+	if err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), redisDialTimeout)
 	defer cancel()
-	store, err := redis.NewStore(ctx, rdb, redis.Options{})
+	store, err := redis.NewStore(ctx, rdb, redis.Options{WaitReplicas: opts.waitReplicas(), WaitTimeout: opts.redisWaitFor})
 	if err != nil {
 		rdb.Close()
-		return nil, fmt.Errorf("-redis %s: %w", opts.redisURL, err)
+		return nil, fmt.Errorf("%s: %w", where, err)
 	}
 	node := nodeName(opts)
 	engine.Store, engine.Log = store, store.Log()
@@ -42,8 +42,33 @@ func useRedis(engine *acd.Options, opts options, reg prometheus.Registerer) (*go
 	engine.Roster = newTimedRoster(store.NewRoster(), reg)
 	settings := engine.Directory.Settings
 	engine.Lockouts = store.NewLockouts(settings.LockoutAttempts, settings.LockoutDuration)
-	slog.Info("shared state in redis", "addr", ropts.Addr, "db", ropts.DB)
+	slog.Info("shared state in redis", "at", where, "waitReplicas", opts.waitReplicas())
 	return rdb, nil
+}
+
+// redisClient connects to -redis, or through -redis-sentinel to the master
+// named -redis-master, taking credentials, database and TLS from -redis.
+// It says where, for the log, without the password.
+func redisClient(opts options) (*goredis.Client, string, error) {
+	ropts := &goredis.Options{}
+	if opts.redisURL != "" {
+		var err error
+		if ropts, err = goredis.ParseURL(opts.redisURL); err != nil {
+			return nil, "", fmt.Errorf("-redis: %w", err)
+		}
+	}
+	if opts.redisSentinels == "" {
+		return goredis.NewClient(ropts), fmt.Sprintf("%s db %d", ropts.Addr, ropts.DB), nil
+	}
+	if opts.redisMaster == "" {
+		return nil, "", fmt.Errorf("-redis-sentinel needs -redis-master, the name the Sentinels know the master by")
+	}
+	sentinels := strings.Split(opts.redisSentinels, ",")
+	rdb := goredis.NewFailoverClient(&goredis.FailoverOptions{
+		MasterName: opts.redisMaster, SentinelAddrs: sentinels,
+		Username: ropts.Username, Password: ropts.Password, DB: ropts.DB, TLSConfig: ropts.TLSConfig,
+	})
+	return rdb, fmt.Sprintf("master %s through sentinels %s db %d", opts.redisMaster, opts.redisSentinels, ropts.DB), nil
 }
 
 // nodeName is this node's id among those sharing -redis: -node-id, or the

@@ -90,7 +90,7 @@ func newServer(opts options) (*server, error) {
 	}
 	reg := prometheus.NewRegistry()
 	var rdb io.Closer
-	if opts.redisURL != "" {
+	if opts.shared() {
 		client, err := useRedis(&engineOpts, opts, reg)
 		if err != nil {
 			return nil, err

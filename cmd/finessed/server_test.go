@@ -207,6 +207,31 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
+// A commit waits for one replica behind Sentinel, for none on a plain
+// Redis, unless told otherwise.
+func TestWaitReplicas(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"-redis", "redis://127.0.0.1:6379/0"}, 0},
+		{[]string{"-redis-sentinel", "127.0.0.1:26379", "-redis-master", "m"}, 1},
+		{[]string{"-redis-sentinel", "127.0.0.1:26379", "-redis-master", "m", "-redis-wait-replicas", "0"}, 0},
+		{[]string{"-redis", "redis://127.0.0.1:6379/0", "-redis-wait-replicas", "2"}, 2},
+	} {
+		o, err := parseFlags(c.args, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := o.waitReplicas(); got != c.want || !o.shared() {
+			t.Errorf("%v: waits for %d replicas (shared %v), want %d", c.args, got, o.shared(), c.want)
+		}
+	}
+	if _, _, err := redisClient(options{redisSentinels: "127.0.0.1:26379"}); err == nil {
+		t.Error("-redis-sentinel without -redis-master accepted")
+	}
+}
+
 func TestFlags(t *testing.T) {
 	o, err := parseFlags(nil, io.Discard)
 	if err != nil {
@@ -217,6 +242,7 @@ func TestFlags(t *testing.T) {
 	want := options{
 		restAddr: "127.0.0.1:8082", restTLSAddr: "127.0.0.1:8445", boshAddr: "127.0.0.1:7071", boshTLSAddr: "127.0.0.1:7443",
 		xmppAddr: "127.0.0.1:5222", maxConns: 10000, bodyTimeout: 30 * time.Second, maxBOSH: 50000, maxBOSHAddr: 1000, logFormat: "text",
+		redisWait: -1, redisWaitFor: 100 * time.Millisecond,
 	}
 	if o != want {
 		t.Errorf("defaults %+v, want %+v", o, want)
