@@ -34,6 +34,7 @@ type Engine struct {
 	ready  *readyIndex // nil when nodes share the Store
 
 	sweeps, awaySweeps sweepGate // one Sweep, one SweepAway at a time
+	commit             func(time.Duration)
 }
 
 // Options are what an Engine is built from. Directory, Store and its Log
@@ -55,6 +56,10 @@ type Options struct {
 	// Roster, when nodes share a Store, is where they announce themselves
 	// (Start keeps announcing); nil means this node is alone.
 	Roster Roster
+	// ObserveCommit, when set, is told how long each transaction that
+	// committed took, from its start to the Store's answer: the commit
+	// stage of a request's latency, for a metric.
+	ObserveCommit func(time.Duration)
 	// Lease, when nodes share a Store, elects the one that runs the
 	// sweeper and the queue statistics (Start keeps it); nil means
 	// this node is alone and always runs them.
@@ -83,6 +88,7 @@ func NewEngine(opts Options) (*Engine, error) {
 		self:   opts.Node,
 		peer:   opts.Peer,
 		roster: opts.Roster,
+		commit: opts.ObserveCommit,
 	}
 	if opts.Lease == nil && opts.Roster == nil {
 		e.ready = &readyIndex{built: map[string]bool{}, byQueue: map[string][]readyEntry{}}
@@ -195,6 +201,7 @@ func agentOf(agents map[string]Agent, id string) Agent {
 func (e *Engine) update(ctx context.Context, fn func(tx Tx) error) error {
 	fn, committed := e.retrySafe(ctx, fn)
 	var rec *agentWrites
+	start := time.Now()
 	err := e.store.Update(ctx, func(tx Tx) error {
 		buf := &emitBuffer{Tx: tx}
 		rec = &agentWrites{Tx: buf}
@@ -205,6 +212,9 @@ func (e *Engine) update(ctx context.Context, fn func(tx Tx) error) error {
 		return nil
 	})
 	if err == nil {
+		if e.commit != nil {
+			e.commit(time.Since(start))
+		}
 		committed()
 		if e.ready != nil && rec != nil && len(rec.ids) > 0 {
 			e.ready.note(ctx, e, rec.ids)

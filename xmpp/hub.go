@@ -165,6 +165,9 @@ func (h *hub) dispatch(ctx context.Context, ev acd.Event) {
 		return
 	}
 	item := h.svc.engine.Log().Epoch() + strconv.FormatUint(uint64(ev.ID), 10)
+	now := time.Now()
+	h.svc.metrics.dispatch.Observe(now.Sub(ev.Time).Seconds())
+	at, committed := now.UnixNano(), ev.Time.UnixNano()
 	for _, node := range ev.Nodes {
 		sessions := h.nodes[node]
 		if len(sessions) == 0 {
@@ -172,7 +175,7 @@ func (h *hub) dispatch(ctx context.Context, ev acd.Event) {
 		}
 		body := notificationBody(node, item, ev.Payload)
 		for s := range sessions {
-			h.deliver(s, outbound{head: s.messageHead(), body: body, event: ev.ID, committed: ev.Time})
+			h.deliver(s, outbound{head: s.messageHead(), body: body, event: ev.ID, committed: committed, dispatched: at})
 		}
 	}
 }
@@ -262,7 +265,7 @@ func (h *hub) replay(ctx context.Context, s *Session, from acd.EventID) {
 			for _, node := range ev.Nodes {
 				if slices.Contains(s.nodes, node) {
 					body := notificationBody(node, item+strconv.FormatUint(uint64(ev.ID), 10), ev.Payload)
-					h.deliver(s, outbound{head: s.messageHead(), body: body, event: ev.ID, committed: ev.Time})
+					h.deliver(s, outbound{head: s.messageHead(), body: body, event: ev.ID, committed: ev.Time.UnixNano()})
 				}
 			}
 			from = ev.ID

@@ -127,7 +127,7 @@ func (s *Service) Open(u *acd.User, resource, transport, remote string) (*Sessio
 	bare := u.ID + "@" + s.domain
 	sess := &Session{
 		svc: s, user: u, bare: bare, jid: bare + "/" + resource, nonce: randomID(12), transport: transport,
-		remote: remote, opened: time.Now(),
+		remote: remote, opened: time.Now(), written: s.metrics.write.WithLabelValues(transport),
 		wake: make(chan struct{}, 1), done: make(chan struct{}), ids: newMsgIDs(),
 	}
 	sess.bound, sess.boundKnown = s.hub.position()

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/finessed/finessed/acd"
 )
 
@@ -27,9 +29,10 @@ type Session struct {
 	jid       string // user@domain/resource
 	nonce     string // tells this session from others under its JID
 	transport string
-	remote    string    // the client's address, for the log
-	opened    time.Time // for the log
-	msgPrefix []byte    // <message from='pubsub.domain' to='jid' id='
+	written   prometheus.Observer // the write stage's histogram for transport
+	remote    string              // the client's address, for the log
+	opened    time.Time           // for the log
+	msgPrefix []byte              // <message from='pubsub.domain' to='jid' id='
 	// bound is the last event dispatched when the session bound its
 	// resource (boundKnown false: before the hub knew where the log
 	// ended), or when it was last unavailable, what it had been given.
@@ -57,7 +60,12 @@ type Session struct {
 type outbound struct {
 	head, body []byte
 	event      acd.EventID
-	committed  time.Time
+	// committed and dispatched are when the event was committed and when
+	// the hub handed it out, in Unix nanoseconds (smaller than two
+	// time.Time in a queue of thousands); dispatched is 0 for a replay,
+	// which the latency histograms leave out: its event may be seconds old
+	// by design.
+	committed, dispatched int64
 }
 
 // User is the session's authenticated user.
@@ -215,7 +223,11 @@ func (s *Session) Written(b *Batch) {
 			first = o.event
 		}
 		last = max(last, o.event)
-		s.svc.metrics.latency.Observe(now.Sub(o.committed).Seconds())
+		if o.dispatched != 0 {
+			at := now.UnixNano()
+			s.svc.metrics.latency.Observe(seconds(at - o.committed))
+			s.written.Observe(seconds(at - o.dispatched))
+		}
 	}
 	s.svc.metrics.stanzasOut.WithLabelValues(s.transport).Add(float64(len(b.items)))
 	if n == 0 {
@@ -229,6 +241,8 @@ func (s *Session) Written(b *Batch) {
 	}
 	s.mu.Unlock()
 }
+
+func seconds(nanos int64) float64 { return float64(nanos) / 1e9 }
 
 // Fail ends the session with a stream error for the client, after what is
 // already queued.

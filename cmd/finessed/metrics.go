@@ -174,3 +174,17 @@ func (r timedRoster) Announce(ctx context.Context, m acd.Member) error {
 	}
 	return err
 }
+
+// commitHistogram records how long the engine's transactions take, from
+// their start to the store's answer: the commit stage of a request, between
+// the REST handler's own latency and the notification service's dispatch
+// and write stages.
+func commitHistogram(reg prometheus.Registerer) func(time.Duration) {
+	h := prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "finesse_commit_duration_seconds",
+		Help:    "How long an engine transaction takes to commit, its work included.",
+		Buckets: []float64{.00005, .0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1},
+	})
+	reg.MustRegister(h)
+	return func(d time.Duration) { h.Observe(d.Seconds()) }
+}

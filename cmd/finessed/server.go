@@ -83,12 +83,12 @@ func newServer(opts options) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	engineOpts := acd.Options{Directory: dir, NodeID: opts.nodeID, Node: thisNode(opts), Peer: opts.peer}
+	reg := prometheus.NewRegistry()
+	engineOpts := acd.Options{Directory: dir, NodeID: opts.nodeID, Node: thisNode(opts), Peer: opts.peer, ObserveCommit: commitHistogram(reg)}
 	if opts.testClock {
 		slog.Warn("-test-clock: time stands still until POST /acd/Clock moves it")
 		engineOpts.Clock = acd.NewFakeClock(time.Now())
 	}
-	reg := prometheus.NewRegistry()
 	var rdb io.Closer
 	if opts.shared() {
 		client, err := useRedis(&engineOpts, opts, reg)
