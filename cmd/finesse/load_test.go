@@ -55,8 +55,7 @@ func TestLoadEdgeShapesLoseNothing(t *testing.T) {
 			// A desktop that closes while a batch is on its way cannot be
 			// known to have read it; the server sends it again on return
 			// rather than risk a loss, so the reconnect shape may see a
-			// duplicate (rarely: about 1 run in 20 under -race on CI), never
-			// a loss.
+			// duplicate (seen once, under -race in CI), never a loss.
 			want := " 0 lost, "
 			if name == "connect-then-change" {
 				want = "6 of 6 received, 0 lost"
