@@ -73,6 +73,9 @@ type Dialog struct {
 	// SUPERVISOR_MONITOR dialog, the monitored call's dialog; on the
 	// monitored call, the monitor's (stale once the monitor ended).
 	Monitor string
+	// Outbound ties a dialog to the campaign contact it calls; zero for
+	// every other call.
+	Outbound OutboundLeg
 }
 
 // Party is one participant of a dialog: an agent's device or an outside

@@ -22,6 +22,10 @@ type DialogRequest struct {
 	DTMF string
 	// ToAddress is where CONSULT_CALL and TRANSFER_SST call.
 	ToAddress string
+	// Classification is RECLASSIFY's outboundClassification;
+	// CallbackTime and CallbackNumber UPDATE_SCHEDULED_CALLBACK's.
+	Classification               string
+	CallbackTime, CallbackNumber string
 }
 
 // CallData is what UPDATE_CALL_DATA changes on a call.
@@ -35,6 +39,8 @@ type CallData struct {
 var dialogActions = map[string]bool{
 	"ANSWER": true, "HOLD": true, "RETRIEVE": true, "DROP": true, "UPDATE_CALL_DATA": true, "SEND_DTMF": true,
 	"CONSULT_CALL": true, "TRANSFER": true, "CONFERENCE": true, "TRANSFER_SST": true, "PARTICIPANT_DROP": true,
+	"ACCEPT": true, "REJECT": true, "CLOSE": true, "RECLASSIFY": true,
+	"UPDATE_SCHEDULED_CALLBACK": true, "CANCEL_SCHEDULED_CALLBACK": true,
 }
 
 var knownDialogActions = map[string]bool{
@@ -149,7 +155,7 @@ func (e *Engine) DialogAction(ctx context.Context, actor *User, req DialogReques
 			return nil
 		}
 		switch req.Action {
-		case "DROP": // those it ends may take the next call
+		case "DROP", "ACCEPT", "REJECT", "CLOSE": // those it ends may take the next call
 			ended = agentsOn(d)
 		case "ANSWER": // so may those a ring-all answer releases
 			ended = othersRinging(d, u.ID)
@@ -201,6 +207,9 @@ func (e *Engine) checkDialogRequest(ctx context.Context, actor *User, req Dialog
 	if !onIt {
 		return refuse(ErrNotYourUser, actor.ID, "you are not on this dialog")
 	}
+	if err := e.checkOutboundRequest(d, req); err != nil {
+		return err
+	}
 	if req.Action == "SEND_DTMF" && p.State == PartyHeld {
 		// The reference answers DTMF on a held party with Invalid State
 		// at once, rather than as an asynchronous Generic Error.
@@ -211,6 +220,9 @@ func (e *Engine) checkDialogRequest(ctx context.Context, actor *User, req Dialog
 
 // act applies an allowed action to the agent's party.
 func (e *Engine) act(tx Tx, u *User, a Agent, d Dialog, req DialogRequest) error {
+	if done, err := e.actOutbound(tx, u, a, d, req); done {
+		return err
+	}
 	p, _ := d.party(u.ID)
 	now := e.clock.Now()
 	p.Changed = now

@@ -22,6 +22,7 @@ func (e *Engine) dialogView(d Dialog) model.Dialog {
 	if d.Associated != "" {
 		md.AssociatedDialogURI = model.DialogURI(d.Associated)
 	}
+	outboundView(d, &md)
 	for _, p := range d.Parties {
 		md.Participants = append(md.Participants, model.Participant{
 			Actions: e.partyActions(d, p), MediaAddress: p.Address, MediaAddressType: p.AddressType,
@@ -99,7 +100,10 @@ func (e *Engine) partyActions(d Dialog, p Party) []string {
 		}
 		return nil
 	}
-	acts := callActions(p)
+	if d.Outbound.Reservation {
+		return outboundActions(d, p)
+	}
+	acts := append(callActions(p), outboundActions(d, p)...)
 	if e.mayDropOthers(d, p) {
 		acts = append(acts, "PARTICIPANT_DROP")
 	}

@@ -32,6 +32,8 @@ type Engine struct {
 	roster Roster         // nil: a single node, always in service
 	beat   heartbeat
 	ready  *readyIndex // nil when nodes share the Store
+	// campaigns are the outbound campaigns dialing, by queue.
+	campaigns campaignIndex
 
 	sweeps, awaySweeps sweepGate // one Sweep, one SweepAway at a time
 	commit             func(time.Duration)

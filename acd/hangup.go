@@ -70,6 +70,9 @@ func (e *Engine) hangUp(tx Tx, d Dialog, by, requestID string) error {
 	dropParties(&d, now)
 	d.State, d.Ended = DialogDropped, now
 	tx.PutDialog(d)
+	if err := e.outboundEnded(tx, d); err != nil {
+		return err
+	}
 	if len(agents) > 0 {
 		tx.Emit(e.dialogChanged(d, requestID, agents...))
 	}
@@ -165,12 +168,13 @@ func (e *Engine) leaveDialog(tx Tx, agent string, d Dialog, requestID string, ho
 	if err := e.recordCall(tx, agent, d, disposition); err != nil {
 		return err
 	}
-	if len(a.Dialogs) > 0 || (how.ringing && a.State != model.StateReserved) {
+	reserved := a.State == model.StateReserved || a.State == model.StateReservedOutboundPreview
+	if len(a.Dialogs) > 0 || (how.ringing && !reserved) {
 		tx.Emit(e.dialogRemoved(agent, d, requestID))
 		tx.PutAgent(a)
 		return nil
 	}
-	a = e.afterCall(tx, u, a, d, !how.connected || a.State == model.StateReserved)
+	a = e.afterCall(tx, u, a, d, !how.connected || reserved)
 	kept := false
 	if a.State.WrappingUp() {
 		if kept, err = e.startWrapUp(tx, u, &a, d, requestID); err != nil {

@@ -234,6 +234,9 @@ func (e *Engine) sweepAnswers(ctx context.Context) {
 			if err := e.connectParties(tx, &d, ""); err != nil {
 				return err
 			}
+			if err := e.outboundAnswered(tx, &d); err != nil {
+				return err
+			}
 			tx.PutDialog(d)
 			tx.Emit(e.dialogChanged(d, ""))
 			return e.consultAnswered(tx, d, "")

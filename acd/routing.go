@@ -209,6 +209,7 @@ func (e *Engine) routeFor(ctx context.Context, u *User) {
 	for _, q := range queues {
 		e.route(ctx, q)
 	}
+	e.dialFor(ctx, u)
 }
 
 // byPriority sorts queues by priority, then by how long their oldest

@@ -120,6 +120,10 @@ type Store interface {
 	Desktops(ctx context.Context) ([]Desktop, error)
 	// TeamMessages reads every team message not yet deleted.
 	TeamMessages(ctx context.Context) ([]TeamMessage, error)
+	// Campaigns reads every outbound campaign, stopped ones too; Contacts
+	// the contacts of one, in no particular order.
+	Campaigns(ctx context.Context) ([]Campaign, error)
+	Contacts(ctx context.Context, campaign string) ([]Contact, error)
 }
 
 // Tx is one transaction of a Store.
@@ -159,6 +163,12 @@ type Tx interface {
 	TeamMessage(id string) (TeamMessage, bool, error)
 	PutTeamMessage(m TeamMessage)
 	DeleteTeamMessage(id string)
+	// Campaign reads an outbound campaign's dialer record, Contact one of
+	// its contacts (numbered from 1).
+	Campaign(id string) (Campaign, bool, error)
+	PutCampaign(c Campaign)
+	Contact(campaign string, n int) (Contact, bool, error)
+	PutContact(c Contact)
 	// LastRequest is the last retry-safe request applied for a user.
 	LastRequest(user string) (LastRequest, error)
 	PutLastRequest(user string, r LastRequest)

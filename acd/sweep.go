@@ -22,6 +22,7 @@ func (e *Engine) Sweep(ctx context.Context) {
 		e.sweepEnded(ctx)
 		e.sweepDesktops(ctx)
 		e.sweepTeamMessages(ctx)
+		e.sweepCampaigns(ctx)
 	})
 }
 
@@ -87,6 +88,7 @@ const sweepInterval = 5 * time.Second
 // holds the lease.
 func (e *Engine) StartSweeper() {
 	e.timers.after(e.clock, sweepInterval, func() {
+		e.refreshCampaigns(context.Background())
 		if e.leading() {
 			e.Sweep(context.Background())
 		}

@@ -15,7 +15,7 @@ func wrapUpMode(u *User, d Dialog) model.WrapUpMode {
 	switch {
 	case u.Team == nil || d.CallType == "AGENT_INSIDE" || d.CallType == callTypeMonitor || (p != nil && p.Supervisor):
 		return model.WrapUpNotAllowed
-	case d.CallType == "OUT":
+	case d.CallType == "OUT" || d.CallType == callTypeOutbound:
 		return u.Team.WrapUpOnOutgoing
 	}
 	return u.Team.WrapUpOnIncoming

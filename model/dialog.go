@@ -20,6 +20,18 @@ type Dialog struct {
 	State               string
 	MediaProperties     MediaProperties
 	Participants        []Participant
+	// CallbackNumber is an Outbound Option call's customer number, and
+	// ScheduledCallback the callback scheduled on it; both are written
+	// only on such calls.
+	CallbackNumber    string
+	ScheduledCallback *ScheduledCallback
+}
+
+// ScheduledCallback is a callback scheduled on an Outbound Option call:
+// when, in the customer's time zone (YYYY-MM-DDTHH:MM), and where to.
+type ScheduledCallback struct {
+	CallbackTime   string
+	CallbackNumber string
 }
 
 // MediaProperties are the call's data: type, dialed numbers, queue, wrap-up
@@ -66,6 +78,9 @@ type Participant struct {
 func (d Dialog) Element(root string) *etree.Element {
 	el := etree.NewElement(root)
 	addText(el, "associatedDialogUri", d.AssociatedDialogURI)
+	if d.CallbackNumber != "" {
+		addText(el, "callbackNumber", d.CallbackNumber)
+	}
 	addText(el, "fromAddress", d.FromAddress)
 	addText(el, "id", d.ID)
 	el.AddChild(d.MediaProperties.Element())
@@ -73,6 +88,11 @@ func (d Dialog) Element(root string) *etree.Element {
 	parts := el.CreateElement("participants")
 	for _, p := range d.Participants {
 		parts.AddChild(p.Element())
+	}
+	if cb := d.ScheduledCallback; cb != nil {
+		info := el.CreateElement("scheduledCallbackInfo")
+		addText(info, "callbackTime", cb.CallbackTime)
+		addText(info, "callbackNumber", cb.CallbackNumber)
 	}
 	addText(el, "secondaryId", d.SecondaryID)
 	addText(el, "state", d.State)

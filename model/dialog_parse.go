@@ -17,6 +17,10 @@ func ParseDialog(el *etree.Element) (Dialog, error) {
 		FromAddress:         childText(el, "fromAddress"),
 		ToAddress:           childText(el, "toAddress"),
 		State:               childText(el, "state"),
+		CallbackNumber:      childText(el, "callbackNumber"),
+	}
+	if cb := el.SelectElement("scheduledCallbackInfo"); cb != nil {
+		d.ScheduledCallback = &ScheduledCallback{CallbackTime: childText(cb, "callbackTime"), CallbackNumber: childText(cb, "callbackNumber")}
 	}
 	if mp := el.SelectElement("mediaProperties"); mp != nil {
 		d.MediaProperties = parseMediaProperties(mp)

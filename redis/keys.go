@@ -22,7 +22,9 @@ func (k keys) roster() string           { return k.prefix + "nodes" }
 // listed are the entity kinds the store can list (Agents, Calls,
 // Dialogs, Desktops): their ids are kept in an index set as they are
 // written.
-var listed = map[string]bool{"agent": true, "call": true, "dialog": true, "desktop": true, "teammsg": true}
+var listed = map[string]bool{
+	"agent": true, "call": true, "dialog": true, "desktop": true, "teammsg": true, "campaign": true, "contact": true,
+}
 
 // indexOf is the index kind and member of an entity key such as
 // "agent:1001", or "" when the kind is not listed.

@@ -171,6 +171,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/acd/Call/1", "", admins},
 		{"POST", "/acd/Calls", "<Call><queue>200</queue></Call>", row{refused, refused, refused, refused, refused, refused, refused, http.StatusCreated}},
 		{"DELETE", "/acd/Call/2", "", admins},
+		// So are its outbound campaigns.
+		{"POST", "/acd/Campaigns", "<Campaign><name>c</name><mode>PREVIEW</mode><queue>200</queue><contacts><Contact><phoneNumber>5550100</phoneNumber></Contact></contacts></Campaign>", row{refused, refused, refused, refused, refused, refused, refused, http.StatusCreated}},
+		{"GET", "/acd/Campaigns", "", admins},
+		{"GET", "/acd/Campaign/1", "", admins},
+		{"DELETE", "/acd/Campaign/1", "", admins},
 	}
 	for _, c := range cases {
 		for _, method := range methodsOf(c) {

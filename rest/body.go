@@ -15,22 +15,30 @@ import (
 
 // maxBodyBytes bounds a request body; Finesse bodies are a few hundred
 // bytes. A desktop's ClientLog carries up to 1,048,576 characters, of up
-// to four bytes each in UTF-8, and escaped: maxClientLogBytes.
+// to four bytes each in UTF-8, and escaped: maxClientLogBytes. A
+// simulator campaign lists up to 10,000 contacts: maxCampaignBytes.
 const (
 	maxBodyBytes      = 64 << 10
 	maxClientLogBytes = 8 << 20
+	maxCampaignBytes  = 4 << 20
 )
 
 // limitBody bounds every request body at maxBodyBytes, or a ClientLog's
-// at maxClientLogBytes; readBody answers a body over it with 413.
+// or a campaign's at their own bound; readBody answers a body over it
+// with 413.
 func limitBody(next http.Handler) http.Handler {
-	small, log := http.MaxBytesHandler(next, maxBodyBytes), http.MaxBytesHandler(next, maxClientLogBytes)
+	small := http.MaxBytesHandler(next, maxBodyBytes)
+	log := http.MaxBytesHandler(next, maxClientLogBytes)
+	campaign := http.MaxBytesHandler(next, maxCampaignBytes)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/ClientLog") {
+		switch {
+		case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/ClientLog"):
 			log.ServeHTTP(w, r)
-			return
+		case r.Method == http.MethodPost && r.URL.Path == "/acd/Campaigns":
+			campaign.ServeHTTP(w, r)
+		default:
+			small.ServeHTTP(w, r)
 		}
-		small.ServeHTTP(w, r)
 	})
 }
 

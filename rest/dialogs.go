@@ -47,6 +47,8 @@ func (s *Server) putDialog(w http.ResponseWriter, r *http.Request) {
 		DialogID: id, Action: req.RequestedAction,
 		TargetMediaAddress: req.TargetMediaAddress, RequestID: r.Header.Get("requestId"),
 		MediaProperties: callData(req), DTMF: actionParam(req, "dtmfString"), ToAddress: req.ToAddress,
+		Classification: actionParam(req, "outboundClassification"),
+		CallbackTime:   actionParam(req, "callbackTime"), CallbackNumber: actionParam(req, "callbackNumber"),
 	})
 	accepted(w, r, s.hideDialog(r, err, id))
 }

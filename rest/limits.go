@@ -59,6 +59,9 @@ func checkDialogRequest(req model.DialogRequest) error {
 		field{"fromAddress", req.FromAddress, maxAddress},
 		field{"targetMediaAddress", req.TargetMediaAddress, maxAddress},
 		field{"dtmfString", actionParam(req, "dtmfString"), maxDTMF},
+		field{"outboundClassification", actionParam(req, "outboundClassification"), maxAddress},
+		field{"callbackTime", actionParam(req, "callbackTime"), maxAddress},
+		field{"callbackNumber", actionParam(req, "callbackNumber"), maxAddress},
 	)
 	if err != nil || req.MediaProperties == nil {
 		return err

@@ -67,6 +67,10 @@ func (s *Server) routes() {
 	sim("/acd/Calls", s.getCalls, http.MethodGet, http.MethodHead)
 	sim("/acd/Call/{id}", s.getCall, http.MethodGet, http.MethodHead)
 	sim("/acd/Call/{id}", s.deleteCall, http.MethodDelete)
+	sim("/acd/Campaigns", s.postCampaign, http.MethodPost)
+	sim("/acd/Campaigns", s.getCampaigns, http.MethodGet, http.MethodHead)
+	sim("/acd/Campaign/{id}", s.getCampaign, http.MethodGet, http.MethodHead)
+	sim("/acd/Campaign/{id}", s.deleteCampaign, http.MethodDelete)
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {

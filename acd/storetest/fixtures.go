@@ -117,6 +117,35 @@ func fullDialog(id string) acd.Dialog {
 		Associated:     "15",
 		Secondary:      "14",
 		Monitor:        "16",
+		Outbound: acd.OutboundLeg{
+			Campaign: "3", Contact: 7, Mode: acd.ModeDirectPreview, Reservation: true, Personal: true,
+			Number: "5550100", TimeZone: "America/New_York", Classification: "ANS_MACHINE",
+			CallbackTime: "2026-12-08T09:30", CallbackNumber: "5550101 " + awkward,
+		},
+	}
+}
+
+func fullCampaign(id string) acd.Campaign {
+	return acd.Campaign{
+		ID: id, Name: "Renewals " + awkward, Mode: acd.ModePredictive, Queue: "100", Ratio: 1.75,
+		Created: at(21), Stopped: at(time.Hour + 22).In(zone), PersonalCallbacks: true, MaxAttempts: 4,
+		Contacts: 3, Next: 3, Retry: []int{2, 1},
+		Callbacks: []acd.Callback{{Contact: 1, Due: at(time.Hour + 23), Agent: "1001"}},
+		Lines:     []acd.Line{{Contact: 2, Agent: "1002", Due: at(24).In(zone), Answers: true}},
+		Reserved:  []string{"1001", "1003"},
+	}
+}
+
+func sparseCampaign(id string) acd.Campaign {
+	return acd.Campaign{ID: id, Mode: acd.ModePreview, Queue: "200", Contacts: 1, Next: 1}
+}
+
+func fullContact(campaign string, n int) acd.Contact {
+	return acd.Contact{
+		Campaign: campaign, N: n, PhoneNumber: "+15550100", FirstName: "Ada " + awkward, LastName: "Byron",
+		AccountNumber: "AC-42", TimeZone: "Europe/London", Status: acd.ContactCallback, Attempts: 2,
+		Agent: "1001", Dialog: "17", Call: "c1", Classification: "VOICE",
+		CallbackAt: at(2*time.Hour + 25), CallbackNumber: "5550102", Updated: at(26).In(zone),
 	}
 }
 

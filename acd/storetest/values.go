@@ -67,6 +67,8 @@ func testRoundTrip(t *testing.T, e *env) {
 	requireFull(t, "fullAgent", fullAgent("1001"))
 	requireFull(t, "fullCall", fullCall("c1"))
 	requireFull(t, "fullDialog", fullDialog("17"))
+	requireFull(t, "fullCampaign", fullCampaign("1"))
+	requireFull(t, "fullContact", fullContact("1", 1))
 	requireFull(t, "fullHistory", fullHistory())
 	requireFull(t, "fullSubscriptions", fullSubscriptions("1001"))
 

@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,6 +22,8 @@ type world struct {
 	Marks         map[string]string
 	Desktops      []acd.Desktop
 	LastRequests  map[string]acd.LastRequest
+	Campaigns     []acd.Campaign
+	Contacts      []acd.Contact // of campaign "1", in order
 }
 
 // fixtureWorld holds a full and a sparse value of every kind.
@@ -41,6 +45,8 @@ func fixtureWorld() world {
 			"1001": {Key: "PUT /finesse/api/User/1001 " + awkward, At: at(3 * time.Second)},
 			"2001": {Key: "k"},
 		},
+		Campaigns: []acd.Campaign{fullCampaign("1"), sparseCampaign("2")},
+		Contacts:  []acd.Contact{fullContact("1", 1), {Campaign: "1", N: 2, PhoneNumber: "5550199"}, fullContact("1", 10)},
 	}
 }
 
@@ -75,6 +81,12 @@ func (w world) put(tx acd.Tx) {
 	}
 	for user, r := range w.LastRequests {
 		tx.PutLastRequest(user, r)
+	}
+	for _, c := range w.Campaigns {
+		tx.PutCampaign(c)
+	}
+	for _, k := range w.Contacts {
+		tx.PutContact(k)
 	}
 }
 
@@ -131,6 +143,20 @@ func (w world) readTx(t testing.TB, tx acd.Tx) world {
 	for user := range w.LastRequests {
 		got.LastRequests[user] = must(tx.LastRequest(user))(t)
 	}
+	for _, c := range w.Campaigns {
+		if f := must2(tx.Campaign(c.ID))(t); f.Found {
+			got.Campaigns = append(got.Campaigns, f.Value)
+		} else {
+			t.Errorf("Tx.Campaign(%q) found nothing", c.ID)
+		}
+	}
+	for _, k := range w.Contacts {
+		if f := must2(tx.Contact(k.Campaign, k.N))(t); f.Found {
+			got.Contacts = append(got.Contacts, f.Value)
+		} else {
+			t.Errorf("Tx.Contact(%q, %d) found nothing", k.Campaign, k.N)
+		}
+	}
 	return got
 }
 
@@ -181,6 +207,8 @@ func compare(t testing.TB, what string, got, want world) {
 	same(t, what+": routing marks", got.Marks, want.Marks)
 	same(t, what+": desktops", got.Desktops, want.Desktops)
 	same(t, what+": last requests", got.LastRequests, want.LastRequests)
+	same(t, what+": campaigns", got.Campaigns, want.Campaigns)
+	same(t, what+": contacts", got.Contacts, want.Contacts)
 }
 
 // checkTx fails t unless tx reads exactly w.
@@ -199,6 +227,19 @@ func (w world) checkStore(t testing.TB, what string, s acd.Store) {
 	same(t, what+": Store.Calls", sortedCalls(must(s.Calls(ctx))(t)), w.Calls)
 	same(t, what+": Store.Dialogs", sortedDialogs(must(s.Dialogs(ctx))(t)), w.Dialogs)
 	same(t, what+": Store.Desktops", sortedDesktops(must(s.Desktops(ctx))(t)), w.Desktops)
+	same(t, what+": Store.Campaigns", sortedCampaigns(must(s.Campaigns(ctx))(t)), w.Campaigns)
+	same(t, what+": Store.Contacts", sortedContacts(must(s.Contacts(ctx, "1"))(t)), w.Contacts)
+	same(t, what+": Store.Contacts of a campaign with none", must(s.Contacts(ctx, "9"))(t), []acd.Contact{})
+}
+
+func sortedCampaigns(cs []acd.Campaign) []acd.Campaign {
+	slices.SortFunc(cs, func(a, b acd.Campaign) int { return strings.Compare(a.ID, b.ID) })
+	return cs
+}
+
+func sortedContacts(ks []acd.Contact) []acd.Contact {
+	slices.SortFunc(ks, func(a, b acd.Contact) int { return a.N - b.N })
+	return ks
 }
 
 // scribble overwrites, in place, an element of every slice w holds, so
@@ -225,6 +266,20 @@ func (w world) scribble() {
 		}
 		if len(d.Parties) > 0 {
 			d.Parties[0].State = "scribbled"
+		}
+	}
+	for _, c := range w.Campaigns {
+		if len(c.Retry) > 0 {
+			c.Retry[0] = -1
+		}
+		if len(c.Callbacks) > 0 {
+			c.Callbacks[0].Agent = "scribbled"
+		}
+		if len(c.Lines) > 0 {
+			c.Lines[0].Agent = "scribbled"
+		}
+		if len(c.Reserved) > 0 {
+			c.Reserved[0] = "scribbled"
 		}
 	}
 	for _, calls := range w.Waiting {

@@ -1,0 +1,36 @@
+package memstore
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/finessed/finessed/acd"
+)
+
+// Campaigns implements Store.
+func (s *Store) Campaigns(ctx context.Context) ([]acd.Campaign, error) {
+	return scanAs[acd.Campaign](s, "campaign:"), nil
+}
+
+// Contacts implements Store.
+func (s *Store) Contacts(ctx context.Context, campaign string) ([]acd.Contact, error) {
+	return scanAs[acd.Contact](s, contactPrefix(campaign)), nil
+}
+
+func contactPrefix(campaign string) string { return "contact:" + campaign + ":" }
+
+func contactKey(campaign string, n int) string { return contactPrefix(campaign) + strconv.Itoa(n) }
+
+func (t *memTx) Campaign(id string) (acd.Campaign, bool, error) {
+	c, ok := t.get("campaign:" + id).(acd.Campaign)
+	return c, ok, nil
+}
+
+func (t *memTx) PutCampaign(c acd.Campaign) { t.put("campaign:"+c.ID, c) }
+
+func (t *memTx) Contact(campaign string, n int) (acd.Contact, bool, error) {
+	c, ok := t.get(contactKey(campaign, n)).(acd.Contact)
+	return c, ok, nil
+}
+
+func (t *memTx) PutContact(c acd.Contact) { t.put(contactKey(c.Campaign, c.N), c) }

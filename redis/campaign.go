@@ -1,0 +1,41 @@
+package redis
+
+import (
+	"context"
+	"slices"
+	"strconv"
+
+	"github.com/finessed/finessed/acd"
+)
+
+// Campaigns implements acd.Store.
+func (s *Store) Campaigns(ctx context.Context) ([]acd.Campaign, error) {
+	return list[acd.Campaign](ctx, s, "campaign")
+}
+
+// Contacts implements acd.Store. The index lists every campaign's
+// contacts together: a simulator's campaigns are few and read rarely.
+func (s *Store) Contacts(ctx context.Context, campaign string) ([]acd.Contact, error) {
+	all, err := list[acd.Contact](ctx, s, "contact")
+	return slices.DeleteFunc(all, func(c acd.Contact) bool { return c.Campaign != campaign }), err
+}
+
+func contactKey(campaign string, n int) string {
+	return "contact:" + campaign + ":" + strconv.Itoa(n)
+}
+
+func (t *tx) Campaign(id string) (acd.Campaign, bool, error) {
+	var c acd.Campaign
+	found, err := t.read("campaign:"+id, &c)
+	return c, found, err
+}
+
+func (t *tx) PutCampaign(c acd.Campaign) { t.put("campaign:"+c.ID, c) }
+
+func (t *tx) Contact(campaign string, n int) (acd.Contact, bool, error) {
+	var c acd.Contact
+	found, err := t.read(contactKey(campaign, n), &c)
+	return c, found, err
+}
+
+func (t *tx) PutContact(c acd.Contact) { t.put(contactKey(c.Campaign, c.N), c) }
