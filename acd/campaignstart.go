@@ -161,13 +161,17 @@ func (e *Engine) Campaigns(ctx context.Context) ([]Campaign, error) {
 	return all, err
 }
 
-// StopCampaign stops dialing campaign id: the agents it holds reserved
-// for customers not yet reached go back to READY, and the contacts on
-// those lines are pending again. Preview reservations and calls already
-// connected go on to their end.
+// StopCampaign stops dialing campaign id: the agents it holds for
+// customers not yet reached, and those it offered a preview they have not
+// accepted, go back to READY (or the state they asked for), and those
+// contacts are pending again. Calls already placed go on to their end.
 func (e *Engine) StopCampaign(ctx context.Context, id string) (Campaign, error) {
+	contacts, err := e.store.Contacts(ctx, id)
+	if err != nil {
+		return Campaign{}, fmt.Errorf("stop campaign %s: %w", id, err)
+	}
 	var released []string
-	err := e.update(ctx, func(tx Tx) error {
+	err = e.update(ctx, func(tx Tx) error {
 		released = nil
 		c, found, err := tx.Campaign(id)
 		if err != nil {
@@ -191,7 +195,11 @@ func (e *Engine) StopCampaign(ctx context.Context, id string) (Campaign, error) 
 		}
 		c.Lines, c.Reserved = nil, nil
 		tx.PutCampaign(c)
-		released, err = e.releaseReserved(tx, holders)
+		if released, err = e.releaseReserved(tx, holders); err != nil {
+			return err
+		}
+		withdrawn, err := e.withdrawPreviews(tx, contacts)
+		released = append(released, withdrawn...)
 		return err
 	})
 	if err != nil {
@@ -201,6 +209,29 @@ func (e *Engine) StopCampaign(ctx context.Context, id string) (Campaign, error) 
 	e.routeIfReady(ctx, released...)
 	c, _, err := e.CampaignStatus(ctx, id)
 	return c, err
+}
+
+// withdrawPreviews ends the preview reservations of contacts that are
+// still waiting for the agent's answer, returning those agents.
+func (e *Engine) withdrawPreviews(tx Tx, contacts []Contact) ([]string, error) {
+	var agents []string
+	for _, k := range contacts {
+		if k.Status != ContactReserved || k.Dialog == "" {
+			continue
+		}
+		d, found, err := tx.Dialog(k.Dialog)
+		if err != nil {
+			return nil, err
+		}
+		if !found || !d.Outbound.Reservation || d.State == DialogDropped {
+			continue
+		}
+		agents = append(agents, agentsOn(d)...)
+		if err := e.hangUp(tx, d, "", ""); err != nil {
+			return nil, err
+		}
+	}
+	return agents, nil
 }
 
 // releaseReserved puts back to READY those of agents the dialer still

@@ -46,6 +46,10 @@ func baStatus(mode CampaignMode, reservation bool) string {
 // baVariables are the Outbound Option ECC variables of a call to k: what
 // a desktop shows of the customer. UCCX adds the customer's number.
 func baVariables(c Campaign, k Contact, status string, uccx bool) []model.CallVariable {
+	buddy := k.FirstName + "," + k.LastName
+	if buddy == "," {
+		buddy = ""
+	}
 	vars := []model.CallVariable{
 		{Name: "BAAccountNumber", Value: k.AccountNumber},
 		{Name: "BACampaign", Value: c.Name},
@@ -53,7 +57,7 @@ func baVariables(c Campaign, k Contact, status string, uccx bool) []model.CallVa
 		{Name: "BAResponse"},
 		{Name: "BAStatus", Value: status},
 		{Name: "BATimeZone", Value: k.TimeZone},
-		{Name: "BABuddyName", Value: k.FirstName + "," + k.LastName},
+		{Name: "BABuddyName", Value: buddy},
 	}
 	if uccx {
 		vars = append(vars, model.CallVariable{Name: "BACustomerNumber", Value: k.Number()})

@@ -378,3 +378,34 @@ func TestCampaignValidation(t *testing.T) {
 		}
 	}
 }
+
+// Stopping a campaign withdraws the previews not yet accepted and lets go
+// of the agents it holds; Reset stops every campaign.
+func TestStopCampaignWithdraws(t *testing.T) {
+	f := newFixture(t, withDialPlan(t))
+	f.ready("1001", "3001")
+	f.ready("1002", "3002")
+	preview := f.startCampaign(acd.ModePreview, "100", "5550100")
+	f.wantState("1001", model.StateReservedOutboundPreview, "")
+	predictive := f.startCampaign(acd.ModePredictive, "100", "5550188")
+	f.wantState("1002", model.StateReservedOutbound, "")
+
+	if _, err := f.eng.StopCampaign(context.Background(), preview.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.wantState("1001", model.StateReady, "") // the other campaign has no one left to call
+	f.wantFates(preview.ID, "PENDING/0")
+	if err := f.eng.Reset(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f.wantState("1001", model.StateLogout, "-1")
+	f.wantState("1002", model.StateLogout, "-1")
+	f.wantFates(predictive.ID, "PENDING/1")
+	all, err := f.eng.Campaigns(context.Background())
+	if err != nil || len(all) != 2 || all[0].Active() || all[1].Active() {
+		t.Fatalf("campaigns after Reset: %+v %v", all, err)
+	}
+	if _, err := f.eng.StopCampaign(context.Background(), "404"); !errors.Is(err, acd.ErrNotFound) {
+		t.Fatalf("stopping no campaign: %v", err)
+	}
+}

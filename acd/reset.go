@@ -7,13 +7,23 @@ import (
 	"github.com/finessed/finessed/model"
 )
 
-// Reset puts the simulator back to where a scenario starts: every call
-// ended (customers hang up, calls between agents and monitors are
-// dropped), every agent signed out and every team message taken back,
+// Reset puts the simulator back to where a scenario starts: every
+// campaign stopped, every call ended (customers hang up, calls between
+// agents and monitors are dropped), every agent signed out and every
+// team message taken back,
 // each with the events a desktop would see. Only a server on a test
 // clock offers it (POST /acd/Reset), so that recorded flows replay again
 // and again on one server.
 func (e *Engine) Reset(ctx context.Context) error {
+	campaigns, err := e.store.Campaigns(ctx)
+	if err != nil {
+		return fmt.Errorf("reset: %w", err)
+	}
+	for _, c := range campaigns {
+		if _, err := e.StopCampaign(ctx, c.ID); err != nil {
+			return fmt.Errorf("reset: %w", err)
+		}
+	}
 	calls, err := e.store.Calls(ctx)
 	if err != nil {
 		return fmt.Errorf("reset: %w", err)
