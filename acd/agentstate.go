@@ -80,6 +80,9 @@ func (e *Engine) transition(tx Tx, u *User, a Agent, req StateRequest, forced bo
 		return e.signIn(tx, u, a, req.Extension, req.Mobile)
 	case !a.State.SignedIn():
 		return a, &asyncInvalidState
+	case e.mayLeaveOutboundHold(a, req, forced):
+		// The dialer finds its held agent gone and takes another.
+		return e.request(tx, a, req)
 	case a.State.OnCall() || len(a.Dialogs) > 0:
 		// An agent with a live dialog (a call it is placing, say, while
 		// still NOT_READY 50006) is on a call: requests wait for its end.

@@ -238,8 +238,10 @@ var stateCases = []stateCase{
 		want: view{State: model.StateHold, ReasonCodeID: "-1", PendingState: model.StateReady, Extension: "3001"}},
 	{name: "NOT_READY while reserved", from: model.StateReserved, state: model.StateNotReady, reason: "1",
 		want: view{State: model.StateReserved, ReasonCodeID: "-1", PendingState: model.StateNotReady, Extension: "3001"}},
+	// UCCE lets an agent the dialer holds for a customer leave at once
+	// (finesse-api.md 6.4, RESERVED_OUTBOUND); the preview below waits.
 	{name: "READY while reserved outbound", from: model.StateReservedOutbound, state: model.StateReady,
-		want: view{State: model.StateReservedOutbound, ReasonCodeID: "-1", PendingState: model.StateReady, Extension: "3001"}},
+		want: view{State: model.StateReady, Extension: "3001"}},
 	{name: "NOT_READY while reserved for a preview", from: model.StateReservedOutboundPreview, state: model.StateNotReady, reason: "1",
 		want: view{State: model.StateReservedOutboundPreview, ReasonCodeID: "-1", PendingState: model.StateNotReady, Extension: "3001"}},
 	{name: "pending state replaced", from: model.StateTalking,

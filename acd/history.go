@@ -46,8 +46,12 @@ func (h History) Clone() History {
 	return h
 }
 
-// recordCall adds a call that ended for agent to its history.
+// recordCall adds a call that ended for agent to its history. A preview
+// reservation is no call: the customer's call, if the agent accepts, is.
 func (e *Engine) recordCall(tx Tx, agent string, d Dialog, disposition string) error {
+	if d.CallType == callTypeOutboundPreview {
+		return nil
+	}
 	h, err := tx.History(agent)
 	if err != nil {
 		return err

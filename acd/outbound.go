@@ -98,6 +98,15 @@ func (e *Engine) reservePreview(tx Tx, c Campaign, q *Queue, k Contact, cand can
 	return nil
 }
 
+// mayLeaveOutboundHold reports whether an agent the dialer holds for a
+// customer (RESERVED_OUTBOUND, no call yet) may leave at once for the
+// state it asks: on UCCE it may go READY or NOT_READY; UCCX keeps it until
+// the dialer lets it go, so there the request waits as any other.
+func (e *Engine) mayLeaveOutboundHold(a Agent, req StateRequest, forced bool) bool {
+	return a.State == model.StateReservedOutbound && len(a.Dialogs) == 0 && !forced && !e.dir.UCCX() &&
+		(req.State == model.StateReady || req.State == model.StateNotReady)
+}
+
 // outboundView adds to v what an Outbound Option dialog shows.
 func outboundView(d Dialog, v *model.Dialog) {
 	o := d.Outbound

@@ -409,3 +409,40 @@ func TestStopCampaignWithdraws(t *testing.T) {
 		t.Fatalf("stopping no campaign: %v", err)
 	}
 }
+
+// On UCCE an agent held for a customer may leave RESERVED_OUTBOUND: the
+// customer who answers goes to another held agent, or is abandoned.
+func TestLeaveOutboundHold(t *testing.T) {
+	f := newFixture(t, withDialPlan(t))
+	f.ready("1001", "3001")
+	c := f.startCampaignReq(acd.CampaignRequest{Name: "P", Mode: acd.ModeProgressive, Queue: "100", MaxAttempts: 1}, "5550100")
+	f.wantState("1001", model.StateReservedOutbound, "")
+	f.mustChange("1001", "1001", model.StateNotReady, "", "1")
+	f.clock.Advance(time.Second)
+	f.wantState("1001", model.StateNotReady, "1")
+	f.wantFates(c.ID, "ABANDONED/1")
+}
+
+// An Outbound Option call counts in the campaign queue's statistics as a
+// routed call (never Active Out) and in the agent's history; a preview
+// reservation does not.
+func TestOutboundInStatisticsAndHistory(t *testing.T) {
+	f := newFixture(t, withDialPlan(t))
+	f.ready("1001", "3001")
+	f.startCampaign(acd.ModePreview, "100", "5550100")
+	f.act("1001", "1", "REJECT")
+	f.act("1001", "2", "ACCEPT")
+	f.clock.Advance(time.Second)
+	q, err := f.eng.Queue(context.Background(), "100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := q.Statistics; s.AgentsTalkingInbound != 1 || s.AgentsTalkingOutbound != 0 {
+		t.Fatalf("queue 100 while 1001 talks to the customer: %+v", s)
+	}
+	f.act("1001", "2", "DROP")
+	h := f.history("1001", "1001")
+	if len(h.Calls) != 1 || h.Calls[0].Type != "OUTBOUND" || h.Calls[0].Number != "5550100" {
+		t.Fatalf("history: %+v", h.Calls)
+	}
+}

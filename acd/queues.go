@@ -124,7 +124,10 @@ func (e *Engine) countAgent(tx Tx, q *Queue, a Agent, s *model.QueueStatistics) 
 		switch {
 		case d.Queue != q.ID:
 			s.AgentsBusyOther++
-		case d.CallType == "ACD_IN" || d.CallType == "PREROUTE_ACD_IN":
+		case d.CallType == "ACD_IN" || d.CallType == "PREROUTE_ACD_IN" || d.CallType == callTypeOutbound:
+			// Outbound Option customers reach the agent through the
+			// dialer, as a routed call: never Active Out (the desktop
+			// guide's queue statistics notes).
 			s.AgentsTalkingInbound++
 		case d.CallType == "OUT":
 			s.AgentsTalkingOutbound++
