@@ -90,13 +90,23 @@ func (e *Engine) dialFor(ctx context.Context, u *User) {
 }
 
 // dial runs campaign id's dialer until it has nothing more to do now: no
-// contact left to try, or no agent to take one.
+// contact left to try, or no agent to take one. One sweep is armed for the
+// lines it placed, when the first of them is due.
 func (e *Engine) dial(ctx context.Context, id string) {
+	var first time.Time
+	defer func() {
+		if !first.IsZero() {
+			e.timers.after(e.clock, first.Sub(e.clock.Now()), func() { e.Sweep(context.Background()) })
+		}
+	}()
 	for range maxDialSteps {
-		more, err := e.dialStep(ctx, id)
+		more, wake, err := e.dialStep(ctx, id)
 		if err != nil {
 			slog.Error("dial campaign", "campaign", id, "err", err)
 			return
+		}
+		if !wake.IsZero() && (first.IsZero() || wake.Before(first)) {
+			first = wake
 		}
 		if !more {
 			return
@@ -105,8 +115,9 @@ func (e *Engine) dial(ctx context.Context, id string) {
 }
 
 // dialStep is one transaction of the dialer, reporting whether it did
-// anything (and so whether another step may).
-func (e *Engine) dialStep(ctx context.Context, id string) (bool, error) {
+// anything (and so whether another step may) and when the first line it
+// placed is due.
+func (e *Engine) dialStep(ctx context.Context, id string) (bool, time.Time, error) {
 	var more bool
 	var wake time.Time
 	err := e.update(ctx, func(tx Tx) error {
@@ -129,16 +140,15 @@ func (e *Engine) dialStep(ctx context.Context, id string) (bool, error) {
 		}
 		if more {
 			tx.PutCampaign(c)
-			if len(c.Lines) > lines {
-				wake = c.Lines[len(c.Lines)-1].Due
+			for _, l := range c.Lines[min(lines, len(c.Lines)):] {
+				if wake.IsZero() || l.Due.Before(wake) {
+					wake = l.Due
+				}
 			}
 		}
 		return err
 	})
-	if !wake.IsZero() {
-		e.timers.after(e.clock, wake.Sub(e.clock.Now()), func() { e.Sweep(context.Background()) })
-	}
-	return more, err
+	return more, wake, err
 }
 
 // takeContact takes the contact to try next off c: a regular callback

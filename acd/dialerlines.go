@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"time"
 
 	"github.com/finessed/finessed/model"
 )
@@ -12,82 +13,125 @@ import (
 // every active campaign's dialer (callbacks come due with time, not with
 // an agent's change).
 func (e *Engine) sweepCampaigns(ctx context.Context) {
-	now := e.clock.Now()
 	for _, c := range e.refreshCampaigns(ctx) {
-		if !c.Active() {
-			continue
+		if c.Active() {
+			e.settleLines(ctx, c.ID)
+			e.dial(ctx, c.ID)
 		}
-		for _, l := range c.Lines {
-			if !l.Due.After(now) {
-				e.lineDue(ctx, c.ID, l.Contact)
-			}
-		}
-		e.dial(ctx, c.ID)
 	}
 }
 
-// lineDue settles the dialer's call to contact n: nobody answered, or
-// the customer answered and is connected to an agent held for it
-// (abandoned when none is left).
-func (e *Engine) lineDue(ctx context.Context, campaign string, n int) {
+// settleLines settles every line of campaign id whose outcome is due, a
+// batch a transaction, and arms a sweep for the next line to come due.
+func (e *Engine) settleLines(ctx context.Context, id string) {
+	for range maxDialSteps {
+		more, next, released, err := e.settleStep(ctx, id)
+		if err != nil {
+			slog.Error("dialer lines", "campaign", id, "err", err)
+			return
+		}
+		e.routeIfReady(ctx, released...)
+		if !more {
+			if !next.IsZero() {
+				e.timers.after(e.clock, next.Sub(e.clock.Now()), func() { e.Sweep(context.Background()) })
+			}
+			return
+		}
+	}
+}
+
+// settleStep settles up to maxLinesPerStep due lines: a customer nobody
+// reached frees the agent held for it; one who answered is put through to
+// an agent held for it, or abandoned when none is left. It reports
+// whether it settled any, when the first line it left is due, and the
+// agents it let go.
+func (e *Engine) settleStep(ctx context.Context, id string) (bool, time.Time, []string, error) {
+	var more bool
+	var next time.Time
 	var released []string
 	err := e.update(ctx, func(tx Tx) error {
-		released = nil
-		c, found, err := tx.Campaign(campaign)
+		more, next, released = false, time.Time{}, nil
+		c, found, err := tx.Campaign(id)
 		if err != nil || !found {
 			return err
 		}
 		now := e.clock.Now()
-		i := slices.IndexFunc(c.Lines, func(l Line) bool { return l.Contact == n && !l.Due.After(now) })
-		if i < 0 {
-			return nil
+		var kept []Line
+		settled := 0
+		for _, l := range c.Lines {
+			if l.Due.After(now) || settled == maxLinesPerStep {
+				kept = append(kept, l)
+				if next.IsZero() || l.Due.Before(next) {
+					next = l.Due
+				}
+				continue
+			}
+			more = true
+			settled++
+			freed, err := e.settleLine(tx, &c, l)
+			if err != nil {
+				return err
+			}
+			released = append(released, freed...)
 		}
-		line := c.Lines[i]
-		c.Lines = slices.Delete(slices.Clone(c.Lines), i, i+1)
-		k, found, err := tx.Contact(campaign, n)
-		if err != nil || !found {
-			return err
+		if more {
+			c.Lines = kept
+			tx.PutCampaign(c)
 		}
-		defer func() { tx.PutCampaign(c); tx.PutContact(k) }()
-		if !line.Answers {
-			attemptFailed(&c, &k, ContactNoAnswer)
-			released, err = e.releaseReserved(tx, []string{line.Agent})
-			return err
-		}
-		cand, err := e.agentForCustomer(tx, &c, line)
-		if err != nil || cand == nil {
-			attemptFailed(&c, &k, ContactAbandoned)
-			return err
-		}
-		return e.connectOutbound(tx, c, &k, *cand)
+		return nil
 	})
-	if err != nil {
-		slog.Error("dialer line", "campaign", campaign, "contact", n, "err", err)
-		return
+	return more, next, released, err
+}
+
+// settleLine settles one due line of c, returning the agents it freed.
+func (e *Engine) settleLine(tx Tx, c *Campaign, line Line) ([]string, error) {
+	k, found, err := tx.Contact(c.ID, line.Contact)
+	if err != nil || !found {
+		return nil, err
 	}
-	e.routeIfReady(ctx, released...)
+	defer func() { tx.PutContact(k) }()
+	if !line.Answers {
+		attemptFailed(c, &k, ContactNoAnswer)
+		return e.releaseReserved(tx, []string{line.Agent})
+	}
+	cand, err := e.agentForCustomer(tx, c, line)
+	if err != nil || cand == nil {
+		attemptFailed(c, &k, ContactAbandoned)
+		return nil, err
+	}
+	return nil, e.connectOutbound(tx, *c, &k, *cand)
 }
 
 // agentForCustomer is the agent an answered customer goes to: the one
 // held for it (progressive), else the first of the campaign's held agents
-// still waiting (predictive); nil when none is.
+// still waiting (predictive), which it takes off c.Reserved with those
+// that left meanwhile; nil when none is.
 func (e *Engine) agentForCustomer(tx Tx, c *Campaign, line Line) (*candidate, error) {
 	ids := c.Reserved
 	if line.Agent != "" {
 		ids = []string{line.Agent}
 	}
-	held, err := e.stillHeld(tx, ids)
-	if err != nil || len(held) == 0 {
-		return nil, err
+	for i, id := range ids {
+		a, err := tx.Agent(id)
+		if err != nil {
+			return nil, err
+		}
+		if a.State != model.StateReservedOutbound || len(a.Dialogs) > 0 {
+			continue
+		}
+		if line.Agent == "" {
+			c.Reserved = slices.Clone(c.Reserved[i+1:])
+		}
+		u, ok := e.dir.UserByID(id)
+		if !ok {
+			return nil, nil
+		}
+		return &candidate{user: u, agent: a}, nil
 	}
-	id := held[0]
-	c.Reserved = slices.DeleteFunc(slices.Clone(c.Reserved), func(s string) bool { return s == id })
-	u, ok := e.dir.UserByID(id)
-	if !ok {
-		return nil, nil
+	if line.Agent == "" {
+		c.Reserved = nil
 	}
-	a, err := tx.Agent(id)
-	return &candidate{user: u, agent: a}, err
+	return nil, nil
 }
 
 // connectOutbound puts an answered customer through to the agent held for

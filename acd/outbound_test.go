@@ -446,3 +446,17 @@ func TestOutboundInStatisticsAndHistory(t *testing.T) {
 		t.Fatalf("history: %+v", h.Calls)
 	}
 }
+
+// Lines placed together but due at different times are each settled when
+// due, by the timers the dialer arms (no sweeper runs in these tests).
+func TestLinesSettleWhenDue(t *testing.T) {
+	f := newFixture(t, withDialPlan(t))
+	f.ready("1001", "3001")
+	f.ready("1002", "3002")
+	c := f.startCampaignReq(acd.CampaignRequest{Name: "P", Mode: acd.ModeProgressive, Queue: "100", MaxAttempts: 1}, "5550100", "5550188")
+	f.wantFates(c.ID, "DIALED/1", "DIALED/1")
+	f.clock.Advance(time.Second)
+	f.wantFates(c.ID, "ANSWERED/1", "DIALED/1")
+	f.clock.Advance(29 * time.Second)
+	f.wantFates(c.ID, "ANSWERED/1", "NO_ANSWER/1")
+}
