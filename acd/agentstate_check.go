@@ -1,6 +1,9 @@
 package acd
 
 import (
+	"context"
+	"slices"
+
 	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/model"
 )
@@ -46,8 +49,13 @@ func (e *Engine) checkReason(u *User, req StateRequest, forced bool) error {
 		}
 		return nil
 	}
-	rc, ok := e.dir.ReasonCode(req.ReasonCodeID)
-	if !ok || rc.Category != category || !e.dir.ReasonCodeFor(rc, teamID(u)) {
+	rc, ok := e.usableCode(req.ReasonCodeID, teamID(u))
+	if !ok {
+		// Perhaps created on the other node a moment ago.
+		e.refreshCodes(context.Background())
+		rc, ok = e.usableCode(req.ReasonCodeID, teamID(u))
+	}
+	if !ok || rc.Category != category {
 		return refuse(ErrInvalidInput, "reasonCodeId", "no "+string(category)+" reason code "+req.ReasonCodeID+" for this user")
 	}
 	return nil
@@ -58,12 +66,10 @@ func (e *Engine) checkReason(u *User, req StateRequest, forced bool) error {
 // its team "" would mean every code, team-limited ones included, which
 // such a user could then neither give nor leave out.
 func (e *Engine) hasReasonCodes(u *User, category model.ReasonCategory) bool {
-	for _, rc := range e.dir.ReasonCodes(category, "") {
-		if e.dir.ReasonCodeFor(rc, teamID(u)) {
-			return true
-		}
+	if team := teamID(u); team != "" {
+		return len(e.listCodes(category, team)) > 0
 	}
-	return false
+	return slices.ContainsFunc(e.listCodes(category, ""), func(rc model.ReasonCode) bool { return rc.ForAll })
 }
 
 func requestable(s model.AgentState) bool {

@@ -32,8 +32,10 @@ type Engine struct {
 	roster Roster         // nil: a single node, always in service
 	beat   heartbeat
 	ready  *readyIndex // nil when nodes share the Store
-	// campaigns are the outbound campaigns dialing, by queue.
+	// campaigns are the outbound campaigns dialing, by queue; codes the
+	// administrators' reason codes.
 	campaigns campaignIndex
+	codes     codeOverlay
 
 	sweeps, awaySweeps sweepGate // one Sweep, one SweepAway at a time
 	commit             func(time.Duration)

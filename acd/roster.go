@@ -48,12 +48,7 @@ type Roster interface {
 // address, with this node's ports, and this node counts as primary.
 func (e *Engine) nodePair(members []Member) (primary, secondary model.NodeInfo) {
 	self := Member{ID: e.node, Node: e.self, Peer: e.peer}
-	var peer *Member
-	for i, m := range members {
-		if m.ID != e.node && (peer == nil || m.Beat.After(peer.Beat)) {
-			peer = &members[i]
-		}
-	}
+	peer := e.peerOf(members)
 	if peer == nil {
 		if e.peer == "" {
 			return e.self, model.NodeInfo{}
@@ -73,6 +68,25 @@ func (e *Engine) nodePair(members []Member) (primary, secondary model.NodeInfo) 
 		return b, a
 	}
 	return a, b
+}
+
+// peerOf is this node's peer among members: the other member that
+// announced itself last, or nil.
+func (e *Engine) peerOf(members []Member) *Member {
+	var peer *Member
+	for i, m := range members {
+		if m.ID != e.node && (peer == nil || m.Beat.After(peer.Beat)) {
+			peer = &members[i]
+		}
+	}
+	return peer
+}
+
+// isPrimary reports whether this node is the primary of its pair, as
+// SystemInfo names it: alone, or the one whose id sorts first.
+func (e *Engine) isPrimary() bool {
+	peer := e.peerOf(e.beat.members())
+	return peer == nil || e.node < peer.ID
 }
 
 // hostOf is the host of a host:port address (the address itself when it

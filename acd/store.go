@@ -124,6 +124,8 @@ type Store interface {
 	// the contacts of one, in no particular order.
 	Campaigns(ctx context.Context) ([]Campaign, error)
 	Contacts(ctx context.Context, campaign string) ([]Contact, error)
+	// ReasonCodes reads the administrators' reason code records.
+	ReasonCodes(ctx context.Context) ([]ReasonCodeRecord, error)
 }
 
 // Tx is one transaction of a Store.
@@ -169,6 +171,9 @@ type Tx interface {
 	PutCampaign(c Campaign)
 	Contact(campaign string, n int) (Contact, bool, error)
 	PutContact(c Contact)
+	// ReasonCode reads an administrator's record of reason code id.
+	ReasonCode(id string) (ReasonCodeRecord, bool, error)
+	PutReasonCode(r ReasonCodeRecord)
 	// LastRequest is the last retry-safe request applied for a user.
 	LastRequest(user string) (LastRequest, error)
 	PutLastRequest(user string, r LastRequest)

@@ -89,6 +89,7 @@ const sweepInterval = 5 * time.Second
 func (e *Engine) StartSweeper() {
 	e.timers.after(e.clock, sweepInterval, func() {
 		e.refreshCampaigns(context.Background())
+		e.refreshCodes(context.Background())
 		if e.leading() {
 			e.Sweep(context.Background())
 		}

@@ -44,7 +44,7 @@ func (e *Engine) reasonCode(state model.AgentState, id string) *model.ReasonCode
 	if id == "" || id == "-1" {
 		return nil
 	}
-	if rc, ok := e.dir.ReasonCode(id); ok {
+	if rc, ok := e.reasonCodeByID(id); ok {
 		return &rc
 	}
 	category := model.CategoryNotReady

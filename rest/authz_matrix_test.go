@@ -171,6 +171,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/acd/Call/1", "", admins},
 		{"POST", "/acd/Calls", "<Call><queue>200</queue></Call>", row{refused, refused, refused, refused, refused, refused, refused, http.StatusCreated}},
 		{"DELETE", "/acd/Call/2", "", admins},
+		// Reason codes are configured by administrators only (the code
+		// made here is deleted again by the next row but one).
+		{"POST", "/finesse/api/ReasonCode", "<ReasonCode><category>NOT_READY</category><code>77</code><label>Matrix</label><forAll>true</forAll></ReasonCode>", admins},
+		{"PUT", "/finesse/api/ReasonCode/3", "<ReasonCode><category>NOT_READY</category><code>3</code><label>Meeting</label><forAll>true</forAll></ReasonCode>", admins},
+		{"DELETE", "/finesse/api/ReasonCode/5", "", row{refused, refused, refused, refused, refused, refused, refused, ok}},
 		// So are its outbound campaigns.
 		{"POST", "/acd/Campaigns", "<Campaign><name>c</name><mode>PREVIEW</mode><queue>200</queue><contacts><Contact><phoneNumber>5550100</phoneNumber></Contact></contacts></Campaign>", row{refused, refused, refused, refused, refused, refused, refused, http.StatusCreated}},
 		{"GET", "/acd/Campaigns", "", admins},

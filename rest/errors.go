@@ -55,6 +55,9 @@ var errorKinds = []struct {
 	{acd.ErrInvalidDestination, apiErrorKind{http.StatusBadRequest, "Invalid Destination"}},
 	{errOutOfService, apiErrorKind{http.StatusServiceUnavailable, "Service Unavailable"}},
 	{acd.ErrUnavailable, apiErrorKind{http.StatusServiceUnavailable, "Service Unavailable"}},
+	{acd.ErrDuplicate, apiErrorKind{http.StatusBadRequest, "Finesse API Error"}},
+	{acd.ErrMaximumExceeded, apiErrorKind{http.StatusBadRequest, "Maximum Exceeded"}},
+	{acd.ErrForbidden, apiErrorKind{http.StatusForbidden, "Forbidden"}},
 }
 
 // detailedError carries the ErrorData and ErrorMessage of a rest error.

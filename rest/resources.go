@@ -75,7 +75,7 @@ func (s *Server) reasonCodes(r *http.Request, authErr error, team string) (*etre
 	if err != nil {
 		return nil, err
 	}
-	return model.ReasonCodesElement(s.engine.Directory().ReasonCodes(c, team)), nil
+	return model.ReasonCodesElement(s.engine.ReasonCodes(r.Context(), c, team)), nil
 }
 
 func (s *Server) getReasonCode(w http.ResponseWriter, r *http.Request) {
@@ -95,7 +95,7 @@ func (s *Server) getUserReasonCode(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) writeReasonCode(w http.ResponseWriter, r *http.Request, id string) {
-	rc, ok := s.engine.Directory().ReasonCode(id)
+	rc, ok := s.engine.ReasonCode(r.Context(), id)
 	if !ok {
 		writeError(w, r, notFound("reason code", id))
 		return

@@ -140,6 +140,13 @@ func sparseCampaign(id string) acd.Campaign {
 	return acd.Campaign{ID: id, Mode: acd.ModePreview, Queue: "200", Contacts: 1, Next: 1}
 }
 
+func fullReasonCode(id string) acd.ReasonCodeRecord {
+	return acd.ReasonCodeRecord{
+		Code:  model.ReasonCode{ID: id, Category: model.CategoryLogout, Code: 4242, Label: "Gone " + awkward, ForAll: true, SystemCode: true},
+		Teams: []string{"10", "20"}, Deleted: true,
+	}
+}
+
 func fullContact(campaign string, n int) acd.Contact {
 	return acd.Contact{
 		Campaign: campaign, N: n, PhoneNumber: "+15550100", FirstName: "Ada " + awkward, LastName: "Byron",

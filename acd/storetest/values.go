@@ -69,6 +69,7 @@ func testRoundTrip(t *testing.T, e *env) {
 	requireFull(t, "fullDialog", fullDialog("17"))
 	requireFull(t, "fullCampaign", fullCampaign("1"))
 	requireFull(t, "fullContact", fullContact("1", 1))
+	requireFull(t, "fullReasonCode", fullReasonCode("17"))
 	requireFull(t, "fullHistory", fullHistory())
 	requireFull(t, "fullSubscriptions", fullSubscriptions("1001"))
 

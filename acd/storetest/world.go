@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/model"
 )
 
 // world is one of every kind of value a Store keeps, each under its key.
@@ -24,6 +25,7 @@ type world struct {
 	LastRequests  map[string]acd.LastRequest
 	Campaigns     []acd.Campaign
 	Contacts      []acd.Contact // of campaign "1", in order
+	ReasonCodes   []acd.ReasonCodeRecord
 }
 
 // fixtureWorld holds a full and a sparse value of every kind.
@@ -47,6 +49,9 @@ func fixtureWorld() world {
 		},
 		Campaigns: []acd.Campaign{fullCampaign("1"), sparseCampaign("2")},
 		Contacts:  []acd.Contact{fullContact("1", 1), {Campaign: "1", N: 2, PhoneNumber: "5550199"}, fullContact("1", 10)},
+		ReasonCodes: []acd.ReasonCodeRecord{
+			fullReasonCode("17"), {Code: model.ReasonCode{ID: "9", Category: model.CategoryNotReady, Code: 9, Label: "Nine"}},
+		},
 	}
 }
 
@@ -87,6 +92,9 @@ func (w world) put(tx acd.Tx) {
 	}
 	for _, k := range w.Contacts {
 		tx.PutContact(k)
+	}
+	for _, r := range w.ReasonCodes {
+		tx.PutReasonCode(r)
 	}
 }
 
@@ -157,6 +165,13 @@ func (w world) readTx(t testing.TB, tx acd.Tx) world {
 			t.Errorf("Tx.Contact(%q, %d) found nothing", k.Campaign, k.N)
 		}
 	}
+	for _, r := range w.ReasonCodes {
+		if f := must2(tx.ReasonCode(r.Code.ID))(t); f.Found {
+			got.ReasonCodes = append(got.ReasonCodes, f.Value)
+		} else {
+			t.Errorf("Tx.ReasonCode(%q) found nothing", r.Code.ID)
+		}
+	}
 	return got
 }
 
@@ -209,6 +224,7 @@ func compare(t testing.TB, what string, got, want world) {
 	same(t, what+": last requests", got.LastRequests, want.LastRequests)
 	same(t, what+": campaigns", got.Campaigns, want.Campaigns)
 	same(t, what+": contacts", got.Contacts, want.Contacts)
+	same(t, what+": reason codes", got.ReasonCodes, want.ReasonCodes)
 }
 
 // checkTx fails t unless tx reads exactly w.
@@ -230,6 +246,9 @@ func (w world) checkStore(t testing.TB, what string, s acd.Store) {
 	same(t, what+": Store.Campaigns", sortedCampaigns(must(s.Campaigns(ctx))(t)), w.Campaigns)
 	same(t, what+": Store.Contacts", sortedContacts(must(s.Contacts(ctx, "1"))(t)), w.Contacts)
 	same(t, what+": Store.Contacts of a campaign with none", must(s.Contacts(ctx, "9"))(t), []acd.Contact{})
+	codes := must(s.ReasonCodes(ctx))(t)
+	slices.SortFunc(codes, func(a, b acd.ReasonCodeRecord) int { return strings.Compare(a.Code.ID, b.Code.ID) })
+	same(t, what+": Store.ReasonCodes", codes, w.ReasonCodes)
 }
 
 func sortedCampaigns(cs []acd.Campaign) []acd.Campaign {
@@ -266,6 +285,11 @@ func (w world) scribble() {
 		}
 		if len(d.Parties) > 0 {
 			d.Parties[0].State = "scribbled"
+		}
+	}
+	for _, r := range w.ReasonCodes {
+		if len(r.Teams) > 0 {
+			r.Teams[0] = "scribbled"
 		}
 	}
 	for _, c := range w.Campaigns {

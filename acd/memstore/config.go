@@ -1,5 +1,8 @@
 package memstore
 
+// The simulator's campaigns and the administrators' configuration records:
+// read rarely, listed by prefix.
+
 import (
 	"context"
 	"strconv"
@@ -34,3 +37,15 @@ func (t *memTx) Contact(campaign string, n int) (acd.Contact, bool, error) {
 }
 
 func (t *memTx) PutContact(c acd.Contact) { t.put(contactKey(c.Campaign, c.N), c) }
+
+// ReasonCodes implements Store.
+func (s *Store) ReasonCodes(ctx context.Context) ([]acd.ReasonCodeRecord, error) {
+	return scanAs[acd.ReasonCodeRecord](s, "reasoncode:"), nil
+}
+
+func (t *memTx) ReasonCode(id string) (acd.ReasonCodeRecord, bool, error) {
+	r, ok := t.get("reasoncode:" + id).(acd.ReasonCodeRecord)
+	return r, ok, nil
+}
+
+func (t *memTx) PutReasonCode(r acd.ReasonCodeRecord) { t.put("reasoncode:"+r.Code.ID, r) }

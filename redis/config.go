@@ -1,5 +1,8 @@
 package redis
 
+// The simulator's campaigns and the administrators' configuration records:
+// read rarely, listed from their index.
+
 import (
 	"context"
 	"slices"
@@ -39,3 +42,16 @@ func (t *tx) Contact(campaign string, n int) (acd.Contact, bool, error) {
 }
 
 func (t *tx) PutContact(c acd.Contact) { t.put(contactKey(c.Campaign, c.N), c) }
+
+// ReasonCodes implements acd.Store.
+func (s *Store) ReasonCodes(ctx context.Context) ([]acd.ReasonCodeRecord, error) {
+	return list[acd.ReasonCodeRecord](ctx, s, "reasoncode")
+}
+
+func (t *tx) ReasonCode(id string) (acd.ReasonCodeRecord, bool, error) {
+	var r acd.ReasonCodeRecord
+	found, err := t.read("reasoncode:"+id, &r)
+	return r, found, err
+}
+
+func (t *tx) PutReasonCode(r acd.ReasonCodeRecord) { t.put("reasoncode:"+r.Code.ID, r) }

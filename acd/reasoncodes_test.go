@@ -1,0 +1,87 @@
+package acd_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/model"
+)
+
+// An administrator creates a NOT_READY reason code that agents may use at
+// once, on this node and on another sharing the Store; an agent may not
+// create one; codes and labels are unique in a category; a change and a
+// deletion are seen everywhere.
+func TestReasonCodeAdministration(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	_, other, _ := twoNodes(t, f)
+	ctx := context.Background()
+	admin := f.user("admin")
+	req := acd.ReasonCodeRequest{Category: model.CategoryNotReady, Code: 55, Label: "Coaching", ForAll: true}
+	if _, err := f.eng.CreateReasonCode(ctx, f.user("1001"), req); !errors.Is(err, acd.ErrNotAuthorized) {
+		t.Fatalf("an agent creates a reason code: %v", err)
+	}
+	id, err := f.eng.CreateReasonCode(ctx, admin, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, taken := f.eng.Directory().ReasonCode(id); taken {
+		t.Fatalf("the new code took configured id %s", id)
+	}
+
+	f.signIn("1001", "3001")
+	f.mustChange("1001", "1001", model.StateNotReady, "", id) // at once, on this node
+	f.signIn("1002", "3002")
+	if err := other.ChangeState(ctx, f.user("1002"), acd.StateRequest{AgentID: "1002", State: model.StateNotReady, ReasonCodeID: id}); err != nil {
+		t.Fatalf("the other node refuses the new code: %v", err)
+	}
+	if u := f.get("1002"); u.ReasonCode == nil || u.ReasonCode.Label != "Coaching" {
+		t.Fatalf("1002 after the change on the other node: %+v", u.ReasonCode)
+	}
+	if codes := other.ReasonCodes(ctx, model.CategoryNotReady, "10"); codes[len(codes)-1].ID != id {
+		t.Fatalf("the other node lists %+v", codes)
+	}
+
+	for _, dup := range []acd.ReasonCodeRequest{
+		{Category: model.CategoryNotReady, Code: 55, Label: "Other", ForAll: true},
+		{Category: model.CategoryNotReady, Code: 56, Label: "Lunch", ForAll: true},
+	} {
+		if _, err := f.eng.CreateReasonCode(ctx, admin, dup); !errors.Is(err, acd.ErrDuplicate) {
+			t.Errorf("%+v: %v, want a duplicate", dup, err)
+		}
+	}
+	if _, err := f.eng.CreateReasonCode(ctx, admin, acd.ReasonCodeRequest{Category: model.CategoryLogout, Code: 55, Label: "Coaching"}); err != nil {
+		t.Errorf("the same code and label in the other category: %v", err)
+	}
+	for _, bad := range []acd.ReasonCodeRequest{
+		{Category: "BREAK", Code: 1, Label: "x"},
+		{Category: model.CategoryNotReady, Code: 70000, Label: "x"},
+		{Category: model.CategoryNotReady, Code: 71, Label: ""},
+		{Category: model.CategoryNotReady, Code: 72, Label: "a label far longer than the forty characters"},
+	} {
+		if _, err := f.eng.CreateReasonCode(ctx, admin, bad); err == nil {
+			t.Errorf("%+v accepted", bad)
+		}
+	}
+
+	if err := other.UpdateReasonCode(ctx, admin, "1", acd.ReasonCodeRequest{Category: model.CategoryNotReady, Code: 1, Label: "Short break", ForAll: true}); err != nil {
+		t.Fatal(err)
+	}
+	if rc, ok := f.eng.ReasonCode(ctx, "1"); !ok || rc.Label != "Short break" {
+		t.Fatalf("configured code 1 after its change on the other node: %+v %v", rc, ok)
+	}
+	if err := other.DeleteReasonCode(ctx, admin, id); err != nil {
+		t.Fatal(err)
+	}
+	// A node learns of a change made on the other within a sweeper tick.
+	f.eng.StartSweeper()
+	f.clock.Advance(5 * time.Second)
+	if _, err := f.change("1001", "1001", model.StateNotReady, "", id); !errors.Is(err, acd.ErrInvalidInput) {
+		t.Fatalf("a deleted code given: %v", err)
+	}
+	if err := f.eng.DeleteReasonCode(ctx, admin, id); !errors.Is(err, acd.ErrNotFound) {
+		t.Fatalf("deleted twice: %v", err)
+	}
+}

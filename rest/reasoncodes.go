@@ -1,0 +1,67 @@
+package rest
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/model"
+)
+
+// Administrators create, change and delete reason codes; like Finesse's
+// configuration APIs they answer 200 with an empty body (a create with the
+// new code's Location) and refuse on the secondary node with 403.
+
+func (s *Server) postReasonCode(w http.ResponseWriter, r *http.Request) {
+	req, err := reasonCodeRequest(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	id, err := s.engine.CreateReasonCode(r.Context(), actor(r), req)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", model.ReasonCode{ID: id}.URI())
+	w.WriteHeader(http.StatusOK)
+}
+
+func (s *Server) putReasonCode(w http.ResponseWriter, r *http.Request) {
+	req, err := reasonCodeRequest(r)
+	if err == nil {
+		err = s.engine.UpdateReasonCode(r.Context(), actor(r), mux.Vars(r)["id"], req)
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func (s *Server) deleteReasonCode(w http.ResponseWriter, r *http.Request) {
+	if err := s.engine.DeleteReasonCode(r.Context(), actor(r), mux.Vars(r)["id"]); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// reasonCodeRequest reads a <ReasonCode> body: category, code, label,
+// forAll.
+func reasonCodeRequest(r *http.Request) (acd.ReasonCodeRequest, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return acd.ReasonCodeRequest{}, err
+	}
+	root, err := model.ParseRoot(body, "ReasonCode")
+	if err != nil {
+		return acd.ReasonCodeRequest{}, fail(errMalformed, "ReasonCode", err.Error())
+	}
+	rc, err := model.ParseReasonCode(root)
+	if err != nil {
+		return acd.ReasonCodeRequest{}, fail(errMalformed, "ReasonCode", err.Error())
+	}
+	return acd.ReasonCodeRequest{Category: rc.Category, Code: rc.Code, Label: rc.Label, ForAll: rc.ForAll}, nil
+}
