@@ -171,6 +171,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/acd/Call/1", "", admins},
 		{"POST", "/acd/Calls", "<Call><queue>200</queue></Call>", row{refused, refused, refused, refused, refused, refused, refused, http.StatusCreated}},
 		{"DELETE", "/acd/Call/2", "", admins},
+		// Workflows: administrators read them all, a desktop its team's.
+		{"GET", "/finesse/api/Workflows", "", admins},
+		{"GET", "/finesse/api/Workflow/1", "", admins},
+		{"GET", "/finesse/api/WorkflowActions", "", admins},
+		{"GET", "/finesse/api/WorkflowAction/1", "", admins},
+		{"GET", "/finesse/api/User/1001/Workflows", "", selfOrAdmin},
+		{"GET", "/finesse/api/TeamResource/10/Workflows", "", members},
 		// Reason codes are configured by administrators only (the code
 		// made here is deleted again by the next row but one).
 		{"POST", "/finesse/api/ReasonCode", "<ReasonCode><category>NOT_READY</category><code>77</code><label>Matrix</label><forAll>true</forAll></ReasonCode>", admins},

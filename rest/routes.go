@@ -59,6 +59,12 @@ func (s *Server) routes() {
 	get("/User/{id}/MediaPropertiesLayouts", s.getUserLayouts)
 	get("/TeamResource/{id}/MediaPropertiesLayout", s.getTeamLayout)
 	get("/MediaPropertiesLayouts", s.getLayouts)
+	get("/Workflows", s.getWorkflows)
+	get("/Workflow/{id}", s.getWorkflow)
+	get("/WorkflowActions", s.getWorkflowActions)
+	get("/WorkflowAction/{id}", s.getWorkflowAction)
+	get("/User/{id}/Workflows", s.getUserWorkflows)
+	get("/TeamResource/{id}/Workflows", s.getTeamWorkflows)
 	get("/MediaPropertiesLayout/{id}", s.getLayout)
 
 	sim := func(path string, h http.HandlerFunc, methods ...string) {

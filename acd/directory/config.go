@@ -22,6 +22,9 @@ type Config struct {
 	// MediaPropertiesLayout is how desktops show a call's data (nil: the
 	// ten call variables in two columns).
 	MediaPropertiesLayout *LayoutConfig `yaml:"mediaPropertiesLayout"`
+	// Workflows and WorkflowActions are what desktops run on call events.
+	Workflows       []WorkflowConfig       `yaml:"workflows"`
+	WorkflowActions []WorkflowActionConfig `yaml:"workflowActions"`
 }
 
 // DialRule says how the outside numbers matching Pattern behave when an

@@ -27,6 +27,8 @@ type Directory struct {
 	reasonTeams map[string][]string
 	wrapUps     []wrapUp
 	books       []phoneBook
+	workflows   []teamWorkflow
+	actions     []model.WorkflowAction
 	dialPlan    []DialRule
 	layout      model.MediaPropertiesLayout
 
@@ -132,7 +134,7 @@ func NewDirectory(cfg Config) (*Directory, error) {
 		return nil, err
 	}
 	steps := []func(Config) error{
-		d.addTeams, d.addUsers, d.addQueues, d.addDevices, d.addQueueNumbers, d.addReasons, d.addWrapUps, d.addBooks, d.addDialPlan, d.addLayout,
+		d.addTeams, d.addUsers, d.addQueues, d.addDevices, d.addQueueNumbers, d.addReasons, d.addWrapUps, d.addBooks, d.addDialPlan, d.addLayout, d.addWorkflows,
 	}
 	for _, step := range steps {
 		if err := step(cfg); err != nil {
