@@ -3,64 +3,69 @@ package rest
 import (
 	"net/http"
 
-	"github.com/beevik/etree"
 	"github.com/gorilla/mux"
 
 	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/model"
 )
 
-// The MediaPropertiesLayout a desktop shows a call's data by: the
-// deployment's one default layout, read as the user (its own), its team
-// (members) or an administrator reads it.
+// The MediaPropertiesLayout a desktop shows a call's data by: its team's
+// custom layout, else the deployment's default, read as the user (its
+// own), its team (members) or an administrator (every layout) reads it.
 
 func (s *Server) getUserLayout(w http.ResponseWriter, r *http.Request) {
-	s.writeLayout(w, r, s.userAccess, false)
+	u, err := s.selfUser(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeXML(w, http.StatusOK, s.engine.Directory().LayoutFor(teamOf(u)).Element())
 }
 
+// getUserLayouts lists the layouts a user's desktop may use: the default
+// and its team's custom one, if it has one.
 func (s *Server) getUserLayouts(w http.ResponseWriter, r *http.Request) {
-	s.writeLayout(w, r, s.userAccess, true)
+	u, err := s.selfUser(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	dir := s.engine.Directory()
+	layouts := []model.MediaPropertiesLayout{dir.Layout()}
+	if own := dir.LayoutFor(teamOf(u)); own.ID != layouts[0].ID {
+		layouts = append(layouts, own)
+	}
+	writeXML(w, http.StatusOK, model.MediaPropertiesLayoutsElement(layouts))
 }
 
 func (s *Server) getTeamLayout(w http.ResponseWriter, r *http.Request) {
-	s.writeLayout(w, r, func(r *http.Request) error { _, err := s.teamResource(r); return err }, false)
+	t, err := s.teamResource(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeXML(w, http.StatusOK, s.engine.Directory().LayoutFor(t.ID).Element())
 }
 
 func (s *Server) getLayouts(w http.ResponseWriter, r *http.Request) {
-	s.writeLayout(w, r, adminAccess, true)
+	if err := directory.AuthorizeAdmin(actor(r)); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeXML(w, http.StatusOK, model.MediaPropertiesLayoutsElement(s.engine.Directory().Layouts()))
 }
 
 func (s *Server) getLayout(w http.ResponseWriter, r *http.Request) {
-	if err := adminAccess(r); err != nil {
+	if err := directory.AuthorizeAdmin(actor(r)); err != nil {
 		writeError(w, r, err)
 		return
 	}
-	l := s.engine.Directory().Layout()
-	if id := mux.Vars(r)["id"]; id != l.ID {
-		writeError(w, r, notFound("media properties layout", id))
-		return
+	id := mux.Vars(r)["id"]
+	for _, l := range s.engine.Directory().Layouts() {
+		if l.ID == id {
+			writeXML(w, http.StatusOK, l.Element())
+			return
+		}
 	}
-	writeXML(w, http.StatusOK, l.Element())
+	writeError(w, r, notFound("media properties layout", id))
 }
-
-func (s *Server) writeLayout(w http.ResponseWriter, r *http.Request, access func(*http.Request) error, list bool) {
-	if err := access(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	l := s.engine.Directory().Layout()
-	var el *etree.Element
-	if list {
-		el = model.MediaPropertiesLayoutsElement([]model.MediaPropertiesLayout{l})
-	} else {
-		el = l.Element()
-	}
-	writeXML(w, http.StatusOK, el)
-}
-
-func (s *Server) userAccess(r *http.Request) error {
-	_, err := s.selfUser(r)
-	return err
-}
-
-func adminAccess(r *http.Request) error { return directory.AuthorizeAdmin(actor(r)) }

@@ -22,6 +22,8 @@ type Config struct {
 	// MediaPropertiesLayout is how desktops show a call's data (nil: the
 	// ten call variables in two columns).
 	MediaPropertiesLayout *LayoutConfig `yaml:"mediaPropertiesLayout"`
+	// MediaPropertiesLayouts are custom layouts, each for its teams.
+	MediaPropertiesLayouts []LayoutConfig `yaml:"mediaPropertiesLayouts"`
 	// Workflows and WorkflowActions are what desktops run on call events.
 	Workflows       []WorkflowConfig       `yaml:"workflows"`
 	WorkflowActions []WorkflowActionConfig `yaml:"workflowActions"`

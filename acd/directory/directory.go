@@ -28,6 +28,7 @@ type Directory struct {
 	wrapUps     []wrapUp
 	books       []phoneBook
 	workflows   []teamWorkflow
+	teamLayouts []teamLayout
 	actions     []model.WorkflowAction
 	dialPlan    []DialRule
 	layout      model.MediaPropertiesLayout

@@ -2,6 +2,7 @@ package directory
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -17,6 +18,9 @@ type LayoutConfig struct {
 	Description string                `yaml:"description"`
 	Header      []LayoutEntryConfig   `yaml:"header"`
 	Columns     [][]LayoutEntryConfig `yaml:"columns"`
+	// Teams are the teams whose desktops use a custom layout (config
+	// mediaPropertiesLayouts) instead of the default; each team has one.
+	Teams []string `yaml:"teams"`
 }
 
 // LayoutEntryConfig is one labelled media property of a layout.
@@ -30,34 +34,82 @@ type LayoutEntryConfig struct {
 // Layout is the deployment's default MediaPropertiesLayout.
 func (d *Directory) Layout() model.MediaPropertiesLayout { return d.layout }
 
-func (d *Directory) addLayout(cfg Config) error {
-	if cfg.MediaPropertiesLayout == nil {
-		d.layout = defaultLayout()
-		return nil
+// Layouts lists every layout: the default, then the custom ones.
+func (d *Directory) Layouts() []model.MediaPropertiesLayout {
+	out := []model.MediaPropertiesLayout{d.layout}
+	for _, l := range d.teamLayouts {
+		out = append(out, l.MediaPropertiesLayout)
 	}
-	lc := cfg.MediaPropertiesLayout
+	return out
+}
+
+// LayoutFor is the layout team's desktops use: its custom layout, else
+// the default.
+func (d *Directory) LayoutFor(team string) model.MediaPropertiesLayout {
+	for _, l := range d.teamLayouts {
+		if slices.Contains(l.teams, team) {
+			return l.MediaPropertiesLayout
+		}
+	}
+	return d.layout
+}
+
+// teamLayout is a custom layout and the teams that use it.
+type teamLayout struct {
+	model.MediaPropertiesLayout
+	teams []string
+}
+
+func (d *Directory) addLayout(cfg Config) error {
+	d.layout = defaultLayout()
+	if cfg.MediaPropertiesLayout != nil {
+		l, err := buildLayout(*cfg.MediaPropertiesLayout, "1", "DEFAULT")
+		if err != nil {
+			return fmt.Errorf("mediaPropertiesLayout: %w", err)
+		}
+		d.layout = l
+	}
+	for i, lc := range cfg.MediaPropertiesLayouts {
+		l, err := buildLayout(lc, strconv.Itoa(i+2), "CUSTOM")
+		if err != nil {
+			return fmt.Errorf("mediaPropertiesLayouts[%d]: %w", i, err)
+		}
+		if err := d.knownTeams(lc.Teams); err != nil {
+			return fmt.Errorf("mediaPropertiesLayouts[%d]: %w", i, err)
+		}
+		for _, t := range lc.Teams {
+			if d.LayoutFor(t).ID != d.layout.ID {
+				return fmt.Errorf("mediaPropertiesLayouts[%d]: team %s has a layout already", i, t)
+			}
+		}
+		d.teamLayouts = append(d.teamLayouts, teamLayout{l, lc.Teams})
+	}
+	return nil
+}
+
+// buildLayout checks lc and makes it layout id of type kind.
+func buildLayout(lc LayoutConfig, id, kind string) (model.MediaPropertiesLayout, error) {
 	switch {
 	case utf8.RuneCountInString(lc.Name) > 40 || lc.Name == "":
-		return fmt.Errorf("mediaPropertiesLayout: name must be 1 to 40 characters")
+		return model.MediaPropertiesLayout{}, fmt.Errorf("name must be 1 to 40 characters")
 	case utf8.RuneCountInString(lc.Description) > 128:
-		return fmt.Errorf("mediaPropertiesLayout: description is longer than 128 characters")
+		return model.MediaPropertiesLayout{}, fmt.Errorf("description is longer than 128 characters")
 	case len(lc.Columns) > 2:
-		return fmt.Errorf("mediaPropertiesLayout: %d columns, at most 2", len(lc.Columns))
+		return model.MediaPropertiesLayout{}, fmt.Errorf("%d columns, at most 2", len(lc.Columns))
 	}
-	l := model.MediaPropertiesLayout{ID: "1", Name: lc.Name, Description: lc.Description, Type: "DEFAULT"}
+	l := model.MediaPropertiesLayout{ID: id, Name: lc.Name, Description: lc.Description, Type: kind}
 	var err error
 	if l.Header, err = layoutEntries(lc.Header); err != nil {
-		return fmt.Errorf("mediaPropertiesLayout header: %w", err)
+		return l, fmt.Errorf("header: %w", err)
 	}
 	for i, col := range lc.Columns {
 		entries, err := layoutEntries(col)
 		if err != nil {
-			return fmt.Errorf("mediaPropertiesLayout column %d: %w", i+1, err)
+			return l, fmt.Errorf("column %d: %w", i+1, err)
 		}
 		l.Columns = append(l.Columns, entries)
 	}
-	d.layout = l
-	return nil
+	return l, nil
 }
 
 // layoutEntries checks a header's or column's entries: at most ten, each
