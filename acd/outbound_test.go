@@ -460,3 +460,26 @@ func TestLinesSettleWhenDue(t *testing.T) {
 	f.clock.Advance(29 * time.Second)
 	f.wantFates(c.ID, "ANSWERED/1", "NO_ANSWER/1")
 }
+
+// A regular (not personal) callback comes back to the queue in the
+// campaign's mode, to whichever agent is READY, at the callback number.
+func TestRegularCallback(t *testing.T) {
+	f := newFixture(t, withDialPlan(t))
+	f.ready("1001", "3001")
+	c := f.startCampaign(acd.ModePreview, "100", "5550100")
+	f.act("1001", "1", "ACCEPT")
+	f.clock.Advance(time.Second)
+	if _, err := f.actParams("1001", "1", acd.DialogRequest{Action: "UPDATE_SCHEDULED_CALLBACK", CallbackTime: "2024-05-01T06:00", CallbackNumber: "5550101"}); err != nil {
+		t.Fatal(err)
+	}
+	f.act("1001", "1", "DROP")
+	f.mustChange("1001", "1001", model.StateNotReady, "", "1")
+	f.ready("1002", "3002")
+	f.clock.Advance(time.Hour)
+	f.wantState("1002", model.StateReservedOutboundPreview, "")
+	d := f.dialogOf("1002")
+	if d.FromAddress != "5550101" || len(d.Participants[0].Actions) != 3 {
+		t.Fatalf("the callback's reservation: from %s, actions %v", d.FromAddress, d.Participants[0].Actions)
+	}
+	f.wantFates(c.ID, "RESERVED/1")
+}
