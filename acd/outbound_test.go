@@ -483,3 +483,19 @@ func TestRegularCallback(t *testing.T) {
 	}
 	f.wantFates(c.ID, "RESERVED/1")
 }
+
+// UCCX takes Direct Preview reservations: ACCEPT dials from the agent's
+// phone, and the dialog carries BACustomerNumber too.
+func TestDirectPreviewOnUCCX(t *testing.T) {
+	cfg := withDialPlan(t)
+	cfg.Settings.DeploymentType = "UCCX"
+	f := newFixture(t, cfg)
+	f.ready("1001", "3001")
+	f.startCampaign(acd.ModeDirectPreview, "100", "5550100")
+	if got := variable(f.dialogOf("1001"), "BACustomerNumber"); got != "5550100" {
+		t.Fatalf("BACustomerNumber %q", got)
+	}
+	f.act("1001", "1", "ACCEPT")
+	f.clock.Advance(time.Second)
+	f.wantState("1001", model.StateTalking, "")
+}
