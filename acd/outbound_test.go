@@ -499,3 +499,19 @@ func TestDirectPreviewOnUCCX(t *testing.T) {
 	f.clock.Advance(time.Second)
 	f.wantState("1001", model.StateTalking, "")
 }
+
+// Wrap-up follows an Outbound Option call as the team's wrapUpOnOutgoing
+// says, whatever its incoming mode: REQUIRED, so the agent wraps up.
+func TestOutboundWrapUp(t *testing.T) {
+	cfg := withDialPlan(t)
+	for i := range cfg.Teams {
+		cfg.Teams[i].WrapUpOnOutgoing = model.WrapUpRequired
+		cfg.Teams[i].WrapUpOnIncoming = model.WrapUpNotAllowed
+	}
+	f := newFixture(t, cfg)
+	f.ready("1001", "3001")
+	f.startCampaign(acd.ModeProgressive, "100", "5550100")
+	f.clock.Advance(time.Second)
+	f.act("1001", f.dialogOf("1001").ID, "DROP")
+	f.wantState("1001", model.StateWorkReady, "")
+}
