@@ -36,6 +36,8 @@ type Call struct {
 	RingDeadline time.Time // an offered call goes back to the queue then
 	Ended        time.Time
 	DTMF         string // digits the agents sent, for scripts to check
+	// Media is the nonvoice MRD of a task (a chat, an email); "" for a call.
+	Media string
 }
 
 // Clone is a copy of c sharing no slice or map with it, as the memory
@@ -76,6 +78,8 @@ type Dialog struct {
 	// Outbound ties a dialog to the campaign contact it calls; zero for
 	// every other call.
 	Outbound OutboundLeg
+	// Media is the nonvoice MRD of a task's dialog; "" for a call's.
+	Media string
 }
 
 // Party is one participant of a dialog: an agent's device or an outside

@@ -41,6 +41,7 @@ var dialogActions = map[string]bool{
 	"CONSULT_CALL": true, "TRANSFER": true, "CONFERENCE": true, "TRANSFER_SST": true, "PARTICIPANT_DROP": true,
 	"ACCEPT": true, "REJECT": true, "CLOSE": true, "RECLASSIFY": true,
 	"UPDATE_SCHEDULED_CALLBACK": true, "CANCEL_SCHEDULED_CALLBACK": true,
+	"START": true, "PAUSE": true, "RESUME": true, "WRAP_UP": true,
 }
 
 var knownDialogActions = map[string]bool{
@@ -48,7 +49,7 @@ var knownDialogActions = map[string]bool{
 	"TRANSFER": true, "TRANSFER_SST": true, "CONFERENCE": true, "SEND_DTMF": true, "UPDATE_CALL_DATA": true,
 	"SILENT_MONITOR": true, "BARGE_CALL": true, "PARTICIPANT_DROP": true, "START_RECORDING": true,
 	"ACCEPT": true, "CLOSE": true, "REJECT": true, "UPDATE_SCHEDULED_CALLBACK": true,
-	"CANCEL_SCHEDULED_CALLBACK": true, "RECLASSIFY": true,
+	"CANCEL_SCHEDULED_CALLBACK": true, "RECLASSIFY": true, "START": true, "PAUSE": true, "RESUME": true, "WRAP_UP": true,
 }
 
 // actionRefused is Finesse's answer to an action the party may not take
@@ -162,6 +163,9 @@ func (e *Engine) DialogAction(ctx context.Context, actor *User, req DialogReques
 		}
 		return e.act(tx, u, a, d, req)
 	})
+	if err == nil && (req.Action == "CLOSE" || req.Action == "TRANSFER") {
+		e.routeTasksAfter(ctx, req)
+	}
 	if err == nil {
 		e.routeIfReady(ctx, ended...)
 		if q, ok := e.dir.QueueDialedAt(req.ToAddress); ok && req.Action == "TRANSFER_SST" {
@@ -207,6 +211,9 @@ func (e *Engine) checkDialogRequest(ctx context.Context, actor *User, req Dialog
 	if !onIt {
 		return refuse(ErrNotYourUser, actor.ID, "you are not on this dialog")
 	}
+	if d.Media != "" {
+		return e.checkTaskRequest(req)
+	}
 	if err := e.checkOutboundRequest(d, req); err != nil {
 		return err
 	}
@@ -220,6 +227,9 @@ func (e *Engine) checkDialogRequest(ctx context.Context, actor *User, req Dialog
 
 // act applies an allowed action to the agent's party.
 func (e *Engine) act(tx Tx, u *User, a Agent, d Dialog, req DialogRequest) error {
+	if d.Media != "" {
+		return e.actTask(tx, u, d, req)
+	}
 	if done, err := e.actOutbound(tx, u, a, d, req); done {
 		return err
 	}

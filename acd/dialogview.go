@@ -23,6 +23,9 @@ func (e *Engine) dialogView(d Dialog) model.Dialog {
 		md.AssociatedDialogURI = model.DialogURI(d.Associated)
 	}
 	outboundView(d, &md)
+	if d.Media != "" {
+		e.taskView(d, &md)
+	}
 	for _, p := range d.Parties {
 		md.Participants = append(md.Participants, model.Participant{
 			Actions: e.partyActions(d, p), MediaAddress: p.Address, MediaAddressType: p.AddressType,
@@ -94,6 +97,9 @@ func callActions(p Party) []string {
 // or those of its state on a call, with PARTICIPANT_DROP for whom
 // enableDropParticipantFor lets drop others from a conference.
 func (e *Engine) partyActions(d Dialog, p Party) []string {
+	if d.Media != "" {
+		return taskActions[p.State]
+	}
 	if d.CallType == callTypeMonitor {
 		if p.Agent != "" && p.State == PartyActive {
 			return []string{"BARGE_CALL", "DROP"}

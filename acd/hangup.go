@@ -42,6 +42,9 @@ func (e *Engine) HangUpCall(ctx context.Context, id string) (Call, error) {
 		if err != nil {
 			return err
 		}
+		if d.Media != "" { // a task the customer left
+			return e.closeTask(tx, d, "")
+		}
 		ended = agentsOn(d)
 		return e.hangUp(tx, d, "", "")
 	})
@@ -49,6 +52,9 @@ func (e *Engine) HangUpCall(ctx context.Context, id string) (Call, error) {
 		return Call{}, err
 	}
 	e.routeIfReady(ctx, ended...)
+	if md := e.dir.MediaDomain(call.Media); md != nil {
+		e.routeMedia(ctx, md)
+	}
 	call, _, err = e.store.Call(ctx, id)
 	return call, err
 }

@@ -41,6 +41,9 @@ func (e *Engine) Reset(ctx context.Context) error {
 	if err := e.signEveryoneOut(ctx); err != nil {
 		return err
 	}
+	if err := e.signOutOfMedia(ctx); err != nil {
+		return err
+	}
 	return e.deleteTeamMessages(ctx)
 }
 
@@ -54,7 +57,7 @@ func (e *Engine) dropAllDialogs(ctx context.Context) error {
 	for _, d := range dialogs {
 		err := e.update(ctx, func(tx Tx) error {
 			cur, found, err := tx.Dialog(d.ID)
-			if err != nil || !found || cur.State == DialogDropped {
+			if err != nil || !found || cur.State == DialogDropped || cur.Media != "" {
 				return err
 			}
 			return e.hangUp(tx, cur, "", "")
@@ -113,6 +116,30 @@ func (e *Engine) deleteTeamMessages(ctx context.Context) error {
 		})
 		if err != nil {
 			return fmt.Errorf("reset: delete team message %s: %w", m.ID, err)
+		}
+	}
+	return nil
+}
+
+// signOutOfMedia signs every user out of every nonvoice MRD it is signed
+// in to (their tasks ended with the calls).
+func (e *Engine) signOutOfMedia(ctx context.Context) error {
+	for _, u := range e.dir.Users() {
+		for _, md := range u.MediaDomains {
+			err := e.update(ctx, func(tx Tx) error {
+				m, err := mediaAgent(tx, u.ID, md.ID)
+				if err != nil || !m.SignedIn() {
+					return err
+				}
+				m = e.enterMedia(m, MediaLogout, "-1")
+				m.Dialogs, m.PendingState, m.PendingReasonCodeID = nil, "", ""
+				tx.PutMediaAgent(m)
+				tx.Emit(e.mediaEvent(md, m, ""))
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("reset: sign %s out of media %s: %w", u.ID, md.ID, err)
+			}
 		}
 	}
 	return nil

@@ -171,6 +171,9 @@ type Tx interface {
 	PutCampaign(c Campaign)
 	Contact(campaign string, n int) (Contact, bool, error)
 	PutContact(c Contact)
+	// MediaAgent reads a user's state in a nonvoice MRD.
+	MediaAgent(agent, mrd string) (MediaAgent, bool, error)
+	PutMediaAgent(m MediaAgent)
 	// ReasonCode reads an administrator's record of reason code id.
 	ReasonCode(id string) (ReasonCodeRecord, bool, error)
 	PutReasonCode(r ReasonCodeRecord)

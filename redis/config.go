@@ -1,7 +1,8 @@
 package redis
 
-// The simulator's campaigns and the administrators' configuration records:
-// read rarely, listed from their index.
+// Records beyond the calls and agents: the simulator's campaigns and
+// contacts, the administrators' reason codes, users' nonvoice media
+// states.
 
 import (
 	"context"
@@ -55,3 +56,11 @@ func (t *tx) ReasonCode(id string) (acd.ReasonCodeRecord, bool, error) {
 }
 
 func (t *tx) PutReasonCode(r acd.ReasonCodeRecord) { t.put("reasoncode:"+r.Code.ID, r) }
+
+func (t *tx) MediaAgent(agent, mrd string) (acd.MediaAgent, bool, error) {
+	var m acd.MediaAgent
+	found, err := t.read("media:"+agent+":"+mrd, &m)
+	return m, found, err
+}
+
+func (t *tx) PutMediaAgent(m acd.MediaAgent) { t.put("media:"+m.Agent+":"+m.MRD, m) }

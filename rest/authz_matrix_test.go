@@ -171,6 +171,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/acd/Call/1", "", admins},
 		{"POST", "/acd/Calls", "<Call><queue>200</queue></Call>", row{refused, refused, refused, refused, refused, refused, refused, http.StatusCreated}},
 		{"DELETE", "/acd/Call/2", "", admins},
+		// Nonvoice media: a user's MRD states and tasks are for it, its
+		// supervisors and administrators (1003 is an agent of the demo's
+		// chat MRD; 1001 of none, so its list is empty); only the user
+		// (or an administrator) changes them.
+		{"GET", "/finesse/api/User/1001/Media", "", viewers},
+		{"GET", "/finesse/api/User/1003/Media/5000", "", supervisors},
+		{"GET", "/finesse/api/User/1003/Media/5000/Dialogs", "", supervisors},
+		{"PUT", "/finesse/api/User/1003/Media/5000", "<Media><state>LOGIN</state></Media>", row{refused, refused, refused, refused, refused, refused, refused, queued}},
+		{"POST", "/acd/Tasks", "<Task><queue>500</queue><from>ada@example.com</from></Task>", row{refused, refused, refused, refused, refused, refused, refused, http.StatusCreated}},
 		// Workflows: administrators read them all, a desktop its team's.
 		{"GET", "/finesse/api/Workflows", "", admins},
 		{"GET", "/finesse/api/Workflow/1", "", admins},

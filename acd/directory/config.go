@@ -24,6 +24,8 @@ type Config struct {
 	MediaPropertiesLayout *LayoutConfig `yaml:"mediaPropertiesLayout"`
 	// MediaPropertiesLayouts are custom layouts, each for its teams.
 	MediaPropertiesLayouts []LayoutConfig `yaml:"mediaPropertiesLayouts"`
+	// MediaDomains are the nonvoice MRDs (chat, email...).
+	MediaDomains []MediaDomainConfig `yaml:"mediaDomains"`
 	// Workflows and WorkflowActions are what desktops run on call events.
 	Workflows       []WorkflowConfig       `yaml:"workflows"`
 	WorkflowActions []WorkflowActionConfig `yaml:"workflowActions"`

@@ -29,6 +29,7 @@ type Directory struct {
 	books       []phoneBook
 	workflows   []teamWorkflow
 	teamLayouts []teamLayout
+	media       []*MediaDomain
 	actions     []model.WorkflowAction
 	dialPlan    []DialRule
 	layout      model.MediaPropertiesLayout
@@ -47,6 +48,8 @@ type User struct {
 	Team       *Team   // nil for a user who is not an agent of any team
 	Supervises []*Team // teams a supervisor supervises
 	Queues     []*Queue
+	// MediaDomains are the nonvoice MRDs the user may sign in to.
+	MediaDomains []*MediaDomain
 	// MobileAgent is whether the user may sign in as a mobile agent.
 	MobileAgent bool
 	secret      secret
@@ -135,7 +138,7 @@ func NewDirectory(cfg Config) (*Directory, error) {
 		return nil, err
 	}
 	steps := []func(Config) error{
-		d.addTeams, d.addUsers, d.addQueues, d.addDevices, d.addQueueNumbers, d.addReasons, d.addWrapUps, d.addBooks, d.addDialPlan, d.addLayout, d.addWorkflows,
+		d.addTeams, d.addUsers, d.addQueues, d.addDevices, d.addQueueNumbers, d.addReasons, d.addWrapUps, d.addBooks, d.addDialPlan, d.addLayout, d.addWorkflows, d.addMedia,
 	}
 	for _, step := range steps {
 		if err := step(cfg); err != nil {

@@ -13,6 +13,12 @@ const userNodePrefix = model.UserURIPrefix
 // AutoNodes are the nodes every session of u receives without subscribing,
 // as Finesse subscribes each user to them.
 func AutoNodes(u *User) []string {
+	if len(u.MediaDomains) > 0 {
+		return []string{
+			userNodePrefix + u.ID, userNodePrefix + u.ID + "/Dialogs", model.SystemInfoURI,
+			model.MediaNode(u.ID), model.MediaDialogsNode(u.ID),
+		}
+	}
 	return []string{userNodePrefix + u.ID, userNodePrefix + u.ID + "/Dialogs", model.SystemInfoURI}
 }
 
@@ -39,7 +45,7 @@ func (d *Directory) nodeAccess(actor *User, node string) (allowed, known bool) {
 	if rest, ok := strings.CutPrefix(node, userNodePrefix); ok {
 		id, sub, hasSub := strings.Cut(rest, "/")
 		u, found := d.users[id]
-		if !found || (hasSub && sub != "Dialogs" && sub != "Queues" && sub != "ClientLog") {
+		if !found || (hasSub && sub != "Dialogs" && sub != "Queues" && sub != "ClientLog" && sub != "Media" && sub != "Dialogs/Media") {
 			return false, false
 		}
 		if sub == "ClientLog" { // the desktop waits there for its own log's receipt

@@ -1,7 +1,8 @@
 package memstore
 
-// The simulator's campaigns and the administrators' configuration records:
-// read rarely, listed by prefix.
+// Records beyond the calls and agents: the simulator's campaigns and
+// contacts, the administrators' reason codes, users' nonvoice media
+// states.
 
 import (
 	"context"
@@ -49,3 +50,10 @@ func (t *memTx) ReasonCode(id string) (acd.ReasonCodeRecord, bool, error) {
 }
 
 func (t *memTx) PutReasonCode(r acd.ReasonCodeRecord) { t.put("reasoncode:"+r.Code.ID, r) }
+
+func (t *memTx) MediaAgent(agent, mrd string) (acd.MediaAgent, bool, error) {
+	m, ok := t.get("media:" + agent + ":" + mrd).(acd.MediaAgent)
+	return m, ok, nil
+}
+
+func (t *memTx) PutMediaAgent(m acd.MediaAgent) { t.put("media:"+m.Agent+":"+m.MRD, m) }

@@ -143,6 +143,8 @@ func cloneValue(v any) any {
 		return t.Clone()
 	case acd.ReasonCodeRecord:
 		return t.Clone()
+	case acd.MediaAgent:
+		return t.Clone()
 	case []acd.Subscription:
 		return slices.Clone(t)
 	case []string:

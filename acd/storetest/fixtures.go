@@ -69,6 +69,7 @@ func fullCall(id string) acd.Call {
 		RingDeadline: at(12*time.Second + 6),
 		Ended:        at(time.Hour + 7),
 		DTMF:         "12#*0",
+		Media:        "5000",
 	}
 }
 
@@ -122,6 +123,7 @@ func fullDialog(id string) acd.Dialog {
 			Number: "5550100", TimeZone: "America/New_York", Classification: "ANS_MACHINE",
 			CallbackTime: "2026-12-08T09:30", CallbackNumber: "5550101 " + awkward,
 		},
+		Media: "5001",
 	}
 }
 
