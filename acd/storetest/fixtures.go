@@ -149,6 +149,14 @@ func fullReasonCode(id string) acd.ReasonCodeRecord {
 	}
 }
 
+func fullMediaAgent(agent string) acd.MediaAgent {
+	return acd.MediaAgent{
+		Agent: agent, MRD: "5000", State: acd.MediaPaused, ReasonCodeID: "2", PendingState: acd.MediaNotReady,
+		PendingReasonCodeID: "3", Routable: true, MaxDialogs: 4, InterruptAction: "IGNORE", DialogLogoutAction: "TRANSFER",
+		Dialogs: []string{"7_5000_1", awkward}, StateChangeTime: at(27).In(zone), ReadySince: at(28),
+	}
+}
+
 func fullContact(campaign string, n int) acd.Contact {
 	return acd.Contact{
 		Campaign: campaign, N: n, PhoneNumber: "+15550100", FirstName: "Ada " + awkward, LastName: "Byron",

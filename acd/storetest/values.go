@@ -70,6 +70,7 @@ func testRoundTrip(t *testing.T, e *env) {
 	requireFull(t, "fullCampaign", fullCampaign("1"))
 	requireFull(t, "fullContact", fullContact("1", 1))
 	requireFull(t, "fullReasonCode", fullReasonCode("17"))
+	requireFull(t, "fullMediaAgent", fullMediaAgent("1001"))
 	requireFull(t, "fullHistory", fullHistory())
 	requireFull(t, "fullSubscriptions", fullSubscriptions("1001"))
 

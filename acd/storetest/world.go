@@ -26,6 +26,7 @@ type world struct {
 	Campaigns     []acd.Campaign
 	Contacts      []acd.Contact // of campaign "1", in order
 	ReasonCodes   []acd.ReasonCodeRecord
+	MediaAgents   []acd.MediaAgent
 }
 
 // fixtureWorld holds a full and a sparse value of every kind.
@@ -47,8 +48,9 @@ func fixtureWorld() world {
 			"1001": {Key: "PUT /finesse/api/User/1001 " + awkward, At: at(3 * time.Second)},
 			"2001": {Key: "k"},
 		},
-		Campaigns: []acd.Campaign{fullCampaign("1"), sparseCampaign("2")},
-		Contacts:  []acd.Contact{fullContact("1", 1), {Campaign: "1", N: 2, PhoneNumber: "5550199"}, fullContact("1", 10)},
+		Campaigns:   []acd.Campaign{fullCampaign("1"), sparseCampaign("2")},
+		Contacts:    []acd.Contact{fullContact("1", 1), {Campaign: "1", N: 2, PhoneNumber: "5550199"}, fullContact("1", 10)},
+		MediaAgents: []acd.MediaAgent{fullMediaAgent("1001"), {Agent: "1002", MRD: "5001", State: acd.MediaLogout}},
 		ReasonCodes: []acd.ReasonCodeRecord{
 			fullReasonCode("17"), {Code: model.ReasonCode{ID: "9", Category: model.CategoryNotReady, Code: 9, Label: "Nine"}},
 		},
@@ -95,6 +97,9 @@ func (w world) put(tx acd.Tx) {
 	}
 	for _, r := range w.ReasonCodes {
 		tx.PutReasonCode(r)
+	}
+	for _, m := range w.MediaAgents {
+		tx.PutMediaAgent(m)
 	}
 }
 
@@ -172,6 +177,13 @@ func (w world) readTx(t testing.TB, tx acd.Tx) world {
 			t.Errorf("Tx.ReasonCode(%q) found nothing", r.Code.ID)
 		}
 	}
+	for _, m := range w.MediaAgents {
+		if f := must2(tx.MediaAgent(m.Agent, m.MRD))(t); f.Found {
+			got.MediaAgents = append(got.MediaAgents, f.Value)
+		} else {
+			t.Errorf("Tx.MediaAgent(%q, %q) found nothing", m.Agent, m.MRD)
+		}
+	}
 	return got
 }
 
@@ -225,6 +237,7 @@ func compare(t testing.TB, what string, got, want world) {
 	same(t, what+": campaigns", got.Campaigns, want.Campaigns)
 	same(t, what+": contacts", got.Contacts, want.Contacts)
 	same(t, what+": reason codes", got.ReasonCodes, want.ReasonCodes)
+	same(t, what+": media agents", got.MediaAgents, want.MediaAgents)
 }
 
 // checkTx fails t unless tx reads exactly w.
@@ -285,6 +298,11 @@ func (w world) scribble() {
 		}
 		if len(d.Parties) > 0 {
 			d.Parties[0].State = "scribbled"
+		}
+	}
+	for _, m := range w.MediaAgents {
+		if len(m.Dialogs) > 0 {
+			m.Dialogs[0] = "scribbled"
 		}
 	}
 	for _, r := range w.ReasonCodes {
