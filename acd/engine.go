@@ -35,7 +35,8 @@ type Engine struct {
 	// campaigns are the outbound campaigns dialing, by queue; codes the
 	// administrators' reason codes.
 	campaigns campaignIndex
-	codes     codeOverlay
+	codes     *overlay[ReasonCodeRecord]
+	wrapUps   *overlay[WrapUpRecord]
 
 	sweeps, awaySweeps sweepGate // one Sweep, one SweepAway at a time
 	commit             func(time.Duration)
@@ -82,17 +83,19 @@ func NewEngine(opts Options) (*Engine, error) {
 		return nil, errors.New("new engine: a Store and its Log are required (memstore has both in memory)")
 	}
 	e := &Engine{
-		dir:    opts.Directory,
-		store:  opts.Store,
-		log:    opts.Log,
-		clock:  opts.Clock,
-		auth:   directory.NewAuthenticator(opts.Directory, opts.Clock, opts.Lockouts),
-		lease:  opts.Lease,
-		node:   cmp.Or(opts.NodeID, "local"),
-		self:   opts.Node,
-		peer:   opts.Peer,
-		roster: opts.Roster,
-		commit: opts.ObserveCommit,
+		dir:     opts.Directory,
+		store:   opts.Store,
+		log:     opts.Log,
+		clock:   opts.Clock,
+		auth:    directory.NewAuthenticator(opts.Directory, opts.Clock, opts.Lockouts),
+		lease:   opts.Lease,
+		node:    cmp.Or(opts.NodeID, "local"),
+		self:    opts.Node,
+		peer:    opts.Peer,
+		roster:  opts.Roster,
+		commit:  opts.ObserveCommit,
+		codes:   &overlay[ReasonCodeRecord]{key: func(r ReasonCodeRecord) string { return r.Code.ID }},
+		wrapUps: &overlay[WrapUpRecord]{key: func(r WrapUpRecord) string { return r.Reason.ID }},
 	}
 	if opts.Lease == nil && opts.Roster == nil {
 		e.ready = &readyIndex{built: map[string]bool{}, byQueue: map[string][]readyEntry{}}

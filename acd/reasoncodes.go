@@ -50,37 +50,38 @@ const (
 	maxReasonCodeUCCX = 999
 )
 
-// codeOverlay is this node's copy of the administrators' records, read
-// from the Store at start, on each sweeper tick, after each change made
-// here, and when a state change names a code it does not know, so that a
-// code created on the other node is usable at once.
-type codeOverlay struct {
+// overlay is this node's copy of the administrators' records of one kind,
+// read from the Store at start, on each sweeper tick, after each change
+// made here, and when a request names one it does not know, so that a
+// record made on the other node is usable at once.
+type overlay[T any] struct {
+	key  func(T) string
 	mu   sync.RWMutex
-	byID map[string]ReasonCodeRecord
+	byID map[string]T
 }
 
-func (o *codeOverlay) get(id string) (ReasonCodeRecord, bool) {
+func (o *overlay[T]) get(id string) (T, bool) {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
 	r, ok := o.byID[id]
 	return r, ok
 }
 
-func (o *codeOverlay) all() []ReasonCodeRecord {
+func (o *overlay[T]) all() []T {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
-	out := make([]ReasonCodeRecord, 0, len(o.byID))
+	out := make([]T, 0, len(o.byID))
 	for _, r := range o.byID {
 		out = append(out, r)
 	}
-	slices.SortFunc(out, func(a, b ReasonCodeRecord) int { return compareIDs(a.Code.ID, b.Code.ID) })
+	slices.SortFunc(out, func(a, b T) int { return compareIDs(o.key(a), o.key(b)) })
 	return out
 }
 
-func (o *codeOverlay) set(records []ReasonCodeRecord) {
-	by := make(map[string]ReasonCodeRecord, len(records))
+func (o *overlay[T]) set(records []T) {
+	by := make(map[string]T, len(records))
 	for _, r := range records {
-		by[r.Code.ID] = r
+		by[o.key(r)] = r
 	}
 	o.mu.Lock()
 	o.byID = by

@@ -3,6 +3,7 @@ package acd_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,5 +84,50 @@ func TestReasonCodeAdministration(t *testing.T) {
 	}
 	if err := f.eng.DeleteReasonCode(ctx, admin, id); !errors.Is(err, acd.ErrNotFound) {
 		t.Fatalf("deleted twice: %v", err)
+	}
+}
+
+// Wrap-up reasons are administered as reason codes are: created, listed
+// on another node at once, unique by label, changed and deleted; an
+// agent may not.
+func TestWrapUpReasonAdministration(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	_, other, _ := twoNodes(t, f)
+	ctx := context.Background()
+	admin := f.user("admin")
+	if _, err := f.eng.CreateWrapUpReason(ctx, f.user("1001"), acd.WrapUpRequest{Label: "x", ForAll: true}); !errors.Is(err, acd.ErrNotAuthorized) {
+		t.Fatalf("an agent creates a wrap-up reason: %v", err)
+	}
+	id, err := f.eng.CreateWrapUpReason(ctx, admin, acd.WrapUpRequest{Label: "Upsold", ForAll: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := func(e *acd.Engine) []string {
+		var out []string
+		for _, w := range e.WrapUpReasons(ctx, "10") {
+			out = append(out, w.Label)
+		}
+		return out
+	}
+	if got := labels(other); got[len(got)-1] != "Upsold" {
+		t.Fatalf("the other node lists %v", got)
+	}
+	if _, err := f.eng.CreateWrapUpReason(ctx, admin, acd.WrapUpRequest{Label: "Sale", ForAll: true}); !errors.Is(err, acd.ErrDuplicate) {
+		t.Fatalf("a taken label: %v", err)
+	}
+	if _, err := f.eng.CreateWrapUpReason(ctx, admin, acd.WrapUpRequest{Label: strings.Repeat("l", 40), ForAll: true}); !errors.Is(err, acd.ErrInvalidInput) {
+		t.Fatalf("a 40-byte label: %v", err)
+	}
+	if err := other.UpdateWrapUpReason(ctx, admin, "1", acd.WrapUpRequest{Label: "Sold", ForAll: true}); err != nil {
+		t.Fatal(err)
+	}
+	if w, ok := f.eng.WrapUpReason(ctx, "1"); !ok || w.Label != "Sold" {
+		t.Fatalf("configured reason 1 after its change: %+v %v", w, ok)
+	}
+	if err := f.eng.DeleteWrapUpReason(ctx, admin, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := other.WrapUpReason(ctx, id); ok {
+		t.Fatal("a deleted reason still found on the other node")
 	}
 }

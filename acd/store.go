@@ -124,8 +124,9 @@ type Store interface {
 	// the contacts of one, in no particular order.
 	Campaigns(ctx context.Context) ([]Campaign, error)
 	Contacts(ctx context.Context, campaign string) ([]Contact, error)
-	// ReasonCodes reads the administrators' reason code records.
+	// ReasonCodes and WrapUpRecords read the administrators' records.
 	ReasonCodes(ctx context.Context) ([]ReasonCodeRecord, error)
+	WrapUpRecords(ctx context.Context) ([]WrapUpRecord, error)
 }
 
 // Tx is one transaction of a Store.
@@ -177,6 +178,9 @@ type Tx interface {
 	// ReasonCode reads an administrator's record of reason code id.
 	ReasonCode(id string) (ReasonCodeRecord, bool, error)
 	PutReasonCode(r ReasonCodeRecord)
+	// WrapUpRecord reads an administrator's record of wrap-up reason id.
+	WrapUpRecord(id string) (WrapUpRecord, bool, error)
+	PutWrapUpRecord(r WrapUpRecord)
 	// LastRequest is the last retry-safe request applied for a user.
 	LastRequest(user string) (LastRequest, error)
 	PutLastRequest(user string, r LastRequest)

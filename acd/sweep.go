@@ -90,6 +90,7 @@ func (e *Engine) StartSweeper() {
 	e.timers.after(e.clock, sweepInterval, func() {
 		e.refreshCampaigns(context.Background())
 		e.refreshCodes(context.Background())
+		e.refreshWrapUps(context.Background())
 		if e.leading() {
 			e.Sweep(context.Background())
 		}

@@ -64,3 +64,16 @@ func (t *tx) MediaAgent(agent, mrd string) (acd.MediaAgent, bool, error) {
 }
 
 func (t *tx) PutMediaAgent(m acd.MediaAgent) { t.put("media:"+m.Agent+":"+m.MRD, m) }
+
+// WrapUpRecords implements acd.Store.
+func (s *Store) WrapUpRecords(ctx context.Context) ([]acd.WrapUpRecord, error) {
+	return list[acd.WrapUpRecord](ctx, s, "wrapup")
+}
+
+func (t *tx) WrapUpRecord(id string) (acd.WrapUpRecord, bool, error) {
+	var r acd.WrapUpRecord
+	found, err := t.read("wrapup:"+id, &r)
+	return r, found, err
+}
+
+func (t *tx) PutWrapUpRecord(r acd.WrapUpRecord) { t.put("wrapup:"+r.Reason.ID, r) }

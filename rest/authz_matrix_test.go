@@ -192,6 +192,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/finesse/api/ReasonCode", "<ReasonCode><category>NOT_READY</category><code>77</code><label>Matrix</label><forAll>true</forAll></ReasonCode>", admins},
 		{"PUT", "/finesse/api/ReasonCode/3", "<ReasonCode><category>NOT_READY</category><code>3</code><label>Meeting</label><forAll>true</forAll></ReasonCode>", admins},
 		{"DELETE", "/finesse/api/ReasonCode/5", "", row{refused, refused, refused, refused, refused, refused, refused, ok}},
+		{"POST", "/finesse/api/WrapUpReason", "<WrapUpReason><label>Matrix</label><forAll>true</forAll></WrapUpReason>", admins},
+		{"PUT", "/finesse/api/WrapUpReason/3", "<WrapUpReason><label>Follow-up</label><forAll>true</forAll></WrapUpReason>", admins},
+		{"DELETE", "/finesse/api/WrapUpReason/4", "", row{refused, refused, refused, refused, refused, refused, refused, ok}},
 		// So are its outbound campaigns.
 		{"POST", "/acd/Campaigns", "<Campaign><name>c</name><mode>PREVIEW</mode><queue>200</queue><contacts><Contact><phoneNumber>5550100</phoneNumber></Contact></contacts></Campaign>", row{refused, refused, refused, refused, refused, refused, refused, http.StatusCreated}},
 		{"GET", "/acd/Campaigns", "", admins},

@@ -108,7 +108,7 @@ func (s *Server) getWrapUpReasons(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	writeXML(w, http.StatusOK, model.WrapUpReasonsElement(s.engine.Directory().WrapUpReasons("")))
+	writeXML(w, http.StatusOK, model.WrapUpReasonsElement(s.engine.WrapUpReasons(r.Context(), "")))
 }
 
 func (s *Server) getUserWrapUpReasons(w http.ResponseWriter, r *http.Request) {
@@ -117,7 +117,7 @@ func (s *Server) getUserWrapUpReasons(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	writeXML(w, http.StatusOK, model.WrapUpReasonsElement(s.engine.Directory().WrapUpReasons(teamOf(u))))
+	writeXML(w, http.StatusOK, model.WrapUpReasonsElement(s.engine.WrapUpReasons(r.Context(), teamOf(u))))
 }
 
 func (s *Server) getTeamWrapUpReasons(w http.ResponseWriter, r *http.Request) {
@@ -126,7 +126,7 @@ func (s *Server) getTeamWrapUpReasons(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	writeXML(w, http.StatusOK, model.WrapUpReasonsElement(s.engine.Directory().WrapUpReasons(t.ID)))
+	writeXML(w, http.StatusOK, model.WrapUpReasonsElement(s.engine.WrapUpReasons(r.Context(), t.ID)))
 }
 
 func (s *Server) getWrapUpReason(w http.ResponseWriter, r *http.Request) {
@@ -146,7 +146,7 @@ func (s *Server) getUserWrapUpReason(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) writeWrapUpReason(w http.ResponseWriter, r *http.Request, id string) {
-	wr, ok := s.engine.Directory().WrapUpReason(id)
+	wr, ok := s.engine.WrapUpReason(r.Context(), id)
 	if !ok {
 		writeError(w, r, notFound("wrap-up reason", id))
 		return

@@ -57,3 +57,15 @@ func (t *memTx) MediaAgent(agent, mrd string) (acd.MediaAgent, bool, error) {
 }
 
 func (t *memTx) PutMediaAgent(m acd.MediaAgent) { t.put("media:"+m.Agent+":"+m.MRD, m) }
+
+// WrapUpRecords implements Store.
+func (s *Store) WrapUpRecords(ctx context.Context) ([]acd.WrapUpRecord, error) {
+	return scanAs[acd.WrapUpRecord](s, "wrapup:"), nil
+}
+
+func (t *memTx) WrapUpRecord(id string) (acd.WrapUpRecord, bool, error) {
+	r, ok := t.get("wrapup:" + id).(acd.WrapUpRecord)
+	return r, ok, nil
+}
+
+func (t *memTx) PutWrapUpRecord(r acd.WrapUpRecord) { t.put("wrapup:"+r.Reason.ID, r) }

@@ -145,6 +145,8 @@ func cloneValue(v any) any {
 		return t.Clone()
 	case acd.MediaAgent:
 		return t.Clone()
+	case acd.WrapUpRecord:
+		return t.Clone()
 	case []acd.Subscription:
 		return slices.Clone(t)
 	case []string:

@@ -149,6 +149,10 @@ func fullReasonCode(id string) acd.ReasonCodeRecord {
 	}
 }
 
+func fullWrapUp(id string) acd.WrapUpRecord {
+	return acd.WrapUpRecord{Reason: model.WrapUpReason{ID: id, Label: "Done " + awkward, ForAll: true}, Teams: []string{"20"}, Deleted: true}
+}
+
 func fullMediaAgent(agent string) acd.MediaAgent {
 	return acd.MediaAgent{
 		Agent: agent, MRD: "5000", State: acd.MediaPaused, ReasonCodeID: "2", PendingState: acd.MediaNotReady,

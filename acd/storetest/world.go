@@ -27,6 +27,7 @@ type world struct {
 	Contacts      []acd.Contact // of campaign "1", in order
 	ReasonCodes   []acd.ReasonCodeRecord
 	MediaAgents   []acd.MediaAgent
+	WrapUps       []acd.WrapUpRecord
 }
 
 // fixtureWorld holds a full and a sparse value of every kind.
@@ -50,6 +51,7 @@ func fixtureWorld() world {
 		},
 		Campaigns:   []acd.Campaign{fullCampaign("1"), sparseCampaign("2")},
 		Contacts:    []acd.Contact{fullContact("1", 1), {Campaign: "1", N: 2, PhoneNumber: "5550199"}, fullContact("1", 10)},
+		WrapUps:     []acd.WrapUpRecord{fullWrapUp("12"), {Reason: model.WrapUpReason{ID: "8", Label: "Eight"}}},
 		MediaAgents: []acd.MediaAgent{fullMediaAgent("1001"), {Agent: "1002", MRD: "5001", State: acd.MediaLogout}},
 		ReasonCodes: []acd.ReasonCodeRecord{
 			fullReasonCode("17"), {Code: model.ReasonCode{ID: "9", Category: model.CategoryNotReady, Code: 9, Label: "Nine"}},
@@ -100,6 +102,9 @@ func (w world) put(tx acd.Tx) {
 	}
 	for _, m := range w.MediaAgents {
 		tx.PutMediaAgent(m)
+	}
+	for _, r := range w.WrapUps {
+		tx.PutWrapUpRecord(r)
 	}
 }
 
@@ -184,6 +189,13 @@ func (w world) readTx(t testing.TB, tx acd.Tx) world {
 			t.Errorf("Tx.MediaAgent(%q, %q) found nothing", m.Agent, m.MRD)
 		}
 	}
+	for _, r := range w.WrapUps {
+		if f := must2(tx.WrapUpRecord(r.Reason.ID))(t); f.Found {
+			got.WrapUps = append(got.WrapUps, f.Value)
+		} else {
+			t.Errorf("Tx.WrapUpRecord(%q) found nothing", r.Reason.ID)
+		}
+	}
 	return got
 }
 
@@ -238,6 +250,7 @@ func compare(t testing.TB, what string, got, want world) {
 	same(t, what+": contacts", got.Contacts, want.Contacts)
 	same(t, what+": reason codes", got.ReasonCodes, want.ReasonCodes)
 	same(t, what+": media agents", got.MediaAgents, want.MediaAgents)
+	same(t, what+": wrap-up records", got.WrapUps, want.WrapUps)
 }
 
 // checkTx fails t unless tx reads exactly w.
@@ -262,6 +275,9 @@ func (w world) checkStore(t testing.TB, what string, s acd.Store) {
 	codes := must(s.ReasonCodes(ctx))(t)
 	slices.SortFunc(codes, func(a, b acd.ReasonCodeRecord) int { return strings.Compare(a.Code.ID, b.Code.ID) })
 	same(t, what+": Store.ReasonCodes", codes, w.ReasonCodes)
+	wrapUps := must(s.WrapUpRecords(ctx))(t)
+	slices.SortFunc(wrapUps, func(a, b acd.WrapUpRecord) int { return strings.Compare(a.Reason.ID, b.Reason.ID) })
+	same(t, what+": Store.WrapUpRecords", wrapUps, w.WrapUps)
 }
 
 func sortedCampaigns(cs []acd.Campaign) []acd.Campaign {
@@ -298,6 +314,11 @@ func (w world) scribble() {
 		}
 		if len(d.Parties) > 0 {
 			d.Parties[0].State = "scribbled"
+		}
+	}
+	for _, r := range w.WrapUps {
+		if len(r.Teams) > 0 {
+			r.Teams[0] = "scribbled"
 		}
 	}
 	for _, m := range w.MediaAgents {

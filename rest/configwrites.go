@@ -9,7 +9,8 @@ import (
 	"github.com/finessed/finessed/model"
 )
 
-// Administrators create, change and delete reason codes; like Finesse's
+// Administrators create, change and delete reason codes and wrap-up
+// reasons; like Finesse's
 // configuration APIs they answer 200 with an empty body (a create with the
 // new code's Location) and refuse on the secondary node with 403.
 
@@ -64,4 +65,56 @@ func reasonCodeRequest(r *http.Request) (acd.ReasonCodeRequest, error) {
 		return acd.ReasonCodeRequest{}, fail(errMalformed, "ReasonCode", err.Error())
 	}
 	return acd.ReasonCodeRequest{Category: rc.Category, Code: rc.Code, Label: rc.Label, ForAll: rc.ForAll}, nil
+}
+
+func (s *Server) postWrapUpReason(w http.ResponseWriter, r *http.Request) {
+	req, err := wrapUpRequest(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	id, err := s.engine.CreateWrapUpReason(r.Context(), actor(r), req)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", model.WrapUpReason{ID: id}.URI())
+	w.WriteHeader(http.StatusOK)
+}
+
+func (s *Server) putWrapUpReason(w http.ResponseWriter, r *http.Request) {
+	req, err := wrapUpRequest(r)
+	if err == nil {
+		err = s.engine.UpdateWrapUpReason(r.Context(), actor(r), mux.Vars(r)["id"], req)
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func (s *Server) deleteWrapUpReason(w http.ResponseWriter, r *http.Request) {
+	if err := s.engine.DeleteWrapUpReason(r.Context(), actor(r), mux.Vars(r)["id"]); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// wrapUpRequest reads a <WrapUpReason> body: label, forAll.
+func wrapUpRequest(r *http.Request) (acd.WrapUpRequest, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return acd.WrapUpRequest{}, err
+	}
+	root, err := model.ParseRoot(body, "WrapUpReason")
+	if err != nil {
+		return acd.WrapUpRequest{}, fail(errMalformed, "WrapUpReason", err.Error())
+	}
+	wr, err := model.ParseWrapUpReason(root)
+	if err != nil {
+		return acd.WrapUpRequest{}, fail(errMalformed, "WrapUpReason", err.Error())
+	}
+	return acd.WrapUpRequest{Label: wr.Label, ForAll: wr.ForAll}, nil
 }
