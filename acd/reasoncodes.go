@@ -346,3 +346,58 @@ func checkCodeClash(existing []model.ReasonCode, id string, req ReasonCodeReques
 	}
 	return nil
 }
+
+// TeamReasonCodes lists the codes of category ("" for both) assigned to
+// team: those not for all that its agents may give.
+func (e *Engine) TeamReasonCodes(ctx context.Context, team string, category model.ReasonCategory) []model.ReasonCode {
+	return slices.DeleteFunc(e.ReasonCodes(ctx, category, team), func(rc model.ReasonCode) bool { return rc.ForAll })
+}
+
+// AssignReasonCodes makes ids the codes of category, among those not for
+// all, that team's agents may give: each named gains the team, each other
+// loses it.
+func (e *Engine) AssignReasonCodes(ctx context.Context, actor *User, team string, category model.ReasonCategory, ids []string) error {
+	if err := e.mayConfigure(actor); err != nil {
+		return err
+	}
+	if _, ok := e.dir.Team(team); !ok {
+		return refuse(ErrNotFound, team, "no such team")
+	}
+	if category != model.CategoryNotReady && category != model.CategoryLogout {
+		return refuse(ErrInvalidInput, "category", "category is NOT_READY or LOGOUT")
+	}
+	err := e.update(ctx, func(tx Tx) error {
+		existing, err := e.codesIn(tx)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			i := slices.IndexFunc(existing, func(rc model.ReasonCode) bool { return rc.ID == id })
+			if i < 0 || existing[i].ForAll || existing[i].Category != category {
+				return refuse(ErrInvalidInput, id, "reason code "+id+" is no "+string(category)+" code that is not for all")
+			}
+		}
+		for _, rc := range existing {
+			if rc.ForAll || rc.Category != category {
+				continue
+			}
+			r, err := e.currentCode(tx, rc.ID)
+			if err != nil {
+				return err
+			}
+			has, want := slices.Contains(r.Teams, team), slices.Contains(ids, rc.ID)
+			switch {
+			case want && !has:
+				r.Teams = append(slices.Clone(r.Teams), team)
+			case has && !want:
+				r.Teams = slices.DeleteFunc(slices.Clone(r.Teams), func(t string) bool { return t == team })
+			default:
+				continue
+			}
+			tx.PutReasonCode(r)
+		}
+		return nil
+	})
+	e.refreshCodes(ctx)
+	return err
+}

@@ -131,3 +131,38 @@ func TestWrapUpReasonAdministration(t *testing.T) {
 		t.Fatal("a deleted reason still found on the other node")
 	}
 }
+
+// A code not for all is usable by the teams it is assigned to only.
+func TestAssignReasonCodes(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	ctx := context.Background()
+	admin := f.user("admin")
+	id, err := f.eng.CreateReasonCode(ctx, admin, acd.ReasonCodeRequest{Category: model.CategoryNotReady, Code: 60, Label: "Sales huddle"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.signIn("1001", "3001")
+	f.signIn("1006", "3006")
+	if _, err := f.change("1001", "1001", model.StateNotReady, "", id); !errors.Is(err, acd.ErrInvalidInput) {
+		t.Fatalf("an unassigned code given: %v", err)
+	}
+	if err := f.eng.AssignReasonCodes(ctx, admin, "10", model.CategoryNotReady, []string{id}); err != nil {
+		t.Fatal(err)
+	}
+	f.mustChange("1001", "1001", model.StateNotReady, "", id)
+	if _, err := f.change("1006", "1006", model.StateNotReady, "", id); !errors.Is(err, acd.ErrInvalidInput) {
+		t.Fatalf("team 20 gives team 10's code: %v", err)
+	}
+	if got := f.eng.TeamReasonCodes(ctx, "10", model.CategoryNotReady); len(got) != 1 || got[0].ID != id {
+		t.Fatalf("team 10's assigned codes: %+v", got)
+	}
+	if err := f.eng.AssignReasonCodes(ctx, admin, "10", model.CategoryNotReady, []string{"1"}); !errors.Is(err, acd.ErrInvalidInput) {
+		t.Fatalf("assigning a code for all: %v", err)
+	}
+	if err := f.eng.AssignReasonCodes(ctx, admin, "10", model.CategoryNotReady, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.change("1001", "1001", model.StateNotReady, "", id); !errors.Is(err, acd.ErrInvalidInput) {
+		t.Fatalf("an unassigned code given again: %v", err)
+	}
+}

@@ -195,6 +195,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/finesse/api/WrapUpReason", "<WrapUpReason><label>Matrix</label><forAll>true</forAll></WrapUpReason>", admins},
 		{"PUT", "/finesse/api/WrapUpReason/3", "<WrapUpReason><label>Follow-up</label><forAll>true</forAll></WrapUpReason>", admins},
 		{"DELETE", "/finesse/api/WrapUpReason/4", "", row{refused, refused, refused, refused, refused, refused, refused, ok}},
+		{"GET", "/finesse/api/Team/10/ReasonCodes?category=NOT_READY", "", admins},
+		{"PUT", "/finesse/api/Team/10/ReasonCodes?category=NOT_READY", "<ReasonCodes/>", admins},
 		// So are its outbound campaigns.
 		{"POST", "/acd/Campaigns", "<Campaign><name>c</name><mode>PREVIEW</mode><queue>200</queue><contacts><Contact><phoneNumber>5550100</phoneNumber></Contact></contacts></Campaign>", row{refused, refused, refused, refused, refused, refused, refused, http.StatusCreated}},
 		{"GET", "/acd/Campaigns", "", admins},

@@ -2,10 +2,12 @@ package rest
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gorilla/mux"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/model"
 )
 
@@ -117,4 +119,60 @@ func wrapUpRequest(r *http.Request) (acd.WrapUpRequest, error) {
 		return acd.WrapUpRequest{}, fail(errMalformed, "WrapUpReason", err.Error())
 	}
 	return acd.WrapUpRequest{Label: wr.Label, ForAll: wr.ForAll}, nil
+}
+
+// getTeamAssignedCodes lists the codes not for all assigned to a team.
+func (s *Server) getTeamAssignedCodes(w http.ResponseWriter, r *http.Request) {
+	if err := directory.AuthorizeAdmin(actor(r)); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	c, err := category(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if _, ok := s.engine.Directory().Team(mux.Vars(r)["id"]); !ok {
+		writeError(w, r, notFound("team", mux.Vars(r)["id"]))
+		return
+	}
+	writeXML(w, http.StatusOK, model.ReasonCodesElement(s.engine.TeamReasonCodes(r.Context(), mux.Vars(r)["id"], c)))
+}
+
+// putTeamAssignedCodes assigns a team the codes of a category (those not
+// for all) that the body lists by uri: <ReasonCodes><ReasonCode><uri/>….
+func (s *Server) putTeamAssignedCodes(w http.ResponseWriter, r *http.Request) {
+	c, err := category(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	body, err := readBody(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	root, err := model.ParseRoot(body, "ReasonCodes")
+	if err != nil {
+		writeError(w, r, fail(errMalformed, "ReasonCodes", err.Error()))
+		return
+	}
+	var ids []string
+	for _, el := range root.SelectElements("ReasonCode") {
+		uri := ""
+		if u := el.SelectElement("uri"); u != nil {
+			uri = u.Text()
+		}
+		id, ok := strings.CutPrefix(uri, "/finesse/api/ReasonCode/")
+		if !ok || id == "" {
+			writeError(w, r, fail(errMalformed, "uri", "each ReasonCode names its uri, /finesse/api/ReasonCode/{id}"))
+			return
+		}
+		ids = append(ids, id)
+	}
+	if err := s.engine.AssignReasonCodes(r.Context(), actor(r), mux.Vars(r)["id"], c, ids); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
 }

@@ -28,6 +28,8 @@ func (s *Server) routes() {
 	get("/User/{id}/WrapUpReason/{reason}", s.getUserWrapUpReason)
 	get("/User/{id}/PhoneBooks", s.getUserPhoneBooks)
 	get("/Team/{id}", s.getTeam)
+	get("/Team/{id}/ReasonCodes", s.getTeamAssignedCodes)
+	s.router.HandleFunc("/finesse/api/Team/{id}/ReasonCodes", s.putTeamAssignedCodes).Methods(http.MethodPut)
 	get("/Teams", s.getTeams)
 	get("/Queue/{id}", s.getQueue)
 	get("/ReasonCodes", s.getReasonCodes)
