@@ -37,6 +37,7 @@ type Engine struct {
 	campaigns campaignIndex
 	codes     *overlay[ReasonCodeRecord]
 	wrapUps   *overlay[WrapUpRecord]
+	books     *overlay[PhoneBookRecord]
 
 	sweeps, awaySweeps sweepGate // one Sweep, one SweepAway at a time
 	commit             func(time.Duration)
@@ -96,6 +97,7 @@ func NewEngine(opts Options) (*Engine, error) {
 		commit:  opts.ObserveCommit,
 		codes:   &overlay[ReasonCodeRecord]{key: func(r ReasonCodeRecord) string { return r.Code.ID }},
 		wrapUps: &overlay[WrapUpRecord]{key: func(r WrapUpRecord) string { return r.Reason.ID }},
+		books:   &overlay[PhoneBookRecord]{key: func(r PhoneBookRecord) string { return r.Book.ID }},
 	}
 	if opts.Lease == nil && opts.Roster == nil {
 		e.ready = &readyIndex{built: map[string]bool{}, byQueue: map[string][]readyEntry{}}

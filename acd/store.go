@@ -127,6 +127,7 @@ type Store interface {
 	// ReasonCodes and WrapUpRecords read the administrators' records.
 	ReasonCodes(ctx context.Context) ([]ReasonCodeRecord, error)
 	WrapUpRecords(ctx context.Context) ([]WrapUpRecord, error)
+	PhoneBookRecords(ctx context.Context) ([]PhoneBookRecord, error)
 }
 
 // Tx is one transaction of a Store.
@@ -181,6 +182,9 @@ type Tx interface {
 	// WrapUpRecord reads an administrator's record of wrap-up reason id.
 	WrapUpRecord(id string) (WrapUpRecord, bool, error)
 	PutWrapUpRecord(r WrapUpRecord)
+	// PhoneBookRecord reads an administrator's record of phone book id.
+	PhoneBookRecord(id string) (PhoneBookRecord, bool, error)
+	PutPhoneBookRecord(r PhoneBookRecord)
 	// LastRequest is the last retry-safe request applied for a user.
 	LastRequest(user string) (LastRequest, error)
 	PutLastRequest(user string, r LastRequest)

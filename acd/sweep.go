@@ -91,6 +91,7 @@ func (e *Engine) StartSweeper() {
 		e.refreshCampaigns(context.Background())
 		e.refreshCodes(context.Background())
 		e.refreshWrapUps(context.Background())
+		e.refreshBooks(context.Background())
 		if e.leading() {
 			e.Sweep(context.Background())
 		}

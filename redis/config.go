@@ -77,3 +77,16 @@ func (t *tx) WrapUpRecord(id string) (acd.WrapUpRecord, bool, error) {
 }
 
 func (t *tx) PutWrapUpRecord(r acd.WrapUpRecord) { t.put("wrapup:"+r.Reason.ID, r) }
+
+// PhoneBookRecords implements acd.Store.
+func (s *Store) PhoneBookRecords(ctx context.Context) ([]acd.PhoneBookRecord, error) {
+	return list[acd.PhoneBookRecord](ctx, s, "phonebook")
+}
+
+func (t *tx) PhoneBookRecord(id string) (acd.PhoneBookRecord, bool, error) {
+	var r acd.PhoneBookRecord
+	found, err := t.read("phonebook:"+id, &r)
+	return r, found, err
+}
+
+func (t *tx) PutPhoneBookRecord(r acd.PhoneBookRecord) { t.put("phonebook:"+r.Book.ID, r) }

@@ -16,26 +16,28 @@ import (
 // maxBodyBytes bounds a request body; Finesse bodies are a few hundred
 // bytes. A desktop's ClientLog carries up to 1,048,576 characters, of up
 // to four bytes each in UTF-8, and escaped: maxClientLogBytes. A
-// simulator campaign lists up to 10,000 contacts: maxCampaignBytes.
+// simulator campaign lists up to 10,000 contacts, a phone book import
+// 6,000: maxListBytes.
 const (
 	maxBodyBytes      = 64 << 10
 	maxClientLogBytes = 8 << 20
-	maxCampaignBytes  = 4 << 20
+	maxListBytes      = 4 << 20
 )
 
-// limitBody bounds every request body at maxBodyBytes, or a ClientLog's
-// or a campaign's at their own bound; readBody answers a body over it
-// with 413.
+// limitBody bounds every request body at maxBodyBytes, or a ClientLog's,
+// a campaign's or a contact list's at their own bound; readBody answers a
+// body over it with 413.
 func limitBody(next http.Handler) http.Handler {
 	small := http.MaxBytesHandler(next, maxBodyBytes)
 	log := http.MaxBytesHandler(next, maxClientLogBytes)
-	campaign := http.MaxBytesHandler(next, maxCampaignBytes)
+	list := http.MaxBytesHandler(next, maxListBytes)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/ClientLog"):
 			log.ServeHTTP(w, r)
-		case r.Method == http.MethodPost && r.URL.Path == "/acd/Campaigns":
-			campaign.ServeHTTP(w, r)
+		case r.Method == http.MethodPost && r.URL.Path == "/acd/Campaigns",
+			r.Method != http.MethodGet && (strings.HasSuffix(r.URL.Path, "/Contacts") || strings.HasSuffix(r.URL.Path, "/csvFileContent")):
+			list.ServeHTTP(w, r)
 		default:
 			small.ServeHTTP(w, r)
 		}

@@ -17,7 +17,7 @@ func (s *Server) getPhoneBooks(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	writeXML(w, http.StatusOK, model.PhoneBooksElement(s.engine.Directory().PhoneBooks("")))
+	writeXML(w, http.StatusOK, model.PhoneBooksElement(s.engine.PhoneBooks(r.Context(), "")))
 }
 
 func (s *Server) getUserPhoneBooks(w http.ResponseWriter, r *http.Request) {
@@ -26,7 +26,7 @@ func (s *Server) getUserPhoneBooks(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	writeXML(w, http.StatusOK, model.PhoneBooksElement(s.engine.Directory().PhoneBooks(teamOf(u))))
+	writeXML(w, http.StatusOK, model.PhoneBooksElement(s.engine.PhoneBooks(r.Context(), teamOf(u))))
 }
 
 // getTeamPhoneBooks honours a Range header of the form objects=1-6000, as
@@ -37,7 +37,7 @@ func (s *Server) getTeamPhoneBooks(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	books := s.engine.Directory().PhoneBooks(t.ID)
+	books := s.engine.PhoneBooks(r.Context(), t.ID)
 	spec := r.Header.Get("Range")
 	if spec == "" {
 		writeXML(w, http.StatusOK, model.PhoneBooksElement(books))
@@ -107,7 +107,7 @@ func (s *Server) adminPhoneBook(r *http.Request) (model.PhoneBook, error) {
 		return model.PhoneBook{}, err
 	}
 	id := mux.Vars(r)["id"]
-	book, ok := s.engine.Directory().PhoneBook(id)
+	book, ok := s.engine.PhoneBook(r.Context(), id)
 	if !ok {
 		return model.PhoneBook{}, notFound("phone book", id)
 	}

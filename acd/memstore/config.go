@@ -69,3 +69,15 @@ func (t *memTx) WrapUpRecord(id string) (acd.WrapUpRecord, bool, error) {
 }
 
 func (t *memTx) PutWrapUpRecord(r acd.WrapUpRecord) { t.put("wrapup:"+r.Reason.ID, r) }
+
+// PhoneBookRecords implements Store.
+func (s *Store) PhoneBookRecords(ctx context.Context) ([]acd.PhoneBookRecord, error) {
+	return scanAs[acd.PhoneBookRecord](s, "phonebook:"), nil
+}
+
+func (t *memTx) PhoneBookRecord(id string) (acd.PhoneBookRecord, bool, error) {
+	r, ok := t.get("phonebook:" + id).(acd.PhoneBookRecord)
+	return r, ok, nil
+}
+
+func (t *memTx) PutPhoneBookRecord(r acd.PhoneBookRecord) { t.put("phonebook:"+r.Book.ID, r) }

@@ -147,6 +147,8 @@ func cloneValue(v any) any {
 		return t.Clone()
 	case acd.WrapUpRecord:
 		return t.Clone()
+	case acd.PhoneBookRecord:
+		return t.Clone()
 	case []acd.Subscription:
 		return slices.Clone(t)
 	case []string:

@@ -153,6 +153,15 @@ func fullWrapUp(id string) acd.WrapUpRecord {
 	return acd.WrapUpRecord{Reason: model.WrapUpReason{ID: id, Label: "Done " + awkward, ForAll: true}, Teams: []string{"20"}, Deleted: true}
 }
 
+func fullPhoneBook(id string) acd.PhoneBookRecord {
+	return acd.PhoneBookRecord{
+		Book: model.PhoneBook{ID: id, Name: "Suppliers " + awkward, Type: model.PhoneBookTeam, Contacts: []model.Contact{
+			{ID: "1", PhoneBookID: id, FirstName: "Ada", LastName: "Byron", PhoneNumber: "5550100", Description: awkward},
+		}},
+		Teams: []string{"10"}, Deleted: true,
+	}
+}
+
 func fullMediaAgent(agent string) acd.MediaAgent {
 	return acd.MediaAgent{
 		Agent: agent, MRD: "5000", State: acd.MediaPaused, ReasonCodeID: "2", PendingState: acd.MediaNotReady,

@@ -72,6 +72,7 @@ func testRoundTrip(t *testing.T, e *env) {
 	requireFull(t, "fullReasonCode", fullReasonCode("17"))
 	requireFull(t, "fullMediaAgent", fullMediaAgent("1001"))
 	requireFull(t, "fullWrapUp", fullWrapUp("12"))
+	requireFull(t, "fullPhoneBook", fullPhoneBook("4"))
 	requireFull(t, "fullHistory", fullHistory())
 	requireFull(t, "fullSubscriptions", fullSubscriptions("1001"))
 

@@ -28,6 +28,7 @@ type world struct {
 	ReasonCodes   []acd.ReasonCodeRecord
 	MediaAgents   []acd.MediaAgent
 	WrapUps       []acd.WrapUpRecord
+	PhoneBooks    []acd.PhoneBookRecord
 }
 
 // fixtureWorld holds a full and a sparse value of every kind.
@@ -51,6 +52,7 @@ func fixtureWorld() world {
 		},
 		Campaigns:   []acd.Campaign{fullCampaign("1"), sparseCampaign("2")},
 		Contacts:    []acd.Contact{fullContact("1", 1), {Campaign: "1", N: 2, PhoneNumber: "5550199"}, fullContact("1", 10)},
+		PhoneBooks:  []acd.PhoneBookRecord{fullPhoneBook("4"), {Book: model.PhoneBook{ID: "5", Name: "Five", Type: model.PhoneBookGlobal}}},
 		WrapUps:     []acd.WrapUpRecord{fullWrapUp("12"), {Reason: model.WrapUpReason{ID: "8", Label: "Eight"}}},
 		MediaAgents: []acd.MediaAgent{fullMediaAgent("1001"), {Agent: "1002", MRD: "5001", State: acd.MediaLogout}},
 		ReasonCodes: []acd.ReasonCodeRecord{
@@ -105,6 +107,9 @@ func (w world) put(tx acd.Tx) {
 	}
 	for _, r := range w.WrapUps {
 		tx.PutWrapUpRecord(r)
+	}
+	for _, r := range w.PhoneBooks {
+		tx.PutPhoneBookRecord(r)
 	}
 }
 
@@ -196,6 +201,13 @@ func (w world) readTx(t testing.TB, tx acd.Tx) world {
 			t.Errorf("Tx.WrapUpRecord(%q) found nothing", r.Reason.ID)
 		}
 	}
+	for _, r := range w.PhoneBooks {
+		if f := must2(tx.PhoneBookRecord(r.Book.ID))(t); f.Found {
+			got.PhoneBooks = append(got.PhoneBooks, f.Value)
+		} else {
+			t.Errorf("Tx.PhoneBookRecord(%q) found nothing", r.Book.ID)
+		}
+	}
 	return got
 }
 
@@ -251,6 +263,7 @@ func compare(t testing.TB, what string, got, want world) {
 	same(t, what+": reason codes", got.ReasonCodes, want.ReasonCodes)
 	same(t, what+": media agents", got.MediaAgents, want.MediaAgents)
 	same(t, what+": wrap-up records", got.WrapUps, want.WrapUps)
+	same(t, what+": phone book records", got.PhoneBooks, want.PhoneBooks)
 }
 
 // checkTx fails t unless tx reads exactly w.
@@ -278,6 +291,9 @@ func (w world) checkStore(t testing.TB, what string, s acd.Store) {
 	wrapUps := must(s.WrapUpRecords(ctx))(t)
 	slices.SortFunc(wrapUps, func(a, b acd.WrapUpRecord) int { return strings.Compare(a.Reason.ID, b.Reason.ID) })
 	same(t, what+": Store.WrapUpRecords", wrapUps, w.WrapUps)
+	books := must(s.PhoneBookRecords(ctx))(t)
+	slices.SortFunc(books, func(a, b acd.PhoneBookRecord) int { return strings.Compare(a.Book.ID, b.Book.ID) })
+	same(t, what+": Store.PhoneBookRecords", books, w.PhoneBooks)
 }
 
 func sortedCampaigns(cs []acd.Campaign) []acd.Campaign {
@@ -314,6 +330,11 @@ func (w world) scribble() {
 		}
 		if len(d.Parties) > 0 {
 			d.Parties[0].State = "scribbled"
+		}
+	}
+	for _, r := range w.PhoneBooks {
+		if len(r.Book.Contacts) > 0 {
+			r.Book.Contacts[0].PhoneNumber = "scribbled"
 		}
 	}
 	for _, r := range w.WrapUps {
