@@ -345,3 +345,35 @@ func (e *Engine) checkContactTotals(tx Tx, id string, n int) error {
 	}
 	return nil
 }
+
+// AssignPhoneBooks makes ids the TEAM books team's agents may use: each
+// named gains the team, each other loses it.
+func (e *Engine) AssignPhoneBooks(ctx context.Context, actor *User, team string, ids []string) error {
+	if err := e.mayAssign(actor, team); err != nil {
+		return err
+	}
+	e.refreshBooks(ctx)
+	err := e.update(ctx, func(tx Tx) error {
+		books, err := e.booksIn(tx)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if !slices.ContainsFunc(books, func(r PhoneBookRecord) bool { return r.Book.ID == id && r.Book.Type == model.PhoneBookTeam }) {
+				return refuse(ErrInvalidInput, id, "phone book "+id+" is no TEAM book")
+			}
+		}
+		for _, r := range books {
+			if r.Book.Type != model.PhoneBookTeam {
+				continue
+			}
+			if teams, changed := assigned(r.Teams, team, slices.Contains(ids, r.Book.ID)); changed {
+				r.Teams = teams
+				tx.PutPhoneBookRecord(r)
+			}
+		}
+		return nil
+	})
+	e.refreshBooks(ctx)
+	return err
+}

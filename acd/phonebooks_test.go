@@ -3,6 +3,7 @@ package acd_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -64,5 +65,47 @@ func TestPhoneBookAdministration(t *testing.T) {
 	}
 	if _, ok := f.eng.PhoneBook(ctx, id); ok {
 		t.Fatal("a deleted book still found")
+	}
+}
+
+// A TEAM book and a wrap-up reason not for all reach the teams they are
+// assigned to only.
+func TestAssignBooksAndWrapUps(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	ctx := context.Background()
+	admin := f.user("admin")
+	book, err := f.eng.CreatePhoneBook(ctx, admin, acd.PhoneBookRequest{Name: "Sales partners", Type: model.PhoneBookTeam})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reason, err := f.eng.CreateWrapUpReason(ctx, admin, acd.WrapUpRequest{Label: "Partner referral"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := func(team string) (bool, bool) {
+		b := slices.ContainsFunc(f.eng.PhoneBooks(ctx, team), func(p model.PhoneBook) bool { return p.ID == book })
+		w := slices.ContainsFunc(f.eng.WrapUpReasons(ctx, team), func(r model.WrapUpReason) bool { return r.ID == reason })
+		return b, w
+	}
+	if b, w := has("10"); b || w {
+		t.Fatalf("unassigned, team 10 sees book %v, reason %v", b, w)
+	}
+	if err := f.eng.AssignPhoneBooks(ctx, admin, "10", []string{book}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.eng.AssignWrapUpReasons(ctx, admin, "10", []string{reason}); err != nil {
+		t.Fatal(err)
+	}
+	if b, w := has("10"); !b || !w {
+		t.Fatalf("assigned, team 10 sees book %v, reason %v", b, w)
+	}
+	if b, w := has("20"); b || w {
+		t.Fatalf("team 20 sees book %v, reason %v", b, w)
+	}
+	if err := f.eng.AssignPhoneBooks(ctx, admin, "10", []string{"1"}); !errors.Is(err, acd.ErrInvalidInput) {
+		t.Fatalf("assigning a global book: %v", err)
+	}
+	if err := f.eng.AssignWrapUpReasons(ctx, admin, "99", nil); !errors.Is(err, acd.ErrNotFound) {
+		t.Fatalf("an unknown team: %v", err)
 	}
 }

@@ -357,11 +357,8 @@ func (e *Engine) TeamReasonCodes(ctx context.Context, team string, category mode
 // all, that team's agents may give: each named gains the team, each other
 // loses it.
 func (e *Engine) AssignReasonCodes(ctx context.Context, actor *User, team string, category model.ReasonCategory, ids []string) error {
-	if err := e.mayConfigure(actor); err != nil {
+	if err := e.mayAssign(actor, team); err != nil {
 		return err
-	}
-	if _, ok := e.dir.Team(team); !ok {
-		return refuse(ErrNotFound, team, "no such team")
 	}
 	if category != model.CategoryNotReady && category != model.CategoryLogout {
 		return refuse(ErrInvalidInput, "category", "category is NOT_READY or LOGOUT")
@@ -385,16 +382,10 @@ func (e *Engine) AssignReasonCodes(ctx context.Context, actor *User, team string
 			if err != nil {
 				return err
 			}
-			has, want := slices.Contains(r.Teams, team), slices.Contains(ids, rc.ID)
-			switch {
-			case want && !has:
-				r.Teams = append(slices.Clone(r.Teams), team)
-			case has && !want:
-				r.Teams = slices.DeleteFunc(slices.Clone(r.Teams), func(t string) bool { return t == team })
-			default:
-				continue
+			if teams, changed := assigned(r.Teams, team, slices.Contains(ids, rc.ID)); changed {
+				r.Teams = teams
+				tx.PutReasonCode(r)
 			}
-			tx.PutReasonCode(r)
 		}
 		return nil
 	})

@@ -216,3 +216,60 @@ func (e *Engine) checkWrapUpClash(tx Tx, id string, req WrapUpRequest) error {
 	}
 	return nil
 }
+
+// AssignWrapUpReasons makes ids the reasons (among those not for all)
+// team's agents may apply: each named gains the team, each other loses it.
+func (e *Engine) AssignWrapUpReasons(ctx context.Context, actor *User, team string, ids []string) error {
+	if err := e.mayAssign(actor, team); err != nil {
+		return err
+	}
+	err := e.update(ctx, func(tx Tx) error {
+		var records []WrapUpRecord
+		for _, w := range e.listWrapUps("") {
+			r, err := e.currentWrapUp(tx, w.ID)
+			if err != nil {
+				return err
+			}
+			records = append(records, r)
+		}
+		for _, id := range ids {
+			if !slices.ContainsFunc(records, func(r WrapUpRecord) bool { return r.Reason.ID == id && !r.Reason.ForAll }) {
+				return refuse(ErrInvalidInput, id, "wrap-up reason "+id+" is none that is not for all")
+			}
+		}
+		for _, r := range records {
+			if teams, changed := assigned(r.Teams, team, !r.Reason.ForAll && slices.Contains(ids, r.Reason.ID)); changed && !r.Reason.ForAll {
+				r.Teams = teams
+				tx.PutWrapUpRecord(r)
+			}
+		}
+		return nil
+	})
+	e.refreshWrapUps(ctx)
+	return err
+}
+
+// mayAssign refuses a team assignment from anyone but an administrator on
+// the primary node, or for a team that does not exist.
+func (e *Engine) mayAssign(actor *User, team string) error {
+	if err := e.mayConfigure(actor); err != nil {
+		return err
+	}
+	if _, ok := e.dir.Team(team); !ok {
+		return refuse(ErrNotFound, team, "no such team")
+	}
+	return nil
+}
+
+// assigned is teams with team in it or not, as want says, and whether
+// that changed anything.
+func assigned(teams []string, team string, want bool) ([]string, bool) {
+	has := slices.Contains(teams, team)
+	switch {
+	case want && !has:
+		return append(slices.Clone(teams), team), true
+	case has && !want:
+		return slices.DeleteFunc(slices.Clone(teams), func(t string) bool { return t == team }), true
+	}
+	return teams, false
+}

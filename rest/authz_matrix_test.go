@@ -197,6 +197,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"DELETE", "/finesse/api/WrapUpReason/4", "", row{refused, refused, refused, refused, refused, refused, refused, ok}},
 		{"GET", "/finesse/api/Team/10/ReasonCodes?category=NOT_READY", "", admins},
 		{"PUT", "/finesse/api/Team/10/ReasonCodes?category=NOT_READY", "<ReasonCodes/>", admins},
+		{"GET", "/finesse/api/Team/10/WrapUpReasons", "", admins},
+		{"PUT", "/finesse/api/Team/10/WrapUpReasons", "<WrapUpReasons/>", admins},
+		{"GET", "/finesse/api/Team/10/PhoneBooks", "", admins},
+		{"PUT", "/finesse/api/Team/10/PhoneBooks", "<PhoneBooks/>", admins},
 		// Phone books: administrators only. Book 2 is made here and
 		// deleted again; contact 6 of book 1 too; the imports come last.
 		{"POST", "/finesse/api/PhoneBook", "<PhoneBook><name>Matrix</name><type>GLOBAL</type></PhoneBook>", admins},

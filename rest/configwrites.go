@@ -2,6 +2,7 @@ package rest
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -123,7 +124,8 @@ func wrapUpRequest(r *http.Request) (acd.WrapUpRequest, error) {
 
 // getTeamAssignedCodes lists the codes not for all assigned to a team.
 func (s *Server) getTeamAssignedCodes(w http.ResponseWriter, r *http.Request) {
-	if err := directory.AuthorizeAdmin(actor(r)); err != nil {
+	team, err := s.adminTeam(r)
+	if err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -132,11 +134,7 @@ func (s *Server) getTeamAssignedCodes(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	if _, ok := s.engine.Directory().Team(mux.Vars(r)["id"]); !ok {
-		writeError(w, r, notFound("team", mux.Vars(r)["id"]))
-		return
-	}
-	writeXML(w, http.StatusOK, model.ReasonCodesElement(s.engine.TeamReasonCodes(r.Context(), mux.Vars(r)["id"], c)))
+	writeXML(w, http.StatusOK, model.ReasonCodesElement(s.engine.TeamReasonCodes(r.Context(), team, c)))
 }
 
 // putTeamAssignedCodes assigns a team the codes of a category (those not
@@ -147,32 +145,83 @@ func (s *Server) putTeamAssignedCodes(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	body, err := readBody(r)
+	ids, err := uriList(r, "ReasonCodes", "ReasonCode", "/finesse/api/ReasonCode/")
+	if err == nil {
+		err = s.engine.AssignReasonCodes(r.Context(), actor(r), mux.Vars(r)["id"], c, ids)
+	}
+	okOrError(w, r, err)
+}
+
+// getTeamAssignedWrapUps lists the wrap-up reasons not for all assigned
+// to a team; putTeamAssignedWrapUps assigns them by uri.
+func (s *Server) getTeamAssignedWrapUps(w http.ResponseWriter, r *http.Request) {
+	team, err := s.adminTeam(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	root, err := model.ParseRoot(body, "ReasonCodes")
+	own := slices.DeleteFunc(s.engine.WrapUpReasons(r.Context(), team), func(w model.WrapUpReason) bool { return w.ForAll })
+	writeXML(w, http.StatusOK, model.WrapUpReasonsElement(own))
+}
+
+func (s *Server) putTeamAssignedWrapUps(w http.ResponseWriter, r *http.Request) {
+	ids, err := uriList(r, "WrapUpReasons", "WrapUpReason", "/finesse/api/WrapUpReason/")
+	if err == nil {
+		err = s.engine.AssignWrapUpReasons(r.Context(), actor(r), mux.Vars(r)["id"], ids)
+	}
+	okOrError(w, r, err)
+}
+
+// getTeamAssignedBooks lists the TEAM phone books assigned to a team;
+// putTeamAssignedBooks assigns them by uri.
+func (s *Server) getTeamAssignedBooks(w http.ResponseWriter, r *http.Request) {
+	team, err := s.adminTeam(r)
 	if err != nil {
-		writeError(w, r, fail(errMalformed, "ReasonCodes", err.Error()))
+		writeError(w, r, err)
 		return
 	}
+	own := slices.DeleteFunc(s.engine.PhoneBooks(r.Context(), team), func(b model.PhoneBook) bool { return b.Type != model.PhoneBookTeam })
+	writeXML(w, http.StatusOK, model.PhoneBooksElement(own))
+}
+
+func (s *Server) putTeamAssignedBooks(w http.ResponseWriter, r *http.Request) {
+	ids, err := uriList(r, "PhoneBooks", "PhoneBook", "/finesse/api/PhoneBook/")
+	if err == nil {
+		err = s.engine.AssignPhoneBooks(r.Context(), actor(r), mux.Vars(r)["id"], ids)
+	}
+	okOrError(w, r, err)
+}
+
+// adminTeam is the team of a /Team/{id}/... URI, for an administrator.
+func (s *Server) adminTeam(r *http.Request) (string, error) {
+	if err := directory.AuthorizeAdmin(actor(r)); err != nil {
+		return "", err
+	}
+	id := mux.Vars(r)["id"]
+	if _, ok := s.engine.Directory().Team(id); !ok {
+		return "", notFound("team", id)
+	}
+	return id, nil
+}
+
+// uriList reads a body <root><item><uri>prefix{id}</uri></item>…</root>
+// and returns the ids.
+func uriList(r *http.Request, root, item, prefix string) ([]string, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	el, err := model.ParseRoot(body, root)
+	if err != nil {
+		return nil, fail(errMalformed, root, err.Error())
+	}
 	var ids []string
-	for _, el := range root.SelectElements("ReasonCode") {
-		uri := ""
-		if u := el.SelectElement("uri"); u != nil {
-			uri = u.Text()
-		}
-		id, ok := strings.CutPrefix(uri, "/finesse/api/ReasonCode/")
+	for _, it := range el.SelectElements(item) {
+		id, ok := strings.CutPrefix(textOf(it, "uri"), prefix)
 		if !ok || id == "" {
-			writeError(w, r, fail(errMalformed, "uri", "each ReasonCode names its uri, /finesse/api/ReasonCode/{id}"))
-			return
+			return nil, fail(errMalformed, "uri", "each "+item+" names its uri, "+prefix+"{id}")
 		}
 		ids = append(ids, id)
 	}
-	if err := s.engine.AssignReasonCodes(r.Context(), actor(r), mux.Vars(r)["id"], c, ids); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusOK)
+	return ids, nil
 }
