@@ -216,6 +216,7 @@ func (e *Engine) signOut(tx Tx, a Agent, reason string) Agent {
 	}
 	a = e.enter(a, model.StateLogout, reason)
 	a.Extension, a.Mobile = "", model.MobileAgent{}
+	e.leaveMedia(tx, a.ID)
 	return a
 }
 

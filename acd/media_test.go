@@ -152,3 +152,31 @@ func TestMediaRefusals(t *testing.T) {
 		t.Fatalf("a second sign-in: %+v", u)
 	}
 }
+
+// Signing out of the desktop signs the user out of its MRDs; a task it
+// had goes back to the queue (dialogLogoutAction TRANSFER) for the next
+// user who can take it.
+func TestVoiceSignOutLeavesMedia(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	ctx := context.Background()
+	f.signIn("1003", "3003")
+	if err := f.eng.ChangeMedia(ctx, f.user("1003"), acd.MediaRequest{User: "1003", MRD: "5000", State: "LOGIN", DialogLogoutAction: "TRANSFER"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.media("1003", "READY", ""); err != nil {
+		t.Fatal(err)
+	}
+	task := f.task("ada@example.com")
+	f.mustChange("1003", "1003", model.StateLogout, "", "4")
+	if m := f.mediaState("1003"); m.State != "LOGOUT" {
+		t.Fatalf("after the desktop's sign-out: media %s", m.State)
+	}
+	f.wantCall(task.ID, acd.CallQueued, "")
+	if err := f.media("1004", "LOGIN", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.media("1004", "READY", ""); err != nil {
+		t.Fatal(err)
+	}
+	f.wantCall(task.ID, acd.CallAlerting, "1004")
+}

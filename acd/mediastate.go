@@ -2,6 +2,7 @@ package acd
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/model"
@@ -158,4 +159,36 @@ func (e *Engine) mediaTransition(m MediaAgent, req MediaRequest) (MediaAgent, *m
 		return e.enterMedia(m, MediaReady, ""), nil
 	}
 	return e.enterMedia(m, MediaNotReady, reasonOrNone(req.ReasonCodeID)), nil
+}
+
+// leaveMedia signs agent out of every MRD it is signed in to, as signing
+// out of the desktop does: its tasks go as each MRD's dialogLogoutAction
+// says (tasks sent back wait for the next routing or sweep).
+func (e *Engine) leaveMedia(tx Tx, agent string) {
+	u, ok := e.dir.UserByID(agent)
+	if !ok {
+		return
+	}
+	for _, md := range u.MediaDomains {
+		m, err := mediaAgent(tx, agent, md.ID)
+		if err != nil || !m.SignedIn() {
+			continue
+		}
+		if _, err := e.endTasksAtLogout(tx, md, m); err != nil {
+			slog.Error("sign out of media", "agent", agent, "mrd", md.ID, "err", err)
+			continue
+		}
+		m = e.enterMedia(m, MediaLogout, "-1")
+		m.Dialogs, m.PendingState, m.PendingReasonCodeID = nil, "", ""
+		tx.PutMediaAgent(m)
+		tx.Emit(e.mediaEvent(md, m, ""))
+	}
+}
+
+// sweepTasks offers the tasks waiting in every MRD's queue: those sent
+// back when their user signed out, or left by another node.
+func (e *Engine) sweepTasks(ctx context.Context) {
+	for _, md := range e.dir.MediaDomains() {
+		e.routeMedia(ctx, md)
+	}
 }

@@ -68,3 +68,6 @@ func (d *Directory) MediaDomainOfQueue(queue string) *MediaDomain {
 	}
 	return d.media[i]
 }
+
+// MediaDomains lists every nonvoice MRD.
+func (d *Directory) MediaDomains() []*MediaDomain { return slices.Clone(d.media) }
