@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
@@ -177,6 +178,30 @@ func TestVoiceSignOutLeavesMedia(t *testing.T) {
 	}
 	if err := f.media("1004", "READY", ""); err != nil {
 		t.Fatal(err)
+	}
+	f.wantCall(task.ID, acd.CallAlerting, "1004")
+}
+
+// A task nobody accepts within the ring-no-answer time goes back to its
+// queue for the next user, and its user NOT_READY (32767) in the MRD.
+func TestTaskRingNoAnswer(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	for _, u := range []string{"1003", "1004"} {
+		if err := f.media(u, "LOGIN", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.media("1003", "READY", ""); err != nil {
+		t.Fatal(err)
+	}
+	task := f.task("ada@example.com")
+	f.wantCall(task.ID, acd.CallAlerting, "1003")
+	if err := f.media("1004", "READY", ""); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(15 * time.Second)
+	if m := f.mediaState("1003"); m.State != "NOT_READY" || m.ReasonCodeID != "32767" {
+		t.Fatalf("1003 after RONA: %s %s", m.State, m.ReasonCodeID)
 	}
 	f.wantCall(task.ID, acd.CallAlerting, "1004")
 }

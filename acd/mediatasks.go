@@ -121,6 +121,8 @@ func (e *Engine) offerTask(tx Tx, md *directory.MediaDomain, task Call, m MediaA
 		Parties: []Party{{Address: m.Agent, Agent: m.Agent, State: TaskOffered, Start: now, Changed: now}},
 	}
 	task.State, task.DialogID, task.Agent = CallAlerting, d.ID, m.Agent
+	task.RingDeadline = now.Add(e.dir.Settings.RingNoAnswer)
+	e.timers.after(e.clock, e.dir.Settings.RingNoAnswer, func() { e.Sweep(context.Background()) })
 	tx.PutCall(task)
 	tx.PutDialog(d)
 	m.Dialogs = append(m.Dialogs, d.ID)
@@ -207,4 +209,45 @@ func (e *Engine) requeueTask(tx Tx, d Dialog, queue string) error {
 	}
 	tx.PutWaiting(queue, append([]string{task.ID}, slices.DeleteFunc(waiting, func(w string) bool { return w == task.ID })...))
 	return e.dropTaskDialog(tx, d, "")
+}
+
+// taskNoAnswer takes back a task its user let go unaccepted for the
+// ring-no-answer time: back at the head of its queue for the next user,
+// and the user NOT_READY in the MRD so that it is offered no more, as a
+// voice agent is after RONA.
+func (e *Engine) taskNoAnswer(ctx context.Context, id string) {
+	var md *directory.MediaDomain
+	err := e.update(ctx, func(tx Tx) error {
+		md = nil
+		task, found, err := tx.Call(id)
+		if err != nil || !found || task.State != CallAlerting || task.Media == "" {
+			return err
+		}
+		d, found, err := tx.Dialog(task.DialogID)
+		if err != nil || !found || d.State != TaskOffered {
+			return err
+		}
+		md = e.dir.MediaDomain(task.Media)
+		m, err := mediaAgent(tx, task.Agent, task.Media)
+		if err != nil || md == nil {
+			return err
+		}
+		if err := e.requeueTask(tx, d, task.Queue); err != nil {
+			return err
+		}
+		m.Dialogs = slices.DeleteFunc(m.Dialogs, func(o string) bool { return o == d.ID })
+		if len(m.Dialogs) == 0 {
+			m = e.enterMedia(m, MediaNotReady, e.ronaReason())
+		} else {
+			m.PendingState, m.PendingReasonCodeID = MediaNotReady, e.ronaReason()
+		}
+		return e.settleMedia(tx, md, m, "")
+	})
+	if err != nil {
+		slog.Error("task ring no answer", "task", id, "err", err)
+		return
+	}
+	if md != nil {
+		e.routeMedia(ctx, md)
+	}
 }

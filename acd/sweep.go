@@ -112,6 +112,10 @@ func (e *Engine) sweepRinging(ctx context.Context) {
 		if c.State != CallAlerting || c.RingDeadline.IsZero() || now.Before(c.RingDeadline) {
 			continue
 		}
+		if c.Media != "" {
+			e.taskNoAnswer(ctx, c.ID)
+			continue
+		}
 		if err := e.ringNoAnswer(ctx, c.ID); err != nil {
 			slog.Error("ring no answer", "call", c.ID, "err", err)
 		}
@@ -216,13 +220,18 @@ func (e *Engine) ronaAgent(tx Tx, agent string, d Dialog) error {
 	if err := e.recordCall(tx, agent, d, "Not answered"); err != nil {
 		return err
 	}
-	reason := "32767"
-	if e.dir.UCCX() {
-		reason = "32763"
-	}
-	a = e.enter(a, model.StateNotReady, reason)
+	a = e.enter(a, model.StateNotReady, e.ronaReason())
 	tx.PutAgent(a)
 	return e.emitUser(tx, u, a, "")
+}
+
+// ronaReason is the Not Ready reason of ring-no-answer: 32767 on UCCE,
+// 32763 (AGT_RNA) on UCCX.
+func (e *Engine) ronaReason() string {
+	if e.dir.UCCX() {
+		return "32763"
+	}
+	return "32767"
 }
 
 // sweepWrapUps ends every wrap-up whose timer ran out: WORK goes NOT_READY
