@@ -38,6 +38,8 @@ type Engine struct {
 	codes     *overlay[ReasonCodeRecord]
 	wrapUps   *overlay[WrapUpRecord]
 	books     *overlay[PhoneBookRecord]
+	workflows *overlay[WorkflowRecord]
+	actions   *overlay[ActionRecord]
 
 	sweeps, awaySweeps sweepGate // one Sweep, one SweepAway at a time
 	commit             func(time.Duration)
@@ -84,20 +86,22 @@ func NewEngine(opts Options) (*Engine, error) {
 		return nil, errors.New("new engine: a Store and its Log are required (memstore has both in memory)")
 	}
 	e := &Engine{
-		dir:     opts.Directory,
-		store:   opts.Store,
-		log:     opts.Log,
-		clock:   opts.Clock,
-		auth:    directory.NewAuthenticator(opts.Directory, opts.Clock, opts.Lockouts),
-		lease:   opts.Lease,
-		node:    cmp.Or(opts.NodeID, "local"),
-		self:    opts.Node,
-		peer:    opts.Peer,
-		roster:  opts.Roster,
-		commit:  opts.ObserveCommit,
-		codes:   &overlay[ReasonCodeRecord]{key: func(r ReasonCodeRecord) string { return r.Code.ID }},
-		wrapUps: &overlay[WrapUpRecord]{key: func(r WrapUpRecord) string { return r.Reason.ID }},
-		books:   &overlay[PhoneBookRecord]{key: func(r PhoneBookRecord) string { return r.Book.ID }},
+		dir:       opts.Directory,
+		store:     opts.Store,
+		log:       opts.Log,
+		clock:     opts.Clock,
+		auth:      directory.NewAuthenticator(opts.Directory, opts.Clock, opts.Lockouts),
+		lease:     opts.Lease,
+		node:      cmp.Or(opts.NodeID, "local"),
+		self:      opts.Node,
+		peer:      opts.Peer,
+		roster:    opts.Roster,
+		commit:    opts.ObserveCommit,
+		codes:     &overlay[ReasonCodeRecord]{key: func(r ReasonCodeRecord) string { return r.Code.ID }},
+		wrapUps:   &overlay[WrapUpRecord]{key: func(r WrapUpRecord) string { return r.Reason.ID }},
+		books:     &overlay[PhoneBookRecord]{key: func(r PhoneBookRecord) string { return r.Book.ID }},
+		workflows: &overlay[WorkflowRecord]{key: func(r WorkflowRecord) string { return r.Workflow.ID }},
+		actions:   &overlay[ActionRecord]{key: func(r ActionRecord) string { return r.Action.ID }},
 	}
 	if opts.Lease == nil && opts.Roster == nil {
 		e.ready = &readyIndex{built: map[string]bool{}, byQueue: map[string][]readyEntry{}}

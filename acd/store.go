@@ -128,6 +128,8 @@ type Store interface {
 	ReasonCodes(ctx context.Context) ([]ReasonCodeRecord, error)
 	WrapUpRecords(ctx context.Context) ([]WrapUpRecord, error)
 	PhoneBookRecords(ctx context.Context) ([]PhoneBookRecord, error)
+	WorkflowRecords(ctx context.Context) ([]WorkflowRecord, error)
+	ActionRecords(ctx context.Context) ([]ActionRecord, error)
 }
 
 // Tx is one transaction of a Store.
@@ -185,6 +187,10 @@ type Tx interface {
 	// PhoneBookRecord reads an administrator's record of phone book id.
 	PhoneBookRecord(id string) (PhoneBookRecord, bool, error)
 	PutPhoneBookRecord(r PhoneBookRecord)
+	// PutWorkflowRecord and PutActionRecord keep an administrator's
+	// workflow and workflow action records.
+	PutWorkflowRecord(r WorkflowRecord)
+	PutActionRecord(r ActionRecord)
 	// LastRequest is the last retry-safe request applied for a user.
 	LastRequest(user string) (LastRequest, error)
 	PutLastRequest(user string, r LastRequest)

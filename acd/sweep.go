@@ -93,6 +93,7 @@ func (e *Engine) StartSweeper() {
 		e.refreshCodes(context.Background())
 		e.refreshWrapUps(context.Background())
 		e.refreshBooks(context.Background())
+		e.refreshWorkflows(context.Background())
 		if e.leading() {
 			e.Sweep(context.Background())
 		}

@@ -1,6 +1,10 @@
 package model
 
-import "github.com/beevik/etree"
+import (
+	"strings"
+
+	"github.com/beevik/etree"
+)
 
 // Workflow is an administrator's rule that desktops run on call events:
 // when its trigger fires and its conditions hold, its actions run, in
@@ -110,4 +114,40 @@ func WorkflowActionsElement(as []WorkflowAction) *etree.Element {
 		el.AddChild(a.Element())
 	}
 	return el
+}
+
+// ParseWorkflow reads a <Workflow> request body's element: its actions
+// named by uri.
+func ParseWorkflow(el *etree.Element) Workflow {
+	w := Workflow{Name: childText(el, "name"), Description: childText(el, "description"), Media: childText(el, "media")}
+	if ts := el.SelectElement("TriggerSet"); ts != nil {
+		w.Trigger = childText(ts, "triggers")
+	}
+	if cs := el.SelectElement("ConditionSet"); cs != nil {
+		w.ApplyMethod = childText(cs, "applyMethod")
+		for _, c := range cs.FindElements("conditions/Condition") {
+			w.Conditions = append(w.Conditions, WorkflowCondition{
+				Field: childText(c, "fieldName"), Comparator: childText(c, "comparator"), Value: childText(c, "value"),
+			})
+		}
+	}
+	for _, a := range el.FindElements("workflowActions/WorkflowAction") {
+		uri := childText(a, "uri")
+		w.Actions = append(w.Actions, WorkflowAction{ID: uri[strings.LastIndex(uri, "/")+1:]})
+	}
+	return w
+}
+
+// ParseWorkflowAction reads a <WorkflowAction> request body's element.
+func ParseWorkflowAction(el *etree.Element) WorkflowAction {
+	a := WorkflowAction{Name: childText(el, "name"), Type: childText(el, "type"), HandledBy: childText(el, "handledBy")}
+	for _, p := range el.FindElements("params/Param") {
+		a.Params = append(a.Params, CallVariable{Name: childText(p, "name"), Value: childText(p, "value")})
+	}
+	for _, v := range el.FindElements("actionVariables/ActionVariable") {
+		a.Variables = append(a.Variables, ActionVariable{
+			Name: childText(v, "name"), Type: childText(v, "type"), Node: childText(v, "node"), TestValue: childText(v, "testValue"),
+		})
+	}
+	return a
 }

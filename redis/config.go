@@ -90,3 +90,17 @@ func (t *tx) PhoneBookRecord(id string) (acd.PhoneBookRecord, bool, error) {
 }
 
 func (t *tx) PutPhoneBookRecord(r acd.PhoneBookRecord) { t.put("phonebook:"+r.Book.ID, r) }
+
+// WorkflowRecords implements acd.Store.
+func (s *Store) WorkflowRecords(ctx context.Context) ([]acd.WorkflowRecord, error) {
+	return list[acd.WorkflowRecord](ctx, s, "workflow")
+}
+
+// ActionRecords implements acd.Store.
+func (s *Store) ActionRecords(ctx context.Context) ([]acd.ActionRecord, error) {
+	return list[acd.ActionRecord](ctx, s, "wfaction")
+}
+
+func (t *tx) PutWorkflowRecord(r acd.WorkflowRecord) { t.put("workflow:"+r.Workflow.ID, r) }
+
+func (t *tx) PutActionRecord(r acd.ActionRecord) { t.put("wfaction:"+r.Action.ID, r) }

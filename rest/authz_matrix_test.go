@@ -187,6 +187,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/finesse/api/WorkflowAction/1", "", admins},
 		{"GET", "/finesse/api/User/1001/Workflows", "", selfOrAdmin},
 		{"GET", "/finesse/api/TeamResource/10/Workflows", "", members},
+		{"POST", "/finesse/api/WorkflowAction", "<WorkflowAction><name>Matrix pop</name><type>BROWSER_POP</type></WorkflowAction>", admins},
+		{"PUT", "/finesse/api/WorkflowAction/2", "<WorkflowAction><name>Matrix pop 2</name><type>BROWSER_POP</type></WorkflowAction>", admins},
+		{"POST", "/finesse/api/Workflow", "<Workflow><name>Matrix</name><TriggerSet><type>EVENT</type><triggers>CALL_ENDS</triggers></TriggerSet><workflowActions><WorkflowAction><uri>/finesse/api/WorkflowAction/2</uri></WorkflowAction></workflowActions></Workflow>", admins},
+		{"PUT", "/finesse/api/Workflow/2", "<Workflow><name>Matrix 2</name><TriggerSet><type>EVENT</type><triggers>CALL_ENDS</triggers></TriggerSet><workflowActions><WorkflowAction><uri>/finesse/api/WorkflowAction/2</uri></WorkflowAction></workflowActions></Workflow>", admins},
+		{"GET", "/finesse/api/Team/10/Workflows", "", admins},
+		{"PUT", "/finesse/api/Team/10/Workflows", "<Workflows><Workflow><uri>/finesse/api/Workflow/1</uri></Workflow></Workflows>", admins},
+		{"DELETE", "/finesse/api/Workflow/2", "", row{refused, refused, refused, refused, refused, refused, refused, ok}},
+		{"DELETE", "/finesse/api/WorkflowAction/2", "", row{refused, refused, refused, refused, refused, refused, refused, ok}},
 		// Reason codes are configured by administrators only (the code
 		// made here is deleted again by the next row but one).
 		{"POST", "/finesse/api/ReasonCode", "<ReasonCode><category>NOT_READY</category><code>77</code><label>Matrix</label><forAll>true</forAll></ReasonCode>", admins},

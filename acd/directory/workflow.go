@@ -80,19 +80,8 @@ func (d *Directory) addWorkflows(cfg Config) error {
 
 func (d *Directory) workflowAction(ac WorkflowActionConfig) (model.WorkflowAction, error) {
 	a := model.WorkflowAction{ID: ac.ID, Name: ac.Name, Type: ac.Type, HandledBy: ac.HandledBy}
-	switch {
-	case ac.ID == "" || slices.ContainsFunc(d.actions, func(o model.WorkflowAction) bool { return o.ID == ac.ID }):
+	if ac.ID == "" || slices.ContainsFunc(d.actions, func(o model.WorkflowAction) bool { return o.ID == ac.ID }) {
 		return a, fmt.Errorf("id is required and unique")
-	case ac.Name == "" || utf8.RuneCountInString(ac.Name) > 40:
-		return a, fmt.Errorf("name is 1 to 40 characters")
-	case ac.Type != "BROWSER_POP" && ac.Type != "HTTP_REQUEST":
-		return a, fmt.Errorf("type %q is neither BROWSER_POP nor HTTP_REQUEST", ac.Type)
-	}
-	if a.HandledBy == "" {
-		a.HandledBy = "FINESSE_DESKTOP"
-	}
-	if a.HandledBy != "FINESSE_DESKTOP" && a.HandledBy != "OTHER" {
-		return a, fmt.Errorf("handledBy %q is neither FINESSE_DESKTOP nor OTHER", ac.HandledBy)
 	}
 	names := make([]string, 0, len(ac.Params))
 	for name := range ac.Params {
@@ -102,43 +91,82 @@ func (d *Directory) workflowAction(ac WorkflowActionConfig) (model.WorkflowActio
 	for _, name := range names {
 		a.Params = append(a.Params, model.CallVariable{Name: name, Value: ac.Params[name]})
 	}
+	return CheckWorkflowAction(a)
+}
+
+// CheckWorkflowAction checks a workflow action as the reference bounds it,
+// filling in handledBy's default.
+func CheckWorkflowAction(a model.WorkflowAction) (model.WorkflowAction, error) {
+	switch {
+	case a.Name == "" || utf8.RuneCountInString(a.Name) > 40:
+		return a, fmt.Errorf("name is 1 to 40 characters")
+	case a.Type != "BROWSER_POP" && a.Type != "HTTP_REQUEST":
+		return a, fmt.Errorf("type %q is neither BROWSER_POP nor HTTP_REQUEST", a.Type)
+	}
+	if a.HandledBy == "" {
+		a.HandledBy = "FINESSE_DESKTOP"
+	}
+	if a.HandledBy != "FINESSE_DESKTOP" && a.HandledBy != "OTHER" {
+		return a, fmt.Errorf("handledBy %q is neither FINESSE_DESKTOP nor OTHER", a.HandledBy)
+	}
 	return a, nil
 }
 
 func (d *Directory) workflow(wc WorkflowConfig) (model.Workflow, error) {
 	w := model.Workflow{ID: wc.ID, Name: wc.Name, Description: wc.Description, Media: "1", Trigger: wc.Trigger, ApplyMethod: wc.ApplyMethod}
-	if w.ApplyMethod == "" {
-		w.ApplyMethod = "ALL"
-	}
-	switch {
-	case wc.ID == "" || slices.ContainsFunc(d.workflows, func(o teamWorkflow) bool { return o.ID == wc.ID || o.Name == wc.Name }):
+	if wc.ID == "" || slices.ContainsFunc(d.workflows, func(o teamWorkflow) bool { return o.ID == wc.ID || o.Name == wc.Name }) {
 		return w, fmt.Errorf("id and name are required and unique")
-	case wc.Name == "" || utf8.RuneCountInString(wc.Name) > 40 || utf8.RuneCountInString(wc.Description) > 128:
-		return w, fmt.Errorf("name is 1 to 40 characters, description up to 128")
-	case !slices.Contains(workflowTriggers, wc.Trigger):
-		return w, fmt.Errorf("trigger %q is not one of %v", wc.Trigger, workflowTriggers)
-	case w.ApplyMethod != "ALL" && w.ApplyMethod != "ANY":
-		return w, fmt.Errorf("applyMethod %q is neither ALL nor ANY", wc.ApplyMethod)
-	case len(wc.Conditions) > maxWorkflowConditions || len(wc.Actions) == 0 || len(wc.Actions) > maxWorkflowActions:
-		return w, fmt.Errorf("at most %d conditions and 1 to %d actions", maxWorkflowConditions, maxWorkflowActions)
 	}
 	if err := d.knownTeams(wc.Teams); err != nil {
 		return w, err
 	}
 	for _, c := range wc.Conditions {
-		if c.Field == "" || !slices.Contains(comparators, c.Comparator) {
-			return w, fmt.Errorf("a condition needs a field and a comparator of %v", comparators)
-		}
 		w.Conditions = append(w.Conditions, model.WorkflowCondition{Field: c.Field, Comparator: c.Comparator, Value: c.Value})
 	}
 	for _, id := range wc.Actions {
-		a, ok := d.WorkflowAction(id)
-		if !ok {
-			return w, fmt.Errorf("no workflow action %q", id)
+		w.Actions = append(w.Actions, model.WorkflowAction{ID: id})
+	}
+	return CheckWorkflow(w, d.WorkflowAction)
+}
+
+// CheckWorkflow checks a workflow as the reference bounds it and fills in
+// its actions' summaries from action, which finds one by id.
+func CheckWorkflow(w model.Workflow, action func(id string) (model.WorkflowAction, bool)) (model.Workflow, error) {
+	if w.ApplyMethod == "" {
+		w.ApplyMethod = "ALL"
+	}
+	switch {
+	case w.Name == "" || utf8.RuneCountInString(w.Name) > 40 || utf8.RuneCountInString(w.Description) > 128:
+		return w, fmt.Errorf("name is 1 to 40 characters, description up to 128")
+	case !slices.Contains(workflowTriggers, w.Trigger):
+		return w, fmt.Errorf("trigger %q is not one of %v", w.Trigger, workflowTriggers)
+	case w.ApplyMethod != "ALL" && w.ApplyMethod != "ANY":
+		return w, fmt.Errorf("applyMethod %q is neither ALL nor ANY", w.ApplyMethod)
+	case len(w.Conditions) > maxWorkflowConditions || len(w.Actions) == 0 || len(w.Actions) > maxWorkflowActions:
+		return w, fmt.Errorf("at most %d conditions and 1 to %d actions", maxWorkflowConditions, maxWorkflowActions)
+	}
+	for _, c := range w.Conditions {
+		if c.Field == "" || !slices.Contains(comparators, c.Comparator) {
+			return w, fmt.Errorf("a condition needs a field and a comparator of %v", comparators)
 		}
-		w.Actions = append(w.Actions, a)
+	}
+	for i, a := range w.Actions {
+		full, ok := action(a.ID)
+		if !ok {
+			return w, fmt.Errorf("no workflow action %q", a.ID)
+		}
+		w.Actions[i] = full
 	}
 	return w, nil
+}
+
+// WorkflowTeams lists the teams a configured workflow is limited to.
+func (d *Directory) WorkflowTeams(id string) []string {
+	i := slices.IndexFunc(d.workflows, func(w teamWorkflow) bool { return w.ID == id })
+	if i < 0 {
+		return nil
+	}
+	return slices.Clone(d.workflows[i].teams)
 }
 
 // teamWorkflow is a workflow and the teams it is for (none: every team).

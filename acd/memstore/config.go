@@ -81,3 +81,17 @@ func (t *memTx) PhoneBookRecord(id string) (acd.PhoneBookRecord, bool, error) {
 }
 
 func (t *memTx) PutPhoneBookRecord(r acd.PhoneBookRecord) { t.put("phonebook:"+r.Book.ID, r) }
+
+// WorkflowRecords implements Store.
+func (s *Store) WorkflowRecords(ctx context.Context) ([]acd.WorkflowRecord, error) {
+	return scanAs[acd.WorkflowRecord](s, "workflow:"), nil
+}
+
+// ActionRecords implements Store.
+func (s *Store) ActionRecords(ctx context.Context) ([]acd.ActionRecord, error) {
+	return scanAs[acd.ActionRecord](s, "wfaction:"), nil
+}
+
+func (t *memTx) PutWorkflowRecord(r acd.WorkflowRecord) { t.put("workflow:"+r.Workflow.ID, r) }
+
+func (t *memTx) PutActionRecord(r acd.ActionRecord) { t.put("wfaction:"+r.Action.ID, r) }

@@ -149,6 +149,10 @@ func cloneValue(v any) any {
 		return t.Clone()
 	case acd.PhoneBookRecord:
 		return t.Clone()
+	case acd.WorkflowRecord:
+		return t.Clone()
+	case acd.ActionRecord:
+		return t.Clone()
 	case []acd.Subscription:
 		return slices.Clone(t)
 	case []string:

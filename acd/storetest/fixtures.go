@@ -162,6 +162,28 @@ func fullPhoneBook(id string) acd.PhoneBookRecord {
 	}
 }
 
+func fullWorkflow(id string) acd.WorkflowRecord {
+	return acd.WorkflowRecord{
+		Workflow: model.Workflow{
+			ID: id, Name: "Pop " + awkward, Description: "d", Media: "1", Trigger: "CALL_ARRIVES", ApplyMethod: "ANY",
+			Conditions: []model.WorkflowCondition{{Field: "callVariable1", Comparator: "CONTAINS", Value: awkward}},
+			Actions:    []model.WorkflowAction{fullAction("7").Action},
+		},
+		Teams: []string{"10"}, Deleted: true,
+	}
+}
+
+func fullAction(id string) acd.ActionRecord {
+	return acd.ActionRecord{
+		Action: model.WorkflowAction{
+			ID: id, Name: "Open " + awkward, Type: "HTTP_REQUEST", HandledBy: "OTHER",
+			Params:    []model.CallVariable{{Name: "path", Value: "https://x/${ANI}"}},
+			Variables: []model.ActionVariable{{Name: "ANI", Type: "SYSTEM", Node: "//Dialog/fromAddress", TestValue: "1"}},
+		},
+		Deleted: true,
+	}
+}
+
 func fullMediaAgent(agent string) acd.MediaAgent {
 	return acd.MediaAgent{
 		Agent: agent, MRD: "5000", State: acd.MediaPaused, ReasonCodeID: "2", PendingState: acd.MediaNotReady,

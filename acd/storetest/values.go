@@ -73,6 +73,8 @@ func testRoundTrip(t *testing.T, e *env) {
 	requireFull(t, "fullMediaAgent", fullMediaAgent("1001"))
 	requireFull(t, "fullWrapUp", fullWrapUp("12"))
 	requireFull(t, "fullPhoneBook", fullPhoneBook("4"))
+	requireFull(t, "fullWorkflow", fullWorkflow("3"))
+	requireFull(t, "fullAction", fullAction("7"))
 	requireFull(t, "fullHistory", fullHistory())
 	requireFull(t, "fullSubscriptions", fullSubscriptions("1001"))
 

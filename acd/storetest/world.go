@@ -29,6 +29,8 @@ type world struct {
 	MediaAgents   []acd.MediaAgent
 	WrapUps       []acd.WrapUpRecord
 	PhoneBooks    []acd.PhoneBookRecord
+	Workflows     []acd.WorkflowRecord // listed by the Store only
+	Actions       []acd.ActionRecord
 }
 
 // fixtureWorld holds a full and a sparse value of every kind.
@@ -52,6 +54,8 @@ func fixtureWorld() world {
 		},
 		Campaigns:   []acd.Campaign{fullCampaign("1"), sparseCampaign("2")},
 		Contacts:    []acd.Contact{fullContact("1", 1), {Campaign: "1", N: 2, PhoneNumber: "5550199"}, fullContact("1", 10)},
+		Workflows:   []acd.WorkflowRecord{fullWorkflow("3")},
+		Actions:     []acd.ActionRecord{fullAction("7")},
 		PhoneBooks:  []acd.PhoneBookRecord{fullPhoneBook("4"), {Book: model.PhoneBook{ID: "5", Name: "Five", Type: model.PhoneBookGlobal}}},
 		WrapUps:     []acd.WrapUpRecord{fullWrapUp("12"), {Reason: model.WrapUpReason{ID: "8", Label: "Eight"}}},
 		MediaAgents: []acd.MediaAgent{fullMediaAgent("1001"), {Agent: "1002", MRD: "5001", State: acd.MediaLogout}},
@@ -110,6 +114,12 @@ func (w world) put(tx acd.Tx) {
 	}
 	for _, r := range w.PhoneBooks {
 		tx.PutPhoneBookRecord(r)
+	}
+	for _, r := range w.Workflows {
+		tx.PutWorkflowRecord(r)
+	}
+	for _, r := range w.Actions {
+		tx.PutActionRecord(r)
 	}
 }
 
@@ -294,6 +304,8 @@ func (w world) checkStore(t testing.TB, what string, s acd.Store) {
 	books := must(s.PhoneBookRecords(ctx))(t)
 	slices.SortFunc(books, func(a, b acd.PhoneBookRecord) int { return strings.Compare(a.Book.ID, b.Book.ID) })
 	same(t, what+": Store.PhoneBookRecords", books, w.PhoneBooks)
+	same(t, what+": Store.WorkflowRecords", must(s.WorkflowRecords(ctx))(t), w.Workflows)
+	same(t, what+": Store.ActionRecords", must(s.ActionRecords(ctx))(t), w.Actions)
 }
 
 func sortedCampaigns(cs []acd.Campaign) []acd.Campaign {
@@ -330,6 +342,16 @@ func (w world) scribble() {
 		}
 		if len(d.Parties) > 0 {
 			d.Parties[0].State = "scribbled"
+		}
+	}
+	for _, r := range w.Workflows {
+		if len(r.Workflow.Conditions) > 0 {
+			r.Workflow.Conditions[0].Value = "scribbled"
+		}
+	}
+	for _, r := range w.Actions {
+		if len(r.Action.Params) > 0 {
+			r.Action.Params[0].Value = "scribbled"
 		}
 	}
 	for _, r := range w.PhoneBooks {
