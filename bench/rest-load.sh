@@ -2,11 +2,12 @@
 # REST load against a local finessed: 10 agents signed in, then READY /
 # NOT_READY toggling (PUT) and authenticated GETs, with wrk on loopback.
 # Usage: bench/rest-load.sh [seconds]   (needs wrk: apt-get install wrk)
-# With REDIS=redis://host:port/db the server keeps its state in that Redis.
+# With REDIS=redis://host:port/db the server keeps its state in that Redis;
+# ADDR=host:port moves the server off 127.0.0.1:18082.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-15}
-addr=127.0.0.1:18082
+addr=${ADDR:-127.0.0.1:18082}
 go build -o bin/finessed ./cmd/finessed
 bin/finessed -rest-addr $addr -rest-tls-addr "" -xmpp-addr "" -bosh-addr "" -bosh-tls-addr "" -log-level warn ${REDIS:+-redis "$REDIS"} &
 pid=$!

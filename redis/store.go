@@ -59,6 +59,7 @@ type Store struct {
 	// alone is until when (Unix nanoseconds) the master was last seen with
 	// no replica: commits until then do not wait for one.
 	alone atomic.Int64
+	turns *turns
 }
 
 // maxTxAttempts bounds how often a transaction runs again on conflict.
@@ -82,7 +83,7 @@ func NewStore(ctx context.Context, rdb goredis.UniversalClient, opts Options) (*
 	if opts.WaitTimeout <= 0 {
 		opts.WaitTimeout = 100 * time.Millisecond
 	}
-	s := &Store{rdb: rdb, keys: keys{opts.Prefix}, retain: opts.Retain, clock: opts.Clock, wait: opts.WaitReplicas, waitFor: opts.WaitTimeout}
+	s := &Store{rdb: rdb, keys: keys{opts.Prefix}, retain: opts.Retain, clock: opts.Clock, wait: opts.WaitReplicas, waitFor: opts.WaitTimeout, turns: newTurns()}
 	epoch, err := s.epoch(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("redis store: %w", err)
@@ -106,19 +107,25 @@ func (s *Store) Log() *Log { return s.log }
 // Update implements acd.Store.
 func (s *Store) Update(ctx context.Context, fn func(acd.Tx) error) error {
 	for range maxTxAttempts {
-		t := &tx{ctx: ctx, s: s, reads: map[string]readValue{}, writes: map[string]*string{}}
-		if err := fn(t); err != nil {
-			return err
-		}
-		if t.err != nil {
-			return t.err
-		}
-		done, err := s.commit(ctx, t)
+		done, err := s.attempt(ctx, fn)
 		if err != nil || done {
 			return err
 		}
 	}
 	return ErrConflict
+}
+
+// attempt runs fn once and commits it, reporting false on a conflict.
+func (s *Store) attempt(ctx context.Context, fn func(acd.Tx) error) (bool, error) {
+	t := &tx{ctx: ctx, s: s, reads: map[string]readValue{}, writes: map[string]*string{}}
+	defer t.done()
+	if err := fn(t); err != nil {
+		return false, err
+	}
+	if t.err != nil {
+		return false, t.err
+	}
+	return s.commit(ctx, t)
 }
 
 // commit runs the commit script for t, reporting false on a conflict.
