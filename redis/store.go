@@ -88,7 +88,7 @@ func NewStore(ctx context.Context, rdb goredis.UniversalClient, opts Options) (*
 	if err != nil {
 		return nil, fmt.Errorf("redis store: %w", err)
 	}
-	s.log = &Log{rdb: rdb, keys: s.keys, epoch: epoch}
+	s.log = &Log{rdb: rdb, keys: s.keys, epoch: epoch, store: s}
 	return s, nil
 }
 
