@@ -39,6 +39,10 @@ type Options struct {
 	// then it is taken as on a plain Redis.
 	WaitReplicas int
 	WaitTimeout  time.Duration
+	// FileReady, when set, keeps a READY index per queue in Redis, shared
+	// by every node (ready.go): it names the queues an agent serves and
+	// whether it can take a call in the state given.
+	FileReady FileReady
 }
 
 // ErrNotReplicated is a commit the master took but no replica confirmed
@@ -60,6 +64,7 @@ type Store struct {
 	// no replica: commits until then do not wait for one.
 	alone atomic.Int64
 	turns *turns
+	file  FileReady
 }
 
 // maxTxAttempts bounds how often a transaction runs again on conflict.
@@ -83,7 +88,7 @@ func NewStore(ctx context.Context, rdb goredis.UniversalClient, opts Options) (*
 	if opts.WaitTimeout <= 0 {
 		opts.WaitTimeout = 100 * time.Millisecond
 	}
-	s := &Store{rdb: rdb, keys: keys{opts.Prefix}, retain: opts.Retain, clock: opts.Clock, wait: opts.WaitReplicas, waitFor: opts.WaitTimeout, turns: newTurns()}
+	s := &Store{rdb: rdb, keys: keys{opts.Prefix}, retain: opts.Retain, clock: opts.Clock, wait: opts.WaitReplicas, waitFor: opts.WaitTimeout, turns: newTurns(), file: opts.FileReady}
 	epoch, err := s.epoch(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("redis store: %w", err)
@@ -133,8 +138,9 @@ func (s *Store) commit(ctx context.Context, t *tx) (bool, error) {
 	if len(t.writes) == 0 && len(t.events) == 0 {
 		return true, nil
 	}
+	filings := s.filings(t.agents)
 	keys := []string{s.keys.events(), s.keys.eventSeq()}
-	args := []any{s.keys.prefix, len(t.reads), len(t.writes), strconv.FormatInt(s.clock.Now().UnixNano(), 10), s.retain, len(t.events)}
+	args := []any{s.keys.prefix, len(t.reads), len(t.writes), strconv.FormatInt(s.clock.Now().UnixNano(), 10), s.retain, len(t.events), len(filings)}
 	for key, r := range t.reads {
 		keys = append(keys, s.keys.entity(key))
 		args = append(args, r.version)
@@ -150,6 +156,9 @@ func (s *Store) commit(ctx context.Context, t *tx) (bool, error) {
 	}
 	for _, e := range t.events {
 		args = append(args, strings.Join(e.Nodes, "\n"), e.Payload, e.SubscriptionsOf)
+	}
+	for _, f := range filings {
+		args = append(args, f.queue, f.op, f.score, f.agent)
 	}
 	if s.wait > 0 && time.Now().UnixNano() >= s.alone.Load() {
 		return s.commitReplicated(ctx, keys, args)

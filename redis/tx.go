@@ -26,6 +26,9 @@ type tx struct {
 	err    error
 	// agentRead is set once the transaction has read an agent.
 	agentRead bool
+	// agents are the agents the transaction wrote, by id, for the READY
+	// index (ready.go).
+	agents map[string]acd.Agent
 	// release gives back the turn the transaction took on the first key
 	// it read (turns.go); nil until then.
 	release func()
@@ -194,7 +197,15 @@ func (t *tx) fetchAhead(keys ...string) error {
 	return nil
 }
 
-func (t *tx) PutAgent(a acd.Agent) { t.put("agent:"+a.ID, a) }
+func (t *tx) PutAgent(a acd.Agent) {
+	t.put("agent:"+a.ID, a)
+	if t.s.file != nil {
+		if t.agents == nil {
+			t.agents = map[string]acd.Agent{}
+		}
+		t.agents[a.ID] = a
+	}
+}
 
 func (t *tx) DeviceHolder(ext string) (string, error) {
 	var id string
