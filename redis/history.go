@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/finessed/finessed/acd"
@@ -31,14 +33,23 @@ const historyHeader = "h1\n"
 func encodeHistory(h acd.History) string {
 	b := make([]byte, 0, len(historyHeader)+64*len(h.States)+128*len(h.Calls))
 	b = append(b, historyHeader...)
-	for _, s := range h.States {
+	b = appendStates(b, h.States)
+	return string(appendCalls(b, h.Calls))
+}
+
+func appendStates(b []byte, states []acd.StateRecord) []byte {
+	for _, s := range states {
 		b = append(b, 's')
 		b = appendField(b, string(s.State))
 		b = appendField(b, s.ReasonCodeID)
 		b = appendTime(b, s.Start)
 		b = append(b, '\n')
 	}
-	for _, c := range h.Calls {
+	return b
+}
+
+func appendCalls(b []byte, calls []acd.CallRecord) []byte {
+	for _, c := range calls {
 		b = append(b, 'c')
 		for _, f := range [...]string{c.Dialog, c.Type, c.Number, c.Disposition, c.WrapUpReason, c.Queue} {
 			b = appendField(b, f)
@@ -47,7 +58,41 @@ func encodeHistory(h acd.History) string {
 		b = appendTime(b, c.End)
 		b = append(b, '\n')
 	}
-	return string(b)
+	return b
+}
+
+// encodeAppended renders h from the history e had when h is that history
+// with states added at the end (and, at the bound, as many dropped at the
+// front) and the same calls, as a state change leaves it: the lines of
+// the states kept are copied, not rendered again.
+func encodeAppended(e cachedHistory, h acd.History) (string, bool) {
+	old, cur := e.h.States, h.States
+	added := max(1, len(cur)-len(old))
+	dropped := len(old) - (len(cur) - added)
+	if !strings.HasPrefix(e.text, historyHeader) || added > len(cur) || dropped < 0 ||
+		!slices.Equal(cur[:len(cur)-added], old[dropped:]) || !slices.Equal(h.Calls, e.h.Calls) {
+		return "", false
+	}
+	text := e.text[len(historyHeader):]
+	calls := len(text)
+	if strings.HasPrefix(text, "c\t") {
+		calls = 0
+	} else if i := strings.Index(text, "\nc\t"); i >= 0 {
+		calls = i + 1
+	}
+	kept := 0
+	for range dropped {
+		end := strings.IndexByte(text[kept:], '\n')
+		if end < 0 {
+			return "", false
+		}
+		kept += end + 1
+	}
+	b := make([]byte, 0, len(e.text)+64*added)
+	b = append(b, historyHeader...)
+	b = append(b, text[kept:calls]...)
+	b = appendStates(b, cur[len(cur)-added:])
+	return string(append(b, text[calls:]...)), true
 }
 
 func appendField(b []byte, s string) []byte {
@@ -190,4 +235,67 @@ func unescape(b []byte) string {
 		}
 	}
 	return string(out)
+}
+
+// Decoding a full history is still the largest part of a state change's
+// CPU on Redis, and the node that changed an agent last usually changes it
+// next. historyCache keeps the histories this node decoded or encoded last,
+// each with the exact stored text it came from: a read whose text is the
+// same takes a copy instead of decoding. Keyed by the text, an entry is
+// right whatever wrote it, so nothing invalidates it.
+type historyCache struct {
+	mu      sync.Mutex
+	entries map[string]cachedHistory // by entity key
+}
+
+type cachedHistory struct {
+	text string
+	h    acd.History
+}
+
+// historyCacheSize bounds the cache: a full history is ~16 KB stored and
+// ~50 KB decoded.
+const historyCacheSize = 512
+
+// decode returns the history stored as data under key.
+func (c *historyCache) decode(key string, data []byte) (acd.History, error) {
+	c.mu.Lock()
+	e, ok := c.entries[key]
+	c.mu.Unlock()
+	if ok && e.text == string(data) {
+		return e.h.Clone(), nil
+	}
+	h, err := decodeHistory(data)
+	if err == nil {
+		c.keep(key, string(data), h.Clone())
+	}
+	return h, err
+}
+
+// encode renders h for key, keeping it for the next read.
+func (c *historyCache) encode(key string, h acd.History) string {
+	c.mu.Lock()
+	e, cached := c.entries[key]
+	c.mu.Unlock()
+	text, ok := "", false
+	if cached {
+		text, ok = encodeAppended(e, h)
+	}
+	if !ok {
+		text = encodeHistory(h)
+	}
+	c.keep(key, text, h.Clone())
+	return text
+}
+
+func (c *historyCache) keep(key, text string, h acd.History) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.entries[key]; !ok && len(c.entries) >= historyCacheSize {
+		for other := range c.entries { // any one: map order is arbitrary
+			delete(c.entries, other)
+			break
+		}
+	}
+	c.entries[key] = cachedHistory{text, h}
 }

@@ -2,6 +2,8 @@ package redis
 
 import (
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -156,5 +158,76 @@ func BenchmarkHistoryEncodeJSON(b *testing.B) {
 		if _, err := encode(h); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The cache answers only for the exact text it decoded or encoded, and
+// hands out copies: changing what it returned changes nothing it keeps.
+func TestHistoryCacheAnswersOnlyForItsText(t *testing.T) {
+	c := historyCache{entries: map[string]cachedHistory{}}
+	h1 := acd.History{States: []acd.StateRecord{{State: "READY", Start: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}}}
+	h2 := acd.History{States: append(h1.Clone().States, acd.StateRecord{State: "NOT_READY", ReasonCodeID: "1"})}
+	text1 := c.encode("history:1001", h1)
+	got, err := c.decode("history:1001", []byte(encodeHistory(h2)))
+	if err != nil || !reflect.DeepEqual(got, h2) {
+		t.Fatalf("another text under the key: %+v, %v", got, err)
+	}
+	got, err = c.decode("history:1001", []byte(text1))
+	if err != nil || !reflect.DeepEqual(got, h1) {
+		t.Fatalf("the first text again: %+v, %v", got, err)
+	}
+	got.States[0].State = "LOGOUT"
+	if again, _ := c.decode("history:1001", []byte(text1)); !reflect.DeepEqual(again, h1) {
+		t.Fatalf("a change to a returned history reached the cache: %+v", again)
+	}
+	for i := range historyCacheSize + 10 {
+		c.encode(fmt.Sprint("history:", i), h1)
+	}
+	if len(c.entries) > historyCacheSize {
+		t.Fatalf("%d entries, bound %d", len(c.entries), historyCacheSize)
+	}
+}
+
+// However a history changes, the text the cache renders for it is the one
+// encodeHistory renders: appended states, states dropped at the bound,
+// calls added, reason codes with escapes, a history started over.
+func TestHistoryCacheRendersAsEncodeHistory(t *testing.T) {
+	c := historyCache{entries: map[string]cachedHistory{}}
+	rng := rand.New(rand.NewPCG(21, 7))
+	at := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	var h acd.History
+	for i := range 1000 {
+		at = at.Add(time.Duration(rng.IntN(5000)) * time.Millisecond)
+		switch r := rng.IntN(20); {
+		case r == 0:
+			h = acd.History{}
+		case r <= 2:
+			h.Calls = append(h.Calls, acd.CallRecord{Dialog: fmt.Sprint(i), Type: "ACD_IN", Disposition: "Handled", Start: at, End: at})
+		default:
+			for range 1 + rng.IntN(2) {
+				h.States = append(h.States, acd.StateRecord{State: "NOT_READY", ReasonCodeID: fmt.Sprint("r\t", i%3), Start: at})
+			}
+		}
+		if len(h.States) > 200 {
+			h.States = h.States[len(h.States)-200:]
+		}
+		if got, want := c.encode("history:1001", h.Clone()), encodeHistory(h); got != want {
+			t.Fatalf("change %d: the cache rendered\n%q\nwant\n%q", i, got, want)
+		}
+	}
+}
+
+// BenchmarkHistoryEncodeAppended is a state change's encoding of a full
+// history whose previous text the cache holds.
+func BenchmarkHistoryEncodeAppended(b *testing.B) {
+	c := historyCache{entries: map[string]cachedHistory{}}
+	h := fullHistory()
+	text := c.encode("history:1001", h)
+	next := h.Clone()
+	next.States = append(next.States[1:], acd.StateRecord{State: "READY", Start: time.Now()})
+	b.ReportAllocs()
+	for b.Loop() {
+		c.keep("history:1001", text, h)
+		c.encode("history:1001", next)
 	}
 }

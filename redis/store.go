@@ -62,9 +62,10 @@ type Store struct {
 	waitFor time.Duration // and how long
 	// alone is until when (Unix nanoseconds) the master was last seen with
 	// no replica: commits until then do not wait for one.
-	alone atomic.Int64
-	turns *turns
-	file  FileReady
+	alone     atomic.Int64
+	turns     *turns
+	file      FileReady
+	histories historyCache
 }
 
 // maxTxAttempts bounds how often a transaction runs again on conflict.
@@ -88,7 +89,8 @@ func NewStore(ctx context.Context, rdb goredis.UniversalClient, opts Options) (*
 	if opts.WaitTimeout <= 0 {
 		opts.WaitTimeout = 100 * time.Millisecond
 	}
-	s := &Store{rdb: rdb, keys: keys{opts.Prefix}, retain: opts.Retain, clock: opts.Clock, wait: opts.WaitReplicas, waitFor: opts.WaitTimeout, turns: newTurns(), file: opts.FileReady}
+	s := &Store{rdb: rdb, keys: keys{opts.Prefix}, retain: opts.Retain, clock: opts.Clock, wait: opts.WaitReplicas, waitFor: opts.WaitTimeout, turns: newTurns(), file: opts.FileReady,
+		histories: historyCache{entries: map[string]cachedHistory{}}}
 	epoch, err := s.epoch(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("redis store: %w", err)

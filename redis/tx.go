@@ -267,7 +267,7 @@ func (t *tx) History(agent string) (acd.History, error) {
 	if err != nil || data == nil {
 		return acd.History{}, err
 	}
-	h, err := decodeHistory(data)
+	h, err := t.s.histories.decode(key, data)
 	if err != nil {
 		err = fmt.Errorf("redis store: decode %s: %w", key, err)
 		t.fail(err)
@@ -276,8 +276,9 @@ func (t *tx) History(agent string) (acd.History, error) {
 }
 
 func (t *tx) PutHistory(agent string, h acd.History) {
-	data := encodeHistory(h)
-	t.writes["history:"+agent] = &data
+	key := "history:" + agent
+	data := t.s.histories.encode(key, h)
+	t.writes[key] = &data
 }
 
 func (t *tx) RoutingMark(queue string) (string, error) {
