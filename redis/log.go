@@ -69,11 +69,8 @@ func (l *Log) Read(ctx context.Context, after acd.EventID, limit int) ([]acd.Eve
 // reader writes a mark after what it read and waits for that.
 func (l *Log) replicated(ctx context.Context) error {
 	s := l.store
-	if s == nil || s.wait == 0 {
-		return nil
-	}
 	for {
-		if time.Now().UnixNano() < s.alone.Load() {
+		if s == nil || !s.mustWait(ctx) {
 			return nil
 		}
 		pipe := l.rdb.Pipeline()

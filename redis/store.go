@@ -162,7 +162,7 @@ func (s *Store) commit(ctx context.Context, t *tx) (bool, error) {
 	for _, f := range filings {
 		args = append(args, f.queue, f.op, f.score, f.agent)
 	}
-	if s.wait > 0 && time.Now().UnixNano() >= s.alone.Load() {
+	if s.mustWait(ctx) {
 		return s.commitReplicated(ctx, keys, args)
 	}
 	n, err := commitScript.Run(ctx, s.rdb, keys, args...).Int()
@@ -208,17 +208,36 @@ func (s *Store) commitReplicated(ctx context.Context, keys []string, args []any)
 }
 
 // hasReplicas reports whether the master has a replica connected, asked
-// only when a commit was not confirmed: a master left alone after a
-// failover (its old master not back yet) takes changes as a plain Redis
-// does, rather than refusing every one until a replica returns, and for
-// the next second commits do not wait for a replica it does not have.
+// when a commit was not confirmed: a master left alone after a failover
+// (its old master not back yet) takes changes as a plain Redis does,
+// rather than refusing every one until a replica returns, and for the
+// next second commits and reads do not wait for a replica it does not
+// have.
 func (s *Store) hasReplicas(ctx context.Context) bool {
 	info, err := s.rdb.Info(ctx, "replication").Result()
 	if err != nil || !strings.Contains(info, "connected_slaves:0\r\n") {
+		s.alone.Store(0)
 		return true
 	}
 	s.alone.Store(time.Now().Add(aloneRecheck).UnixNano())
 	return false
+}
+
+// mustWait reports whether a commit, or a read of the log, waits for
+// replicas. Once the master was seen alone, it is asked again each second
+// (INFO, one round trip) rather than left to a WAIT that would hold a
+// commit or a delivery for the whole WaitTimeout to find out.
+func (s *Store) mustWait(ctx context.Context) bool {
+	if s.wait == 0 {
+		return false
+	}
+	switch until := s.alone.Load(); {
+	case until == 0:
+		return true
+	case time.Now().UnixNano() < until:
+		return false
+	}
+	return s.hasReplicas(ctx)
 }
 
 // aloneRecheck is how long a master seen without replicas is taken to have
