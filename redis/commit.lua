@@ -3,12 +3,14 @@
 --
 -- KEYS: the event stream, the event sequence, the nr keys read, the nw
 -- keys written.
--- ARGV: prefix, nr, nw, commit time, events retained, ne; then the nr
+-- ARGV: prefix, nr, nw, commit time, events retained, ne, nz; then the nr
 -- versions read; then per write its op ("s" set, "d" delete), JSON, index
--- kind and id; then per event its nodes, payload and subscriptions user.
+-- kind and id; then per event its nodes, payload and subscriptions user;
+-- then per READY index entry its queue, op ("a" add, "r" remove), score
+-- (READY since, in microseconds) and agent.
 local prefix, nr, nw = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local now, retain, ne = ARGV[4], ARGV[5], tonumber(ARGV[6])
-local a = 7
+local now, retain, ne, nz = ARGV[4], ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
+local a = 8
 
 local function version(key)
   local v = redis.call('GET', key)
@@ -39,5 +41,15 @@ for i = 1, ne do
   redis.call('XADD', KEYS[1], 'MAXLEN', '~', retain, string.format('%d-0', n),
     'n', ARGV[a], 'p', ARGV[a + 1], 's', ARGV[a + 2], 't', now)
   a = a + 3
+end
+
+for i = 1, nz do
+  local key = prefix .. 'ready:' .. ARGV[a]
+  if ARGV[a + 1] == 'a' then
+    redis.call('ZADD', key, ARGV[a + 2], ARGV[a + 3])
+  else
+    redis.call('ZREM', key, ARGV[a + 3])
+  end
+  a = a + 4
 end
 return 1

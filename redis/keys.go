@@ -18,6 +18,10 @@ func (k keys) eventSeq() string         { return k.prefix + "eventseq" }
 func (k keys) epoch() string            { return k.prefix + "epoch" }
 func (k keys) lease() string            { return k.prefix + "lease" }
 func (k keys) roster() string           { return k.prefix + "nodes" }
+func (k keys) readMark() string         { return k.prefix + "readmark" }
+
+// ready is a queue's READY index (ready.go); commit.lua names it too.
+func (k keys) ready(queue string) string { return k.prefix + "ready:" + queue }
 
 // listed are the entity kinds the store can list (Agents, Calls,
 // Dialogs, Desktops): their ids are kept in an index set as they are

@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -57,6 +58,15 @@ const lockoutTimeout = 250 * time.Millisecond
 // Lockouts is acd's Lockouts shared by every node through Redis, so five
 // bad passwords lock an account whichever nodes they were tried on. While
 // Redis cannot be reached, a node's own counters decide.
+//
+// Every REST request signs in, and nearly all with credentials the
+// authenticator's cache vouches for: asking Redis each time cost a round
+// trip a request for nothing. Once Redis has let a right password through
+// (no failure counted, no lock), right passwords for that account are let
+// through here without asking for clearFor. A wrong password tried on
+// this node ends that at once; a lock that another node sets takes effect
+// here within clearFor, and failures counted there are not reset by
+// sign-ins here until it has passed.
 type Lockouts struct {
 	rdb      goredis.UniversalClient
 	prefix   string
@@ -64,19 +74,33 @@ type Lockouts struct {
 	duration time.Duration
 	local    *directory.MemoryLockouts
 	failing  atomic.Bool // Redis did not answer the last call
+
+	mu    sync.Mutex
+	clear map[string]time.Time // account: until when right passwords go through without asking
+	// wrong counts the wrong passwords tried on this node, so that a right
+	// one answered while one was being counted does not clear the account.
+	wrong uint64
 }
+
+// clearFor is how long an account Redis let a right password in for is
+// taken to be clear of failures and locks without asking again.
+const clearFor = time.Second
 
 // NewLockouts locks an account for duration after attempts bad passwords
 // in a row, counted in the store's keyspace.
 func (s *Store) NewLockouts(attempts int, duration time.Duration) *Lockouts {
 	return &Lockouts{
 		rdb: s.rdb, prefix: s.keys.prefix + "lockout:", attempts: attempts, duration: duration,
-		local: directory.NewMemoryLockouts(attempts, duration),
+		local: directory.NewMemoryLockouts(attempts, duration), clear: map[string]time.Time{},
 	}
 }
 
 // Attempt implements directory.Lockouts.
 func (l *Lockouts) Attempt(user string, ok bool, now time.Time) bool {
+	wrong, clear := l.clearAt(user, now, ok)
+	if clear {
+		return true
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), lockoutTimeout)
 	defer cancel()
 	okArg := "0"
@@ -87,7 +111,42 @@ func (l *Lockouts) Attempt(user string, ok bool, now time.Time) bool {
 	if l.answered(err) != nil {
 		return l.local.Attempt(user, ok, now)
 	}
+	if ok && n == 1 {
+		l.cleared(user, now, wrong)
+	}
 	return n == 1
+}
+
+// clearAt reports whether an attempt (ok: with the right password) on
+// user at now can be let through without asking Redis, and how many wrong
+// passwords this node had seen then. A wrong one ends the account's clear
+// time.
+func (l *Lockouts) clearAt(user string, now time.Time, ok bool) (uint64, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !ok {
+		l.wrong++
+		delete(l.clear, user)
+		return l.wrong, false
+	}
+	return l.wrong, now.Before(l.clear[user])
+}
+
+// cleared takes user to be clear for clearFor after Redis let a right
+// password in at now, unless a wrong password was tried meanwhile.
+func (l *Lockouts) cleared(user string, now time.Time, wrong uint64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.wrong == wrong {
+		l.clear[user] = now.Add(clearFor)
+	}
+}
+
+// locked ends user's clear time: Redis says another node locked it.
+func (l *Lockouts) locked(user string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.clear, user)
 }
 
 // Locked implements directory.LockChecker, so that guessing at an account locked
@@ -98,6 +157,9 @@ func (l *Lockouts) Locked(user string, now time.Time) bool {
 	n, err := lockedScript.Run(ctx, l.rdb, []string{l.prefix + user}, now.UnixMilli(), l.duration.Milliseconds()).Int()
 	if l.answered(err) != nil {
 		return l.local.Locked(user, now)
+	}
+	if n == 1 {
+		l.locked(user)
 	}
 	return n == 1
 }

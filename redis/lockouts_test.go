@@ -2,8 +2,11 @@ package redis_test
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/acd/directory"
@@ -76,4 +79,74 @@ func TestLockoutsFallBackWhileRedisIsDown(t *testing.T) {
 	if l.Attempt("1001", true, t0.Add(time.Second)) {
 		t.Fatal("locally counted failures did not lock the account")
 	}
+}
+
+// callCounter counts the commands a client sends.
+type callCounter struct{ n atomic.Int64 }
+
+func (c *callCounter) DialHook(next goredis.DialHook) goredis.DialHook { return next }
+
+func (c *callCounter) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
+	return func(ctx context.Context, cmd goredis.Cmder) error {
+		c.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (c *callCounter) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []goredis.Cmder) error {
+		c.n.Add(int64(len(cmds)))
+		return next(ctx, cmds)
+	}
+}
+
+// A right password Redis has just let in is let in again without asking
+// for a second; a wrong one tried here ends that at once, and a lock set
+// by another node takes effect here once the second has passed.
+func TestLockoutsAskRedisOnceASecondForRightPasswords(t *testing.T) {
+	srv := redistest.Start(t)
+	var calls callCounter
+	rdb := srv.Client(t)
+	rdb.AddHook(&calls)
+	store, err := redis.NewStore(context.Background(), rdb, redis.Options{Clock: acd.NewFakeClock(t0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	here, there := store.NewLockouts(2, time.Minute), store.NewLockouts(2, time.Minute)
+	asked := func(what string, want bool, attempt func() bool) {
+		t.Helper()
+		before := calls.n.Load()
+		if got := attempt(); got != want {
+			t.Fatalf("%s: let through %v, want %v", what, got, want)
+		}
+		if calls.n.Load() == before {
+			t.Fatalf("%s: answered without asking Redis", what)
+		}
+	}
+	notAsked := func(what string, want bool, attempt func() bool) {
+		t.Helper()
+		before := calls.n.Load()
+		if got := attempt(); got != want {
+			t.Fatalf("%s: let through %v, want %v", what, got, want)
+		}
+		if n := calls.n.Load() - before; n != 0 {
+			t.Fatalf("%s: %d Redis calls, want none", what, n)
+		}
+	}
+	right := func(at time.Duration) func() bool {
+		return func() bool { return here.Attempt("1001", true, t0.Add(at)) }
+	}
+
+	asked("first sign-in", true, right(0))
+	notAsked("again within the second", true, right(900*time.Millisecond))
+	asked("a second later", true, right(1100*time.Millisecond))
+
+	asked("a wrong password here", true, func() bool { return here.Attempt("1001", false, t0.Add(1200*time.Millisecond)) })
+	asked("the right one after it", true, right(1300*time.Millisecond))
+
+	there.Attempt("1001", false, t0.Add(1400*time.Millisecond))
+	there.Attempt("1001", false, t0.Add(1500*time.Millisecond)) // locked on the other node
+	notAsked("within the second of the last answer", true, right(2200*time.Millisecond))
+	asked("once the second has passed", false, right(2400*time.Millisecond))
+	asked("while locked", false, right(2500*time.Millisecond))
 }

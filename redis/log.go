@@ -20,6 +20,7 @@ type Log struct {
 	rdb   goredis.UniversalClient
 	keys  keys
 	epoch string
+	store *Store
 }
 
 // readBlock is how long one XREAD waits before Read checks its context
@@ -51,7 +52,42 @@ func (l *Log) Read(ctx context.Context, after acd.EventID, limit int) ([]acd.Eve
 		if len(streams) == 0 || len(streams[0].Messages) == 0 {
 			continue
 		}
+		if err := l.replicated(ctx); err != nil {
+			return nil, fmt.Errorf("redis log: read after %d: %w", after, err)
+		}
 		return decodeEvents(streams[0].Messages)
+	}
+}
+
+// replicated returns once the events just read are on as many replicas as
+// a commit waits for, or the master has none. Behind Sentinel an event the
+// master has and its replica does not yet is one a failover may lose: a
+// node that delivered it would have told desktops of a change that never
+// happened, and, its cursor past the promoted replica's last event, it
+// would skip the events the new master then numbers as the lost ones were.
+// WAIT counts the replicas that have this connection's writes, so the
+// reader writes a mark after what it read and waits for that.
+func (l *Log) replicated(ctx context.Context) error {
+	s := l.store
+	for {
+		if s == nil || !s.mustWait(ctx) {
+			return nil
+		}
+		pipe := l.rdb.Pipeline()
+		pipe.Incr(ctx, l.keys.readMark())
+		waited := pipe.Do(ctx, "WAIT", s.wait, s.waitFor.Milliseconds())
+		if _, err := pipe.Exec(ctx); err != nil {
+			return err
+		}
+		if n, err := waited.Int64(); err == nil && n >= int64(s.wait) {
+			return nil
+		}
+		if !s.hasReplicas(ctx) {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 	}
 }
 

@@ -39,6 +39,10 @@ type Options struct {
 	// then it is taken as on a plain Redis.
 	WaitReplicas int
 	WaitTimeout  time.Duration
+	// FileReady, when set, keeps a READY index per queue in Redis, shared
+	// by every node (ready.go): it names the queues an agent serves and
+	// whether it can take a call in the state given.
+	FileReady FileReady
 }
 
 // ErrNotReplicated is a commit the master took but no replica confirmed
@@ -58,7 +62,10 @@ type Store struct {
 	waitFor time.Duration // and how long
 	// alone is until when (Unix nanoseconds) the master was last seen with
 	// no replica: commits until then do not wait for one.
-	alone atomic.Int64
+	alone     atomic.Int64
+	turns     *turns
+	file      FileReady
+	histories historyCache
 }
 
 // maxTxAttempts bounds how often a transaction runs again on conflict.
@@ -82,12 +89,13 @@ func NewStore(ctx context.Context, rdb goredis.UniversalClient, opts Options) (*
 	if opts.WaitTimeout <= 0 {
 		opts.WaitTimeout = 100 * time.Millisecond
 	}
-	s := &Store{rdb: rdb, keys: keys{opts.Prefix}, retain: opts.Retain, clock: opts.Clock, wait: opts.WaitReplicas, waitFor: opts.WaitTimeout}
+	s := &Store{rdb: rdb, keys: keys{opts.Prefix}, retain: opts.Retain, clock: opts.Clock, wait: opts.WaitReplicas, waitFor: opts.WaitTimeout, turns: newTurns(), file: opts.FileReady,
+		histories: historyCache{entries: map[string]cachedHistory{}}}
 	epoch, err := s.epoch(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("redis store: %w", err)
 	}
-	s.log = &Log{rdb: rdb, keys: s.keys, epoch: epoch}
+	s.log = &Log{rdb: rdb, keys: s.keys, epoch: epoch, store: s}
 	return s, nil
 }
 
@@ -106,14 +114,7 @@ func (s *Store) Log() *Log { return s.log }
 // Update implements acd.Store.
 func (s *Store) Update(ctx context.Context, fn func(acd.Tx) error) error {
 	for range maxTxAttempts {
-		t := &tx{ctx: ctx, s: s, reads: map[string]readValue{}, writes: map[string]*string{}}
-		if err := fn(t); err != nil {
-			return err
-		}
-		if t.err != nil {
-			return t.err
-		}
-		done, err := s.commit(ctx, t)
+		done, err := s.attempt(ctx, fn)
 		if err != nil || done {
 			return err
 		}
@@ -121,13 +122,27 @@ func (s *Store) Update(ctx context.Context, fn func(acd.Tx) error) error {
 	return ErrConflict
 }
 
+// attempt runs fn once and commits it, reporting false on a conflict.
+func (s *Store) attempt(ctx context.Context, fn func(acd.Tx) error) (bool, error) {
+	t := &tx{ctx: ctx, s: s, reads: map[string]readValue{}, writes: map[string]*string{}}
+	defer t.done()
+	if err := fn(t); err != nil {
+		return false, err
+	}
+	if t.err != nil {
+		return false, t.err
+	}
+	return s.commit(ctx, t)
+}
+
 // commit runs the commit script for t, reporting false on a conflict.
 func (s *Store) commit(ctx context.Context, t *tx) (bool, error) {
 	if len(t.writes) == 0 && len(t.events) == 0 {
 		return true, nil
 	}
+	filings := s.filings(t.agents)
 	keys := []string{s.keys.events(), s.keys.eventSeq()}
-	args := []any{s.keys.prefix, len(t.reads), len(t.writes), strconv.FormatInt(s.clock.Now().UnixNano(), 10), s.retain, len(t.events)}
+	args := []any{s.keys.prefix, len(t.reads), len(t.writes), strconv.FormatInt(s.clock.Now().UnixNano(), 10), s.retain, len(t.events), len(filings)}
 	for key, r := range t.reads {
 		keys = append(keys, s.keys.entity(key))
 		args = append(args, r.version)
@@ -144,7 +159,10 @@ func (s *Store) commit(ctx context.Context, t *tx) (bool, error) {
 	for _, e := range t.events {
 		args = append(args, strings.Join(e.Nodes, "\n"), e.Payload, e.SubscriptionsOf)
 	}
-	if s.wait > 0 && time.Now().UnixNano() >= s.alone.Load() {
+	for _, f := range filings {
+		args = append(args, f.queue, f.op, f.score, f.agent)
+	}
+	if s.mustWait(ctx) {
 		return s.commitReplicated(ctx, keys, args)
 	}
 	n, err := commitScript.Run(ctx, s.rdb, keys, args...).Int()
@@ -190,17 +208,36 @@ func (s *Store) commitReplicated(ctx context.Context, keys []string, args []any)
 }
 
 // hasReplicas reports whether the master has a replica connected, asked
-// only when a commit was not confirmed: a master left alone after a
-// failover (its old master not back yet) takes changes as a plain Redis
-// does, rather than refusing every one until a replica returns, and for
-// the next second commits do not wait for a replica it does not have.
+// when a commit was not confirmed: a master left alone after a failover
+// (its old master not back yet) takes changes as a plain Redis does,
+// rather than refusing every one until a replica returns, and for the
+// next second commits and reads do not wait for a replica it does not
+// have.
 func (s *Store) hasReplicas(ctx context.Context) bool {
 	info, err := s.rdb.Info(ctx, "replication").Result()
 	if err != nil || !strings.Contains(info, "connected_slaves:0\r\n") {
+		s.alone.Store(0)
 		return true
 	}
 	s.alone.Store(time.Now().Add(aloneRecheck).UnixNano())
 	return false
+}
+
+// mustWait reports whether a commit, or a read of the log, waits for
+// replicas. Once the master was seen alone, it is asked again each second
+// (INFO, one round trip) rather than left to a WAIT that would hold a
+// commit or a delivery for the whole WaitTimeout to find out.
+func (s *Store) mustWait(ctx context.Context) bool {
+	if s.wait == 0 {
+		return false
+	}
+	switch until := s.alone.Load(); {
+	case until == 0:
+		return true
+	case time.Now().UnixNano() < until:
+		return false
+	}
+	return s.hasReplicas(ctx)
 }
 
 // aloneRecheck is how long a master seen without replicas is taken to have

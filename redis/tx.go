@@ -12,13 +12,49 @@ import (
 // tx is one run of a transaction: what it read (with the version to check
 // at commit), what it wrote (nil: deleted) and the events it emitted. The
 // first error a read meets is kept and fails the transaction.
+//
+// Keys a transaction is likely to read are fetched ahead, together with
+// one it reads, in one round trip; they wait in ahead and become reads,
+// checked at commit, only when the transaction reads them.
 type tx struct {
 	ctx    context.Context
 	s      *Store
 	reads  map[string]readValue
+	ahead  map[string]readValue
 	writes map[string]*string
 	events []acd.Event
 	err    error
+	// agentRead is set once the transaction has read an agent.
+	agentRead bool
+	// agents are the agents the transaction wrote, by id, for the READY
+	// index (ready.go).
+	agents map[string]acd.Agent
+	// release gives back the turn the transaction took on the first key
+	// it read (turns.go); nil until then.
+	release func()
+}
+
+// takeTurn waits for the turn of key, the first the transaction reads.
+func (t *tx) takeTurn(key string) error {
+	if t.release != nil {
+		return nil
+	}
+	release, err := t.s.turns.take(t.ctx, key)
+	if err != nil {
+		err = fmt.Errorf("redis store: wait to read %s: %w", key, err)
+		t.fail(err)
+		return err
+	}
+	t.release = release
+	return nil
+}
+
+// done gives back the transaction's turn, if it took one.
+func (t *tx) done() {
+	if t.release != nil {
+		t.release()
+		t.release = nil
+	}
 }
 
 type readValue struct {
@@ -37,6 +73,14 @@ func (t *tx) raw(key string) ([]byte, error) {
 	}
 	if r, ok := t.reads[key]; ok {
 		return r.data, nil
+	}
+	if r, ok := t.ahead[key]; ok {
+		delete(t.ahead, key)
+		t.reads[key] = r
+		return r.data, nil
+	}
+	if err := t.takeTurn(key); err != nil {
+		return nil, err
 	}
 	data, ver, err := t.s.get(t.ctx, key)
 	if err != nil {
@@ -76,7 +120,16 @@ func (t *tx) put(key string, v any) {
 	t.writes[key] = &data
 }
 
+// Agent implements acd.Tx. The first agent a transaction reads is most
+// often the one whose state it changes, which is then recorded in its
+// history: both come in one round trip.
 func (t *tx) Agent(id string) (acd.Agent, error) {
+	if !t.agentRead {
+		t.agentRead = true
+		if err := t.fetchAhead("agent:"+id, "history:"+id); err != nil {
+			return acd.Agent{}, err
+		}
+	}
 	var a acd.Agent
 	found, err := t.read("agent:"+id, &a)
 	if !found && err == nil {
@@ -88,6 +141,7 @@ func (t *tx) Agent(id string) (acd.Agent, error) {
 // AgentsOf implements acd.Tx with one MGET for the agents the transaction
 // has not read yet.
 func (t *tx) AgentsOf(ids []string) ([]acd.Agent, error) {
+	t.agentRead = true
 	if err := t.prefetch(ids); err != nil {
 		return nil, err
 	}
@@ -102,42 +156,56 @@ func (t *tx) AgentsOf(ids []string) ([]acd.Agent, error) {
 	return out, nil
 }
 
-// prefetch reads the agents among ids that the transaction has neither
-// read nor written, in one round trip, recording their versions.
+// prefetch fetches ahead the agents among ids.
 func (t *tx) prefetch(ids []string) error {
 	keys := make([]string, len(ids))
 	for i, id := range ids {
 		keys[i] = "agent:" + id
 	}
-	return t.prefetchKeys(keys...)
+	return t.fetchAhead(keys...)
 }
 
-// prefetchKeys reads the keys the transaction has neither read nor
-// written, in one round trip, recording their versions.
-func (t *tx) prefetchKeys(keys ...string) error {
+// fetchAhead reads, in one round trip, the keys the transaction has not
+// read, written or fetched ahead yet, keeping them for when it reads them.
+func (t *tx) fetchAhead(keys ...string) error {
 	var names []string
 	for _, key := range keys {
 		_, read := t.reads[key]
+		_, ahead := t.ahead[key]
 		_, written := t.writes[key]
-		if !read && !written {
+		if !read && !ahead && !written {
 			names = append(names, key)
 		}
 	}
 	if len(names) == 0 {
 		return nil
 	}
+	if err := t.takeTurn(names[0]); err != nil {
+		return err
+	}
 	values, err := t.s.mget(t.ctx, names)
 	if err != nil {
 		t.fail(err)
 		return err
 	}
+	if t.ahead == nil {
+		t.ahead = make(map[string]readValue, len(values))
+	}
 	for i, v := range values {
-		t.reads[names[i]] = v
+		t.ahead[names[i]] = v
 	}
 	return nil
 }
 
-func (t *tx) PutAgent(a acd.Agent) { t.put("agent:"+a.ID, a) }
+func (t *tx) PutAgent(a acd.Agent) {
+	t.put("agent:"+a.ID, a)
+	if t.s.file != nil {
+		if t.agents == nil {
+			t.agents = map[string]acd.Agent{}
+		}
+		t.agents[a.ID] = a
+	}
+}
 
 func (t *tx) DeviceHolder(ext string) (string, error) {
 	var id string
@@ -194,12 +262,24 @@ func (t *tx) NextID(sequence string) (string, error) {
 }
 
 func (t *tx) History(agent string) (acd.History, error) {
-	var h acd.History
-	_, err := t.read("history:"+agent, &h)
+	key := "history:" + agent
+	data, err := t.raw(key)
+	if err != nil || data == nil {
+		return acd.History{}, err
+	}
+	h, err := t.s.histories.decode(key, data)
+	if err != nil {
+		err = fmt.Errorf("redis store: decode %s: %w", key, err)
+		t.fail(err)
+	}
 	return h, err
 }
 
-func (t *tx) PutHistory(agent string, h acd.History) { t.put("history:"+agent, h) }
+func (t *tx) PutHistory(agent string, h acd.History) {
+	key := "history:" + agent
+	data := t.s.histories.encode(key, h)
+	t.writes[key] = &data
+}
 
 func (t *tx) RoutingMark(queue string) (string, error) {
 	var mark string
@@ -232,9 +312,10 @@ func (t *tx) DeleteTeamMessage(id string) { t.writes["teammsg:"+id] = nil }
 func (t *tx) DeleteDesktop(jid string) { t.writes["desktop:"+jid] = nil }
 
 // LastRequest implements acd.Tx. The request it guards goes on to read the
-// same user's agent, so both come in one round trip.
+// same user's agent and, changing its state, its history, so all three
+// come in one round trip.
 func (t *tx) LastRequest(user string) (acd.LastRequest, error) {
-	if err := t.prefetchKeys("lastreq:"+user, "agent:"+user); err != nil {
+	if err := t.fetchAhead("lastreq:"+user, "agent:"+user, "history:"+user); err != nil {
 		return acd.LastRequest{}, err
 	}
 	var r acd.LastRequest

@@ -3,6 +3,11 @@
 // otherwise, so that tests run on a fresh machine. With
 // FINESSE_REQUIRE_REDIS=1 a missing redis-server fails the test instead,
 // which is how CI makes sure the real thing was used.
+//
+// A real redis-server syncs its append-only file on every write, so that
+// nothing a test saw acknowledged is lost when it is killed; benchmarks that
+// compare with a deployment (deploy/compose.yaml: once a second) set
+// FINESSE_TEST_REDIS_FSYNC=everysec.
 package redistest
 
 import (
@@ -131,8 +136,12 @@ func (s *Server) Restart() error {
 }
 
 func (s *Server) startProcess(path string) error {
+	fsync := os.Getenv("FINESSE_TEST_REDIS_FSYNC")
+	if fsync == "" {
+		fsync = "always"
+	}
 	s.cmd = exec.Command(path, "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1", "--dir", s.dir,
-		"--appendonly", "yes", "--appendfsync", "always", "--save", "", "--protected-mode", "no")
+		"--appendonly", "yes", "--appendfsync", fsync, "--save", "", "--protected-mode", "no")
 	if err := s.cmd.Start(); err != nil {
 		return fmt.Errorf("start redis-server: %w", err)
 	}
