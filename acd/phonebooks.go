@@ -199,8 +199,12 @@ func (e *Engine) changeBook(ctx context.Context, actor *User, change func(Tx) er
 	if err := e.mayConfigure(actor); err != nil {
 		return err
 	}
-	e.refreshBooks(ctx)
-	err := e.update(ctx, change)
+	err := e.update(ctx, func(tx Tx) error {
+		if err := e.claimKind(ctx, tx, "phonebooks", e.refreshBooks); err != nil {
+			return err
+		}
+		return change(tx)
+	})
 	e.refreshBooks(ctx)
 	if err != nil {
 		return fmt.Errorf("phone books: %w", err)
@@ -352,8 +356,10 @@ func (e *Engine) AssignPhoneBooks(ctx context.Context, actor *User, team string,
 	if err := e.mayAssign(actor, team); err != nil {
 		return err
 	}
-	e.refreshBooks(ctx)
 	err := e.update(ctx, func(tx Tx) error {
+		if err := e.claimKind(ctx, tx, "phonebooks", e.refreshBooks); err != nil {
+			return err
+		}
 		books, err := e.booksIn(tx)
 		if err != nil {
 			return err

@@ -209,6 +209,9 @@ func (e *Engine) DeleteReasonCode(ctx context.Context, actor *User, id string) e
 		return err
 	}
 	err := e.update(ctx, func(tx Tx) error {
+		if err := e.claimKind(ctx, tx, "reasoncodes", e.refreshCodes); err != nil {
+			return err
+		}
 		r, err := e.currentCode(tx, id)
 		if err != nil {
 			return err
@@ -219,6 +222,19 @@ func (e *Engine) DeleteReasonCode(ctx context.Context, actor *User, id string) e
 	})
 	e.refreshCodes(ctx)
 	return err
+}
+
+// claimKind makes a transaction that changes the administrators' records
+// of one kind conflict with every other such transaction (both write the
+// kind's change counter), and reloads the node's copy of the records for
+// each attempt, so that the checks of uniqueness and bounds that follow
+// see every committed change, whichever node made it.
+func (e *Engine) claimKind(ctx context.Context, tx Tx, kind string, refresh func(context.Context)) error {
+	if _, err := tx.NextID(kind + "-changes"); err != nil {
+		return err
+	}
+	refresh(ctx)
+	return nil
 }
 
 // mayConfigure refuses a configuration change from anyone but an
@@ -265,6 +281,9 @@ func (e *Engine) changeCodes(ctx context.Context, actor *User, req ReasonCodeReq
 		return err
 	}
 	err := e.update(ctx, func(tx Tx) error {
+		if err := e.claimKind(ctx, tx, "reasoncodes", e.refreshCodes); err != nil {
+			return err
+		}
 		existing, err := e.codesIn(tx)
 		if err != nil {
 			return err
@@ -364,6 +383,9 @@ func (e *Engine) AssignReasonCodes(ctx context.Context, actor *User, team string
 		return refuse(ErrInvalidInput, "category", "category is NOT_READY or LOGOUT")
 	}
 	err := e.update(ctx, func(tx Tx) error {
+		if err := e.claimKind(ctx, tx, "reasoncodes", e.refreshCodes); err != nil {
+			return err
+		}
 		existing, err := e.codesIn(tx)
 		if err != nil {
 			return err

@@ -3,7 +3,10 @@ package acd_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -164,5 +167,32 @@ func TestAssignReasonCodes(t *testing.T) {
 	}
 	if _, err := f.change("1001", "1001", model.StateNotReady, "", id); !errors.Is(err, acd.ErrInvalidInput) {
 		t.Fatalf("an unassigned code given again: %v", err)
+	}
+}
+
+// Two administrators creating the same code at once: one gets it, the
+// other is told it is taken (a review found both got it).
+func TestConcurrentReasonCodeCreates(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	admin := f.user("admin")
+	for i := range 50 {
+		req := acd.ReasonCodeRequest{Category: model.CategoryNotReady, Code: 1000 + i, Label: "L" + strconv.Itoa(i), ForAll: true}
+		var wg sync.WaitGroup
+		var created atomic.Int32
+		for range 2 {
+			wg.Go(func() {
+				_, err := f.eng.CreateReasonCode(context.Background(), admin, req)
+				switch {
+				case err == nil:
+					created.Add(1)
+				case !errors.Is(err, acd.ErrDuplicate):
+					t.Errorf("create: %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		if n := created.Load(); n != 1 {
+			t.Fatalf("pair %d: %d creates succeeded, want 1", i, n)
+		}
 	}
 }

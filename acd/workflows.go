@@ -297,8 +297,12 @@ func (e *Engine) changeWorkflows(ctx context.Context, actor *User, change func(T
 	if err := e.mayConfigure(actor); err != nil {
 		return err
 	}
-	e.refreshWorkflows(ctx)
-	err := e.update(ctx, change)
+	err := e.update(ctx, func(tx Tx) error {
+		if err := e.claimKind(ctx, tx, "workflows", e.refreshWorkflows); err != nil {
+			return err
+		}
+		return change(tx)
+	})
 	e.refreshWorkflows(ctx)
 	var re *RequestError
 	if err != nil && !errors.As(err, &re) {

@@ -126,6 +126,9 @@ func (e *Engine) DeleteWrapUpReason(ctx context.Context, actor *User, id string)
 		return err
 	}
 	err := e.update(ctx, func(tx Tx) error {
+		if err := e.claimKind(ctx, tx, "wrapups", e.refreshWrapUps); err != nil {
+			return err
+		}
 		r, err := e.currentWrapUp(tx, id)
 		if err != nil {
 			return err
@@ -169,6 +172,9 @@ func (e *Engine) changeWrapUps(ctx context.Context, actor *User, req WrapUpReque
 		return refuse(ErrInvalidInput, "label", "label holds at most 39 bytes")
 	}
 	err := e.update(ctx, func(tx Tx) error {
+		if err := e.claimKind(ctx, tx, "wrapups", e.refreshWrapUps); err != nil {
+			return err
+		}
 		r := WrapUpRecord{}
 		var err error
 		if newID == nil {
@@ -224,6 +230,9 @@ func (e *Engine) AssignWrapUpReasons(ctx context.Context, actor *User, team stri
 		return err
 	}
 	err := e.update(ctx, func(tx Tx) error {
+		if err := e.claimKind(ctx, tx, "wrapups", e.refreshWrapUps); err != nil {
+			return err
+		}
 		var records []WrapUpRecord
 		for _, w := range e.listWrapUps("") {
 			r, err := e.currentWrapUp(tx, w.ID)
