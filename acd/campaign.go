@@ -70,9 +70,9 @@ type Campaign struct {
 	PersonalCallbacks bool
 	MaxAttempts       int
 
-	Contacts int   // contacts 1..Contacts
-	Next     int   // the next contact never tried (1-based); > Contacts when all were
-	Retry    []int // contacts to try again, in order
+	Contacts int        // contacts 1..Contacts
+	Next     int        // the next contact never tried (1-based); > Contacts when all were
+	Retry    []Callback // contacts to try again, each once it is due
 	// Callbacks are the scheduled callbacks, Lines the calls the dialer
 	// has out, Reserved the agents a predictive campaign holds for its
 	// customers.
@@ -81,7 +81,8 @@ type Campaign struct {
 	Reserved  []string
 }
 
-// Callback is a contact due again at a time the customer chose.
+// Callback is a contact due again: at a time the customer chose, or after
+// an attempt that reached nobody.
 type Callback struct {
 	Contact int
 	Due     time.Time
@@ -92,6 +93,7 @@ type Callback struct {
 // when it is placed (the dial plan says), and takes effect at Due.
 type Line struct {
 	Contact int
+	Number  string // the number dialed: the contact's, or its callback number
 	Agent   string // progressive: the agent reserved for this customer
 	Due     time.Time
 	Answers bool

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 	// Contacts name their time zones; the server may run where the
@@ -57,7 +58,7 @@ func (e *Engine) checkCampaign(req *CampaignRequest) error {
 		return refuse(ErrInvalidInput, "mode", "mode is PREVIEW, DIRECT_PREVIEW, PROGRESSIVE or PREDICTIVE")
 	case req.Queue == "":
 		return refuse(ErrParameterMissing, "queue", "queue is required")
-	case req.Ratio < 0 || req.Ratio > maxRatio || (req.Ratio != 0 && req.Ratio < 1):
+	case math.IsNaN(req.Ratio) || req.Ratio < 0 || req.Ratio > maxRatio || (req.Ratio != 0 && req.Ratio < 1):
 		return refuse(ErrInvalidInput, "ratio", fmt.Sprintf("ratio is between 1 and %d lines an agent", maxRatio))
 	case req.MaxAttempts < 0 || req.MaxAttempts > maxMaxAttempts:
 		return refuse(ErrInvalidInput, "maxAttempts", fmt.Sprintf("maxAttempts is between 1 and %d", maxMaxAttempts))
@@ -132,7 +133,11 @@ func (e *Engine) StartCampaign(ctx context.Context, req CampaignRequest) (Campai
 		return Campaign{}, fmt.Errorf("start campaign %q: %w", req.Name, err)
 	}
 	e.campaigns.add(c)
-	e.dial(ctx, c.ID)
+	if e.dialUpTo(ctx, c.ID, startSteps) {
+		// A long first pass (many numbers that fail at once) goes on
+		// after the answer, on the engine's timers.
+		e.timers.after(e.clock, 0, func() { e.dial(context.Background(), c.ID) })
+	}
 	c, _, err = e.CampaignStatus(ctx, c.ID)
 	return c, err
 }
@@ -166,12 +171,8 @@ func (e *Engine) Campaigns(ctx context.Context) ([]Campaign, error) {
 // accepted, go back to READY (or the state they asked for), and those
 // contacts are pending again. Calls already placed go on to their end.
 func (e *Engine) StopCampaign(ctx context.Context, id string) (Campaign, error) {
-	contacts, err := e.store.Contacts(ctx, id)
-	if err != nil {
-		return Campaign{}, fmt.Errorf("stop campaign %s: %w", id, err)
-	}
 	var released []string
-	err = e.update(ctx, func(tx Tx) error {
+	err := e.update(ctx, func(tx Tx) error {
 		released = nil
 		c, found, err := tx.Campaign(id)
 		if err != nil {
@@ -195,16 +196,26 @@ func (e *Engine) StopCampaign(ctx context.Context, id string) (Campaign, error) 
 		}
 		c.Lines, c.Reserved = nil, nil
 		tx.PutCampaign(c)
-		if released, err = e.releaseReserved(tx, holders); err != nil {
-			return err
-		}
-		withdrawn, err := e.withdrawPreviews(tx, contacts)
-		released = append(released, withdrawn...)
+		released, err = e.releaseReserved(tx, holders)
 		return err
 	})
 	if err != nil {
 		return Campaign{}, fmt.Errorf("stop campaign %s: %w", id, err)
 	}
+	// Stopped, the campaign reserves no more: the previews listed now are
+	// all there will be.
+	contacts, err := e.store.Contacts(ctx, id)
+	var withdrawn []string
+	if err == nil {
+		err = e.update(ctx, func(tx Tx) error {
+			withdrawn, err = e.withdrawPreviews(tx, contacts)
+			return err
+		})
+	}
+	if err != nil {
+		return Campaign{}, fmt.Errorf("stop campaign %s: withdraw previews: %w", id, err)
+	}
+	released = append(released, withdrawn...)
 	e.campaigns.remove(id)
 	e.routeIfReady(ctx, released...)
 	c, _, err := e.CampaignStatus(ctx, id)

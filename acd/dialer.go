@@ -18,8 +18,14 @@ const (
 	maxDialSteps      = 10000
 	maxReservePerStep = 50
 	maxLinesPerStep   = 50
-	// dialerNoAnswer is how long the dialer lets a customer's phone ring.
+	// dialerNoAnswer is how long the dialer lets a customer's phone ring,
+	// retryDelay how long a contact that reached nobody waits for its next
+	// attempt.
 	dialerNoAnswer = 30 * time.Second
+	retryDelay     = time.Minute
+	// startSteps is how much dialing a campaign's POST does itself; the
+	// rest follows on the engine's timers.
+	startSteps = 200
 )
 
 // campaignIndex knows which active campaigns dial for each queue, so that
@@ -90,28 +96,35 @@ func (e *Engine) dialFor(ctx context.Context, u *User) {
 }
 
 // dial runs campaign id's dialer until it has nothing more to do now: no
-// contact left to try, or no agent to take one. One sweep is armed for the
-// lines it placed, when the first of them is due.
+// contact left to try, or no agent to take one. One sweep is armed for
+// when the first of its lines or retries is due.
 func (e *Engine) dial(ctx context.Context, id string) {
+	e.dialUpTo(ctx, id, maxDialSteps)
+}
+
+// dialUpTo is dial for at most steps transactions, reporting whether it
+// stopped with work left.
+func (e *Engine) dialUpTo(ctx context.Context, id string, steps int) bool {
 	var first time.Time
 	defer func() {
 		if !first.IsZero() {
 			e.timers.after(e.clock, first.Sub(e.clock.Now()), func() { e.Sweep(context.Background()) })
 		}
 	}()
-	for range maxDialSteps {
+	for range steps {
 		more, wake, err := e.dialStep(ctx, id)
 		if err != nil {
 			slog.Error("dial campaign", "campaign", id, "err", err)
-			return
+			return false
 		}
 		if !wake.IsZero() && (first.IsZero() || wake.Before(first)) {
 			first = wake
 		}
 		if !more {
-			return
+			return false
 		}
 	}
+	return true
 }
 
 // dialStep is one transaction of the dialer, reporting whether it did
@@ -146,6 +159,9 @@ func (e *Engine) dialStep(ctx context.Context, id string) (bool, time.Time, erro
 				}
 			}
 		}
+		if next := c.nextRetry(e.clock.Now()); !next.IsZero() && (wake.IsZero() || next.Before(wake)) {
+			wake = next
+		}
 		return err
 	})
 	return more, wake, err
@@ -166,12 +182,40 @@ func takeContact(c *Campaign, now time.Time) int {
 		c.Next++
 		return c.Next - 1
 	}
-	if len(c.Retry) > 0 {
-		n := c.Retry[0]
-		c.Retry = slices.Clone(c.Retry[1:])
-		return n
+	for i, r := range c.Retry {
+		if !r.Due.After(now) {
+			c.Retry = slices.Delete(slices.Clone(c.Retry), i, i+1)
+			return r.Contact
+		}
 	}
 	return 0
+}
+
+// nextRetry is when the first retry not yet due comes due, or zero.
+func (c Campaign) nextRetry(now time.Time) time.Time {
+	var next time.Time
+	for _, r := range c.Retry {
+		if r.Due.After(now) && (next.IsZero() || r.Due.Before(next)) {
+			next = r.Due
+		}
+	}
+	return next
+}
+
+// toDial counts the contacts c could call now.
+func (c Campaign) toDial(now time.Time) int {
+	n := max(c.Contacts-c.Next+1, 0)
+	for _, r := range c.Retry {
+		if !r.Due.After(now) {
+			n++
+		}
+	}
+	for _, cb := range c.Callbacks {
+		if cb.Agent == "" && !cb.Due.After(now) {
+			n++
+		}
+	}
+	return n
 }
 
 // dialPersonal reserves, for a personal callback that is due, the agent
@@ -243,28 +287,30 @@ func (e *Engine) placeLine(c *Campaign, k *Contact, agent string) bool {
 	now := e.clock.Now()
 	k.Attempts++
 	k.Updated = now
-	switch rule := e.dir.Dial(k.Number()); rule.Behaviour {
+	number := k.Number()
+	switch rule := e.dir.Dial(number); rule.Behaviour {
 	case directory.DialBusy:
-		attemptFailed(c, k, ContactBusy)
+		attemptFailed(c, k, ContactBusy, now)
 		return false
 	case directory.DialInvalid:
-		attemptFailed(c, k, ContactInvalid)
+		attemptFailed(c, k, ContactInvalid, now)
 		return false
 	case directory.DialAnswer:
-		c.Lines = append(c.Lines, Line{Contact: k.N, Agent: agent, Due: now.Add(rule.AnswerAfter), Answers: true})
+		c.Lines = append(c.Lines, Line{Contact: k.N, Number: number, Agent: agent, Due: now.Add(rule.AnswerAfter), Answers: true})
 	default:
-		c.Lines = append(c.Lines, Line{Contact: k.N, Agent: agent, Due: now.Add(dialerNoAnswer)})
+		c.Lines = append(c.Lines, Line{Contact: k.N, Number: number, Agent: agent, Due: now.Add(dialerNoAnswer)})
 	}
 	k.Status, k.Agent = ContactDialed, agent
 	return true
 }
 
 // attemptFailed records an attempt on k that reached nobody; the contact
-// is tried again later unless it cannot be called or ran out of attempts.
-func attemptFailed(c *Campaign, k *Contact, status ContactStatus) {
+// is tried again a retryDelay later unless it cannot be called or ran out
+// of attempts.
+func attemptFailed(c *Campaign, k *Contact, status ContactStatus, now time.Time) {
 	k.Status = status
 	if status != ContactInvalid && k.Attempts < c.MaxAttempts {
-		c.Retry = append(c.Retry, k.N)
+		c.Retry = append(c.Retry, Callback{Contact: k.N, Due: now.Add(retryDelay)})
 	}
 }
 
@@ -297,7 +343,10 @@ func (e *Engine) predictiveStep(tx Tx, c *Campaign, q *Queue) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	for _, cand := range cands[:min(len(cands), maxReservePerStep)] {
+	// Hold no more agents than the customers left to call and those on
+	// the line could need, so the rest keep taking inbound calls.
+	needed := int(math.Ceil(float64(c.toDial(now)+len(c.Lines))/c.Ratio)) - len(c.Reserved)
+	for _, cand := range cands[:max(min(len(cands), maxReservePerStep, needed), 0)] {
 		if err := e.holdForCustomer(tx, cand); err != nil {
 			return false, err
 		}

@@ -91,15 +91,15 @@ func (e *Engine) settleLine(tx Tx, c *Campaign, line Line) ([]string, error) {
 	}
 	defer func() { tx.PutContact(k) }()
 	if !line.Answers {
-		attemptFailed(c, &k, ContactNoAnswer)
+		attemptFailed(c, &k, ContactNoAnswer, e.clock.Now())
 		return e.releaseReserved(tx, []string{line.Agent})
 	}
 	cand, err := e.agentForCustomer(tx, c, line)
 	if err != nil || cand == nil {
-		attemptFailed(c, &k, ContactAbandoned)
+		attemptFailed(c, &k, ContactAbandoned, e.clock.Now())
 		return nil, err
 	}
-	return nil, e.connectOutbound(tx, *c, &k, *cand)
+	return nil, e.connectOutbound(tx, *c, &k, *cand, line.Number)
 }
 
 // agentForCustomer is the agent an answered customer goes to: the one
@@ -137,7 +137,7 @@ func (e *Engine) agentForCustomer(tx Tx, c *Campaign, line Line) (*candidate, er
 // connectOutbound puts an answered customer through to the agent held for
 // it: a new OUTBOUND dialog, both parties ACTIVE, the agent TALKING, and
 // a customer call the simulator's API can hang up.
-func (e *Engine) connectOutbound(tx Tx, c Campaign, k *Contact, cand candidate) error {
+func (e *Engine) connectOutbound(tx Tx, c Campaign, k *Contact, cand candidate, number string) error {
 	dialogID, err := tx.NextID("dialog")
 	if err != nil {
 		return err
@@ -148,7 +148,7 @@ func (e *Engine) connectOutbound(tx Tx, c Campaign, k *Contact, cand candidate) 
 	}
 	q, _ := e.dir.Queue(c.Queue)
 	now := e.clock.Now()
-	ext, number := cand.agent.Extension, k.Number()
+	ext := cand.agent.Extension
 	d := Dialog{
 		ID: dialogID, CallID: callID, CallType: callTypeOutbound, From: ext, To: number, DialedNumber: number,
 		Queue: c.Queue, QueueName: q.Name, State: DialogActive, Created: now,

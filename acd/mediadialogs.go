@@ -67,6 +67,9 @@ func (e *Engine) taskEvent(kind, agent string, d Dialog, rid string) Event {
 // actTask carries out an action the user's task allows.
 func (e *Engine) actTask(tx Tx, u *User, d Dialog, req DialogRequest) error {
 	md := e.dir.MediaDomain(d.Media)
+	if md == nil {
+		return refuse(ErrNotFound, d.Media, "the task's media routing domain is no longer configured")
+	}
 	m, err := mediaAgent(tx, u.ID, d.Media)
 	if err != nil {
 		return err

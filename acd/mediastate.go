@@ -52,6 +52,7 @@ func (e *Engine) ChangeMedia(ctx context.Context, actor *User, req MediaRequest)
 	}
 	var closed []string
 	err = e.update(ctx, func(tx Tx) error {
+		closed = nil
 		m, err := mediaAgent(tx, u.ID, md.ID)
 		if err != nil {
 			return err
@@ -111,7 +112,12 @@ func (e *Engine) checkMediaRequest(u *User, req *MediaRequest) error {
 		if req.ReasonCodeID == "" {
 			return nil
 		}
-		if rc, ok := e.usableCode(req.ReasonCodeID, teamID(u)); !ok || rc.Category != model.CategoryNotReady {
+		rc, ok := e.usableCode(req.ReasonCodeID, teamID(u))
+		if !ok {
+			e.refreshCodes(context.Background())
+			rc, ok = e.usableCode(req.ReasonCodeID, teamID(u))
+		}
+		if !ok || rc.Category != model.CategoryNotReady {
 			return refuse(ErrInvalidInput, "reasonCodeId", "no NOT_READY reason code "+req.ReasonCodeID+" for this user")
 		}
 	default:

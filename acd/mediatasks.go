@@ -137,8 +137,11 @@ func (e *Engine) endTasksAtLogout(tx Tx, md *directory.MediaDomain, m MediaAgent
 	var requeued []string
 	for _, id := range m.Dialogs {
 		d, found, err := tx.Dialog(id)
-		if err != nil || !found {
+		if err != nil {
 			return nil, err
+		}
+		if !found {
+			continue
 		}
 		if m.DialogLogoutAction == "TRANSFER" {
 			if err := e.requeueTask(tx, d, md.Queue); err != nil {

@@ -1,8 +1,17 @@
 package acd
 
 import (
+	"context"
+	"log/slog"
+	"time"
+
 	"github.com/finessed/finessed/model"
 )
+
+// previewTimeout is how long a preview reservation waits for ACCEPT,
+// REJECT or CLOSE before the dialer takes it back (the agent may have lost
+// its desktop, or be unable to answer it on this flavour).
+const previewTimeout = 2 * time.Minute
 
 // The call types of Outbound Option dialogs: the preview reservation,
 // and the call to the customer once connected.
@@ -20,8 +29,11 @@ type OutboundLeg struct {
 	// one that brings back a personal callback.
 	Reservation bool
 	Personal    bool
-	Number      string // the customer's number
-	TimeZone    string // the customer's, for callback times
+	// Expires is when a reservation not answered is withdrawn, as a
+	// dialer's reservation timer does.
+	Expires  time.Time
+	Number   string // the customer's number
+	TimeZone string // the customer's, for callback times
 	// Classification is the agent's RECLASSIFY; CallbackTime (customer's
 	// local time, YYYY-MM-DDTHH:MM) and CallbackNumber the callback it
 	// scheduled.
@@ -82,9 +94,10 @@ func (e *Engine) reservePreview(tx Tx, c Campaign, q *Queue, k Contact, cand can
 		Parties:   []Party{{Address: ext, AddressType: "AGENT_DEVICE", Agent: cand.user.ID, State: PartyAlerting, Start: now, Changed: now}},
 		Outbound: OutboundLeg{
 			Campaign: c.ID, Contact: k.N, Mode: c.Mode, Reservation: true, Personal: personal,
-			Number: number, TimeZone: k.TimeZone,
+			Number: number, TimeZone: k.TimeZone, Expires: now.Add(previewTimeout),
 		},
 	}
+	e.timers.after(e.clock, previewTimeout, func() { e.Sweep(context.Background()) })
 	a := e.enter(cand.agent, model.StateReservedOutboundPreview, "")
 	a.Dialogs = append(a.Dialogs, id)
 	tx.PutDialog(d)
@@ -146,4 +159,34 @@ func outboundActions(d Dialog, p Party) []string {
 		acts = append(acts, "RECLASSIFY")
 	}
 	return acts
+}
+
+// sweepPreviews withdraws the preview reservations nobody answered in
+// previewTimeout: the contact is tried again, the agent goes on to READY
+// (or the state it asked for), one signed out meanwhile stays so.
+func (e *Engine) sweepPreviews(ctx context.Context) {
+	dialogs, err := e.store.Dialogs(ctx)
+	if err != nil {
+		return
+	}
+	now := e.clock.Now()
+	for _, d := range dialogs {
+		if !d.Outbound.Reservation || d.State == DialogDropped || now.Before(d.Outbound.Expires) {
+			continue
+		}
+		var agents []string
+		err := e.update(ctx, func(tx Tx) error {
+			cur, found, err := tx.Dialog(d.ID)
+			if err != nil || !found || !cur.Outbound.Reservation || cur.State == DialogDropped {
+				return err
+			}
+			agents = agentsOn(cur)
+			return e.hangUp(tx, cur, "", "")
+		})
+		if err != nil {
+			slog.Error("withdraw preview", "dialog", d.ID, "err", err)
+			continue
+		}
+		e.routeIfReady(ctx, agents...)
+	}
 }

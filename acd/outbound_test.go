@@ -3,6 +3,7 @@ package acd_test
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"strconv"
 	"testing"
@@ -210,13 +211,15 @@ func TestProgressiveCampaign(t *testing.T) {
 	f.wantState("1001", model.StateReservedOutbound, "")
 	f.wantFates(c.ID, "ANSWERED/1", "DIALED/1")
 
-	// Nobody answers: with nothing else to dial, the contact is tried
-	// again at once, up to its three attempts.
+	// Nobody answers: the agent is free, and the contact is tried again a
+	// minute later, up to its three attempts.
 	f.clock.Advance(30 * time.Second)
+	f.wantFates(c.ID, "ANSWERED/1", "NO_ANSWER/1")
+	f.wantState("1001", model.StateReady, "")
+	f.clock.Advance(time.Minute)
 	f.wantFates(c.ID, "ANSWERED/1", "DIALED/2")
 	f.wantState("1001", model.StateReservedOutbound, "")
-	f.clock.Advance(30 * time.Second)
-	f.clock.Advance(30 * time.Second)
+	f.clock.Advance(30*time.Second + time.Minute + 30*time.Second)
 	f.wantFates(c.ID, "ANSWERED/1", "NO_ANSWER/3")
 	f.wantState("1001", model.StateReady, "")
 }
@@ -514,4 +517,63 @@ func TestOutboundWrapUp(t *testing.T) {
 	f.clock.Advance(time.Second)
 	f.act("1001", f.dialogOf("1001").ID, "DROP")
 	f.wantState("1001", model.StateWorkReady, "")
+}
+
+// What a review found: a NaN ratio was taken; a progressive callback
+// showed the contact's first number; predictive held every READY agent
+// for one customer; a preview nobody could answer held its agent for ever.
+func TestOutboundReviewFindings(t *testing.T) {
+	f := newFixture(t, withDialPlan(t))
+	if _, err := f.eng.StartCampaign(context.Background(), acd.CampaignRequest{
+		Name: "n", Mode: acd.ModePredictive, Queue: "100", Ratio: math.NaN(), Contacts: []acd.ContactRequest{{PhoneNumber: "1"}},
+	}); !errors.Is(err, acd.ErrInvalidInput) {
+		t.Fatalf("a NaN ratio: %v", err)
+	}
+
+	f.ready("1001", "3001")
+	c := f.startCampaign(acd.ModeProgressive, "100", "5550100")
+	f.clock.Advance(time.Second)
+	id := f.dialogOf("1001").ID
+	if _, err := f.actParams("1001", id, acd.DialogRequest{Action: "UPDATE_SCHEDULED_CALLBACK", CallbackTime: "2024-05-01T06:00", CallbackNumber: "5550102"}); err != nil {
+		t.Fatal(err)
+	}
+	f.act("1001", id, "DROP")
+	f.clock.Advance(time.Hour + time.Second)
+	if d := f.dialogOf("1001"); d.ToAddress != "5550102" || d.CallbackNumber != "5550102" {
+		t.Fatalf("the callback's call: to %s, callbackNumber %s", d.ToAddress, d.CallbackNumber)
+	}
+	f.act("1001", f.dialogOf("1001").ID, "DROP")
+	if _, err := f.eng.StopCampaign(context.Background(), c.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	f.ready("1002", "3002")
+	f.startCampaignReq(acd.CampaignRequest{Name: "p", Mode: acd.ModePredictive, Queue: "100", Ratio: 1}, "5550188")
+	held := 0
+	for _, a := range []string{"1001", "1002"} {
+		if f.agent(a).State == model.StateReservedOutbound {
+			held++
+		}
+	}
+	if held != 1 {
+		t.Fatalf("%d agents held for one customer", held)
+	}
+}
+
+func TestPreviewReservationTimesOut(t *testing.T) {
+	f := newFixture(t, withDialPlan(t))
+	f.ready("1001", "3001")
+	c := f.startCampaign(acd.ModeDirectPreview, "100", "5550100") // UCCE cannot answer it
+	f.wantState("1001", model.StateReservedOutboundPreview, "")
+	first := f.dialogOf("1001").ID
+	f.clock.Advance(2 * time.Minute)
+	// Withdrawn, and offered again at once: the only agent is READY.
+	if again := f.dialogOf("1001").ID; again == first {
+		t.Fatalf("reservation %s still on the desktop after its time", first)
+	}
+	f.wantFates(c.ID, "RESERVED/0")
+	if _, err := f.eng.StopCampaign(context.Background(), c.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.wantState("1001", model.StateReady, "")
 }

@@ -103,7 +103,7 @@ func (e *Engine) contactAttempted(tx Tx, campaign string, n int, status ContactS
 	k.Attempts++
 	k.Status, k.Updated = status, e.clock.Now()
 	if status != ContactDialed {
-		attemptFailed(&c, &k, status)
+		attemptFailed(&c, &k, status, k.Updated)
 		tx.PutCampaign(c)
 	}
 	tx.PutContact(k)
@@ -136,7 +136,18 @@ func (e *Engine) requeue(tx Tx, campaign string, n int) error {
 	if err != nil || !found {
 		return err
 	}
-	c.Retry = append(c.Retry, n)
+	c.Retry = append(c.Retry, Callback{Contact: n, Due: e.clock.Now()})
+	tx.PutCampaign(c)
+	return nil
+}
+
+// recallback puts a personal callback back in its campaign's list.
+func (e *Engine) recallback(tx Tx, campaign string, cb Callback) error {
+	c, found, err := tx.Campaign(campaign)
+	if err != nil || !found {
+		return err
+	}
+	c.Callbacks = append(slices.Clone(c.Callbacks), cb)
 	tx.PutCampaign(c)
 	return nil
 }
@@ -301,14 +312,17 @@ func (e *Engine) outboundEnded(tx Tx, d Dialog) error {
 		if err := e.setContact(tx, o.Campaign, o.Contact, func(k *Contact) { k.Status = ContactPending }); err != nil {
 			return err
 		}
+		if o.Personal { // still the same agent's callback
+			return e.recallback(tx, o.Campaign, Callback{Contact: o.Contact, Due: e.clock.Now(), Agent: k.Agent})
+		}
 		return e.requeue(tx, o.Campaign, o.Contact)
 	case ContactDialed:
 		c, found, err := tx.Campaign(o.Campaign)
 		if err != nil || !found {
 			return err
 		}
-		attemptFailed(&c, &k, ContactNoAnswer)
 		k.Updated = e.clock.Now()
+		attemptFailed(&c, &k, ContactNoAnswer, k.Updated)
 		tx.PutCampaign(c)
 		tx.PutContact(k)
 	}

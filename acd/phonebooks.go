@@ -265,6 +265,9 @@ func checkContactFields(c ContactFields) error {
 // returned), one changed (contactID set), or the whole list replaced by an
 // import. The bounds of a book and of the deployment hold after.
 func (e *Engine) SetContacts(ctx context.Context, actor *User, id, contactID string, replace bool, contacts []ContactFields) (string, error) {
+	if !replace && contactID == "" && len(contacts) != 1 {
+		return "", refuse(ErrParameterMissing, "Contact", "one contact to add")
+	}
 	for i, c := range contacts {
 		if err := checkContactFields(c); err != nil {
 			var re *RequestError

@@ -23,6 +23,7 @@ func (e *Engine) Sweep(ctx context.Context) {
 		e.sweepDesktops(ctx)
 		e.sweepTeamMessages(ctx)
 		e.sweepCampaigns(ctx)
+		e.sweepPreviews(ctx)
 		e.sweepTasks(ctx)
 	})
 }

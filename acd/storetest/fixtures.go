@@ -120,7 +120,7 @@ func fullDialog(id string) acd.Dialog {
 		Monitor:        "16",
 		Outbound: acd.OutboundLeg{
 			Campaign: "3", Contact: 7, Mode: acd.ModeDirectPreview, Reservation: true, Personal: true,
-			Number: "5550100", TimeZone: "America/New_York", Classification: "ANS_MACHINE",
+			Number: "5550100", TimeZone: "America/New_York", Classification: "ANS_MACHINE", Expires: at(31),
 			CallbackTime: "2026-12-08T09:30", CallbackNumber: "5550101 " + awkward,
 		},
 		Media: "5001",
@@ -131,9 +131,9 @@ func fullCampaign(id string) acd.Campaign {
 	return acd.Campaign{
 		ID: id, Name: "Renewals " + awkward, Mode: acd.ModePredictive, Queue: "100", Ratio: 1.75,
 		Created: at(21), Stopped: at(time.Hour + 22).In(zone), PersonalCallbacks: true, MaxAttempts: 4,
-		Contacts: 3, Next: 3, Retry: []int{2, 1},
+		Contacts: 3, Next: 3, Retry: []acd.Callback{{Contact: 2, Due: at(29), Agent: "1002"}, {Contact: 1, Due: at(30).In(zone), Agent: awkward}},
 		Callbacks: []acd.Callback{{Contact: 1, Due: at(time.Hour + 23), Agent: "1001"}},
-		Lines:     []acd.Line{{Contact: 2, Agent: "1002", Due: at(24).In(zone), Answers: true}},
+		Lines:     []acd.Line{{Contact: 2, Number: "5550101", Agent: "1002", Due: at(24).In(zone), Answers: true}},
 		Reserved:  []string{"1001", "1003"},
 	}
 }

@@ -376,7 +376,7 @@ func (w world) scribble() {
 	}
 	for _, c := range w.Campaigns {
 		if len(c.Retry) > 0 {
-			c.Retry[0] = -1
+			c.Retry[0].Contact = -1
 		}
 		if len(c.Callbacks) > 0 {
 			c.Callbacks[0].Agent = "scribbled"
