@@ -36,6 +36,23 @@ func routable(a Agent) bool {
 	return a.State == model.StateReady && a.Extension != "" && len(a.Dialogs) == 0
 }
 
+// ReadyFiling is how a shared Store files an agent in its READY index, by
+// dir: the queues the agent serves, and whether it can take a call in the
+// state given.
+func ReadyFiling(dir *Directory) func(a Agent) (queues []string, ready bool) {
+	return func(a Agent) ([]string, bool) {
+		u, ok := dir.UserByID(a.ID)
+		if !ok {
+			return nil, false
+		}
+		queues := make([]string, 0, len(u.Queues))
+		for _, q := range u.Queues {
+			queues = append(queues, q.ID)
+		}
+		return queues, routable(a)
+	}
+}
+
 // note re-reads the agents a committed transaction wrote and files each
 // under its queues. Reading the Store, not the transaction's copy, under
 // the index's lock is what keeps commits that finish out of order from

@@ -150,6 +150,12 @@ type Tx interface {
 	Dialog(id string) (Dialog, bool, error)
 	PutDialog(d Dialog)
 	DeleteDialog(id string)
+	// ReadyAgents is, from a READY index the Store keeps with every
+	// commit, up to limit ids (all for limit 0) of queue's agents that could
+	// take a call, longest available first, and whether the Store keeps one
+	// (a shared store can; the memory store reports false and the engine
+	// keeps its own). The ids are a hint: the caller reads each agent.
+	ReadyAgents(queue string, limit int) ([]string, bool, error)
 	// Waiting is the queue's calls waiting for an agent, oldest first.
 	Waiting(queue string) ([]string, error)
 	PutWaiting(queue string, calls []string)

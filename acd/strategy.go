@@ -12,15 +12,30 @@ type candidate struct {
 	agent Agent
 }
 
+// sharedReadyLimit is how many agents an offer reads from a shared
+// Store's READY index when the first routable one is enough: a few more
+// than one, since another node may have taken some meanwhile.
+const sharedReadyLimit = 8
+
 // available lists q's agents that can take a call now (routable), longest
-// available first when the READY index knows them; first reports whether
-// the first of them is enough.
+// available first when a READY index (the engine's, or the shared Store's)
+// knows them; first reports whether the first of them is enough.
 func (e *Engine) available(tx Tx, q *Queue, first bool) ([]candidate, error) {
+	var ids []string
+	var err error
 	if e.ready == nil {
-		return e.scanAvailable(tx, q)
-	}
-	ids, err := e.ready.candidates(tx, q)
-	if err != nil {
+		limit := 0
+		if first {
+			limit = sharedReadyLimit
+		}
+		var kept bool
+		if ids, kept, err = tx.ReadyAgents(q.ID, limit); err != nil || !kept {
+			if err != nil {
+				return nil, err
+			}
+			return e.scanAvailable(tx, q)
+		}
+	} else if ids, err = e.ready.candidates(tx, q); err != nil {
 		return nil, err
 	}
 	var out []candidate
@@ -29,8 +44,7 @@ func (e *Engine) available(tx Tx, q *Queue, first bool) ([]candidate, error) {
 		if err != nil {
 			return nil, err
 		}
-		if routable(a) {
-			u, _ := e.dir.UserByID(id)
+		if u, ok := e.dir.UserByID(id); ok && routable(a) {
 			out = append(out, candidate{u, a})
 			if first {
 				break

@@ -95,3 +95,7 @@ func (s *Store) ActionRecords(ctx context.Context) ([]acd.ActionRecord, error) {
 func (t *memTx) PutWorkflowRecord(r acd.WorkflowRecord) { t.put("workflow:"+r.Workflow.ID, r) }
 
 func (t *memTx) PutActionRecord(r acd.ActionRecord) { t.put("wfaction:"+r.Action.ID, r) }
+
+// ReadyAgents implements Tx: the memory store keeps no READY index (one
+// engine writes it, and keeps its own).
+func (t *memTx) ReadyAgents(queue string, limit int) ([]string, bool, error) { return nil, false, nil }

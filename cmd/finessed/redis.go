@@ -30,10 +30,18 @@ func useRedis(engine *acd.Options, opts options, reg prometheus.Registerer) (*go
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), redisDialTimeout)
 	defer cancel()
-	store, err := redis.NewStore(ctx, rdb, redis.Options{WaitReplicas: opts.waitReplicas(), WaitTimeout: opts.redisWaitFor})
+	store, err := redis.NewStore(ctx, rdb, redis.Options{
+		WaitReplicas: opts.waitReplicas(), WaitTimeout: opts.redisWaitFor, FileReady: acd.ReadyFiling(engine.Directory),
+	})
 	if err != nil {
 		rdb.Close()
 		return nil, fmt.Errorf("%s: %w", where, err)
+	}
+	// Agents stored before the READY index was kept, or by a node that
+	// did not keep it, are filed once; filing twice files nothing twice.
+	if err := store.FileReadyAgents(ctx); err != nil {
+		rdb.Close()
+		return nil, fmt.Errorf("%s: file the READY index: %w", where, err)
 	}
 	node := nodeName(opts)
 	engine.Store, engine.Log = store, store.Log()
