@@ -136,9 +136,17 @@ try {
 
   if (want("supervisor")) {
     const sup = await newPage("supervisor");
+    // The first team's answer arrives after the chosen team's, as it did on
+    // a loaded CI machine: the table must stay the chosen team's.
+    await sup.route(/\/finesse\/api\/Team\/10$/, async (r) => {
+      await new Promise((ok) => setTimeout(ok, 1500));
+      await r.continue();
+    });
     await signIn(sup, "2001", "3011");
     await sup.locator("#team").waitFor({ state: "visible" });
     await sup.getByLabel("Team", { exact: true }).selectOption("20");
+    await sup.waitForResponse(/\/finesse\/api\/Team\/10$/);
+    await sup.waitForTimeout(500); // time for the page to act on it
     const row = sup.locator('#team-table tr[data-agent="1006"]');
     await row.locator(".state", { hasText: "Ready" }).waitFor();
     await row.getByRole("button", { name: /not ready$/ }).click();

@@ -363,6 +363,9 @@
     if (teamNode && teamNode !== node) tunnel.send({ type: "unsubscribe", node: teamNode, requestId: requestId() });
     teamNode = node;
     return tunnel.subscribe(node).then(function () { return api("GET", "Team/" + id); }).then(function (r) {
+      // A slower answer for a team the supervisor has since left must not
+      // replace the table of the one now chosen.
+      if (teamNode !== node) return;
       teamUsers.clear();
       kids(kid(r.doc.documentElement, "users"), "User").forEach(function (u) { var o = parseUser(u); teamUsers.set(o.id, o); });
       renderTeam();
@@ -412,7 +415,7 @@
         if (event === "DELETE") dialogs.delete(o.id); else dialogs.set(o.id, o);
       });
       renderDialogs();
-    } else if (/\/Team\/[^/]+\/Users$/.test(node)) {
+    } else if (node === teamNode) {
       var u = parseUser(first);
       teamUsers.set(u.id, Object.assign(teamUsers.get(u.id) || {}, u));
       renderTeam();
