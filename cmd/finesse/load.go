@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,6 +37,7 @@ type loadFlags struct {
 	userPrefix            string
 	queues                string
 	metrics               string
+	pin                   string
 }
 
 // runLoad drives a running server and prints what it delivered; it fails
@@ -51,6 +53,12 @@ func runLoad(args []string, stdout, stderr io.Writer) error {
 	cfg, err := f.config()
 	if err != nil {
 		return err
+	}
+	if f.pin != "" {
+		if err := pinTo(f.pin); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "generator: on CPUs %s (GOMAXPROCS %d)\n", f.pin, runtime.GOMAXPROCS(0))
 	}
 	if note := f.serverNote(cfg); note != "" {
 		fmt.Fprintln(stderr, note)
@@ -122,6 +130,7 @@ Example, against Prosody on its default ports:
 	fs.DurationVar(&f.cfg.Away, "away", 3*time.Second, "with -reconnect: how long a session stays away")
 	fs.DurationVar(&f.cfg.Sample, "sample", 0, "read the server's RSS, goroutines and open descriptors every `interval` during the run, for a soak (0: never)")
 	fs.StringVar(&f.metrics, "metrics", "", "the server's /metrics `URL`, read before and after the drive for each stage's p50/p99 over the run (default: -rest's /metrics, where finessed serves it unless -metrics-addr moves it; off: none)")
+	fs.StringVar(&f.pin, "pin", "", "run the generator on these `CPUs` only (as taskset -c takes them: 1, 0,2, 2-3), with the server started under taskset -c on the others, so that a figure says whose time it is (Linux)")
 	fs.IntVar(&f.serverPID, "server-pid", -1, "the server's `pid`, for its memory and CPU (default: the process here that listens on -rest's port, or -xmpp's in publisher mode, when on loopback; 0: none)")
 	return f, fs.Parse(args)
 }
