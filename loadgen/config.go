@@ -64,6 +64,10 @@ type Config struct {
 	// ServerPID, when not 0, is the server's process, whose memory and
 	// CPU the report includes (read from /proc: same machine only).
 	ServerPID int
+	// Metrics, when not "", is the server's /metrics URL: the report gives
+	// the server's stage latencies (finessed's histograms) over the run,
+	// from a scrape before the drive and one after the drain.
+	Metrics string
 	// Sample, when not 0, reads the server's memory, goroutines (from
 	// /metrics) and open descriptors every Sample during the run, for a
 	// soak: they are printed as they come and listed in the report.

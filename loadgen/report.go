@@ -41,9 +41,14 @@ type Result struct {
 	Calls          CallsResult
 	Notify         map[string]Latency // request sent to notification received, by transport
 	Server         *ProcStats         // nil when no ServerPID was given or /proc had none
-	lostBy         map[string]int     // by node
-	config         Config
-	perLoss        map[int]int // by session
+	// Stages are the server's own stage latencies over the run, read from
+	// Config.Metrics before and after it; StagesNote says why there are
+	// none when it could not be read.
+	Stages     []Stage
+	StagesNote string
+	lostBy     map[string]int // by node
+	config     Config
+	perLoss    map[int]int // by session
 }
 
 // Latency is a distribution's p50, p99 and maximum.
@@ -124,6 +129,7 @@ func (r *Result) WriteTable(w io.Writer) {
 	if e := r.ConnectThenChange; e != nil {
 		fmt.Fprintf(tw, "connect, then change\t%d of %d received, %d lost\n", e.Received, e.Tries, len(r.Lost))
 		fmt.Fprintf(tw, "PUT -> notification\t%v\n", e.Notify)
+		r.writeStages(tw)
 		tw.Flush()
 		for _, l := range r.Lost {
 			fmt.Fprintf(w, "  requestId %s of %s, try %d: %s\n", l.RequestID, l.Agent, l.Session, l.Node)
@@ -152,6 +158,7 @@ func (r *Result) WriteTable(w io.Writer) {
 	for _, tr := range slices.Sorted(maps.Keys(r.Notify)) {
 		fmt.Fprintf(tw, "%s, %s\t%v\n", toNotification, tr, r.Notify[tr])
 	}
+	r.writeStages(tw)
 	if r.PublishError != "" {
 		fmt.Fprintf(tw, "a refused publish\t%s\n", r.PublishError)
 	}

@@ -48,13 +48,15 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Result, error) {
 	if err := r.setUp(ctx, progress); err != nil {
 		return nil, err
 	}
-	before := readProc(cfg.ServerPID)
+	before, stagesBefore := readProc(cfg.ServerPID), r.scrapeStages(ctx)
 	if cfg.ConnectThenChange > 0 {
 		r.connectThenChange(ctx, progress)
 	} else {
 		r.drive(ctx, progress)
 	}
+	// The stages are read before the sign-outs, which are not the run.
 	res := r.result(before, readProc(cfg.ServerPID))
+	res.setStages(stagesBefore, r.scrapeStages(context.WithoutCancel(ctx)))
 	if cfg.Publish == nil {
 		r.signOut(context.WithoutCancel(ctx))
 	}

@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -58,10 +59,10 @@ func (r *run) sample(ctx context.Context) Sample {
 	return s
 }
 
-// serverGoroutines reads go_goroutines from the server's /metrics, -1
-// when it does not answer.
+// serverGoroutines reads go_goroutines from the server's /metrics
+// (Config.Metrics, else the REST base's), -1 when it does not answer.
 func (r *run) serverGoroutines(ctx context.Context) int {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.cfg.REST+"/metrics", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, cmp.Or(r.cfg.Metrics, r.cfg.REST+"/metrics"), nil)
 	if err != nil {
 		return -1
 	}

@@ -275,3 +275,65 @@ func TestMemoryLogReadsAcrossChunks(t *testing.T) {
 		}
 	}
 }
+
+// emitSized commits one event whose payload is n bytes long and holds
+// spare bytes of capacity beyond them.
+func emitSized(tb testing.TB, s *memstore.Store, n, spare int) {
+	tb.Helper()
+	payload := make([]byte, n, n+spare)
+	for i := range payload {
+		payload[i] = 'x'
+	}
+	err := s.Update(context.Background(), func(tx acd.Tx) error {
+		tx.Emit(acd.Event{Nodes: []string{"/n"}, Payload: payload})
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// A log bounded by bytes keeps the newest events up to that bound, and at
+// most a chunk more, however many events its count would allow; reads
+// still return consecutive events ending at the last.
+func TestMemoryLogBoundedByBytes(t *testing.T) {
+	const size, bound = 1000, 50_000
+	s := memstore.NewLimited(acd.NewFakeClock(t0), memstore.Limits{Events: 1000, Bytes: bound}) // chunks of 125
+	l := s.Log()
+	for i := 1; i <= 2000; i++ {
+		emitSized(t, s, size, 0)
+		events, bytes := l.Size()
+		if i*size >= bound && bytes < bound || bytes > bound+125*(size+200) {
+			t.Fatalf("after %d events of %d bytes the log holds %d events, %d bytes", i, size, events, bytes)
+		}
+	}
+	events, bytes := l.Size()
+	if events >= 1000 || bytes < int64(events*size) {
+		t.Errorf("the log holds %d events, %d bytes: the bytes did not bound it", events, bytes)
+	}
+	evs, err := l.Read(context.Background(), 0, 5000)
+	if err != nil || len(evs) != events || evs[len(evs)-1].ID != 2000 || evs[0].ID != acd.EventID(2000-events+1) {
+		t.Errorf("Read from the start: %d events, the first %d, the last %d, %v", len(evs), evs[0].ID, evs[len(evs)-1].ID, err)
+	}
+}
+
+// A payload rendered into a buffer with much spare capacity is kept at
+// its length, so that what the log holds is what it counts; one without
+// is kept as it is.
+func TestMemoryLogKeepsPayloadsAtTheirLength(t *testing.T) {
+	s := memstore.New(acd.NewFakeClock(t0), 100)
+	emitSized(t, s, 1100, 948) // a 2,048-byte rendering buffer
+	emitSized(t, s, 1100, 0)
+	evs, err := s.Log().Read(context.Background(), 0, 10)
+	if err != nil || len(evs) != 2 {
+		t.Fatalf("Read: %d events, %v", len(evs), err)
+	}
+	for _, e := range evs {
+		if len(e.Payload) != 1100 || cap(e.Payload) > 1100+1100/4 || string(e.Payload[:3]) != "xxx" {
+			t.Errorf("event %d: payload of %d bytes, capacity %d", e.ID, len(e.Payload), cap(e.Payload))
+		}
+	}
+	if _, bytes := s.Log().Size(); bytes < 2*1100 || bytes > 2*(1100+1100/4+200) {
+		t.Errorf("two events of 1,100 bytes counted as %d bytes", bytes)
+	}
+}

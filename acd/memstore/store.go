@@ -47,13 +47,19 @@ var errTxConflict = errors.New("memory store: transaction conflicted too often")
 const DefaultRetain = 100000
 
 // New returns an empty store whose events go to a Log that keeps the
-// newest retain events, stamped by clock (nil: the system clock, which an
-// engine with a test clock must not be given).
+// newest retain events (DefaultBytes of them at most), stamped by clock
+// (nil: the system clock, which an engine with a test clock must not be
+// given).
 func New(clock acd.Clock, retain int) *Store {
+	return NewLimited(clock, Limits{Events: retain, Bytes: DefaultBytes})
+}
+
+// NewLimited is New with a Log that keeps the newest events up to limits.
+func NewLimited(clock acd.Clock, limits Limits) *Store {
 	if clock == nil {
 		clock = acd.SystemClock{}
 	}
-	return &Store{clock: clock, log: NewLog(retain), data: map[string]versioned{}}
+	return &Store{clock: clock, log: NewLimitedLog(limits), data: map[string]versioned{}}
 }
 
 // Log is where the store's committed events go.

@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"bytes"
 	"slices"
 	"strconv"
 
@@ -111,7 +112,15 @@ func (t *memTx) RoutingMark(queue string) (string, error) {
 
 func (t *memTx) PutRoutingMark(queue, mark string) { t.put("mark:"+queue, mark) }
 
-func (t *memTx) Emit(e acd.Event) { t.events = append(t.events, e) }
+// Emit keeps e for the commit. A payload with much spare capacity (a
+// rendering buffer grown by doubling) is copied to its length here, outside
+// the commit lock, so that the log holds the document, not the buffer.
+func (t *memTx) Emit(e acd.Event) {
+	if n := len(e.Payload); cap(e.Payload)-n > n/4 {
+		e.Payload = bytes.Clone(e.Payload)
+	}
+	t.events = append(t.events, e)
+}
 
 func (t *memTx) Desktop(jid string) (acd.Desktop, bool, error) {
 	d, ok := t.get("desktop:" + jid).(acd.Desktop)

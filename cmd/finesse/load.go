@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,6 +36,8 @@ type loadFlags struct {
 	publish               loadgen.PublishSpec
 	userPrefix            string
 	queues                string
+	metrics               string
+	pin                   string
 }
 
 // runLoad drives a running server and prints what it delivered; it fails
@@ -50,6 +53,12 @@ func runLoad(args []string, stdout, stderr io.Writer) error {
 	cfg, err := f.config()
 	if err != nil {
 		return err
+	}
+	if f.pin != "" {
+		if err := pinTo(f.pin); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "generator: on CPUs %s (GOMAXPROCS %d)\n", f.pin, runtime.GOMAXPROCS(0))
 	}
 	if note := f.serverNote(cfg); note != "" {
 		fmt.Fprintln(stderr, note)
@@ -120,6 +129,8 @@ Example, against Prosody on its default ports:
 	fs.DurationVar(&f.cfg.Reconnect, "reconnect", 0, "send one session away every `interval`, the sessions in turn; it comes back under the same resource after -away and is owed what it missed (0: none)")
 	fs.DurationVar(&f.cfg.Away, "away", 3*time.Second, "with -reconnect: how long a session stays away")
 	fs.DurationVar(&f.cfg.Sample, "sample", 0, "read the server's RSS, goroutines and open descriptors every `interval` during the run, for a soak (0: never)")
+	fs.StringVar(&f.metrics, "metrics", "", "the server's /metrics `URL`, read before and after the drive for each stage's p50/p99 over the run (default: -rest's /metrics, where finessed serves it unless -metrics-addr moves it; off: none)")
+	fs.StringVar(&f.pin, "pin", "", "run the generator on these `CPUs` only (as taskset -c takes them: 1, 0,2, 2-3), with the server started under taskset -c on the others, so that a figure says whose time it is (Linux)")
 	fs.IntVar(&f.serverPID, "server-pid", -1, "the server's `pid`, for its memory and CPU (default: the process here that listens on -rest's port, or -xmpp's in publisher mode, when on loopback; 0: none)")
 	return f, fs.Parse(args)
 }
@@ -130,6 +141,7 @@ func (f loadFlags) config() (loadgen.Config, error) {
 	c := f.cfg
 	c.TLS = tlsConfig(f.insecure)
 	c.ServerPID = f.serverPID
+	c.Metrics = f.metricsURL()
 	switch {
 	case c.ServerPID > 0:
 		if _, err := os.Stat("/proc/" + strconv.Itoa(c.ServerPID) + "/stat"); err != nil {
@@ -290,6 +302,21 @@ func (f loadFlags) serverNote(c loadgen.Config) string {
 
 func isLoopback(host string) bool {
 	return host == "localhost" || strings.HasPrefix(host, "127.") || host == "::1"
+}
+
+// metricsURL is where the server's stage histograms are read: -metrics,
+// else -rest's /metrics; none with -metrics off, nor by default in
+// publisher mode, whose server is another (Prosody, ejabberd).
+func (f loadFlags) metricsURL() string {
+	switch {
+	case f.metrics == "off":
+		return ""
+	case f.metrics != "":
+		return f.metrics
+	case f.publish.Node != "":
+		return ""
+	}
+	return strings.TrimSuffix(f.cfg.REST, "/") + "/metrics"
 }
 
 // callQueues is -queues, or the given queues when it is empty.

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/finessed/finessed/acd/memstore"
 )
 
 // options are finessed's command-line settings.
@@ -42,6 +44,15 @@ type options struct {
 	logFormat      string // text or json
 	accessLog      bool   // a line for every REST request
 	checkConfig    string // a config file to check, and exit
+	eventLogMB     int    // the in-memory event log's bound, in MB (0: the default)
+}
+
+// eventLogBytes is the in-memory event log's bound.
+func (o options) eventLogBytes() int64 {
+	if o.eventLogMB <= 0 {
+		return memstore.DefaultBytes
+	}
+	return int64(o.eventLogMB) << 20
 }
 
 // shared reports whether the nodes share their state in Redis.
@@ -77,6 +88,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.maxBOSHAddr, "max-bosh-unbound-per-addr", 1000, "most BOSH sessions from one address that have not yet signed in (0: no cap)")
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics, /healthz and /readyz here instead of on the REST listeners")
 	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "serve net/http/pprof here, for profiling (empty: off)")
+	fs.IntVar(&o.eventLogMB, "event-log-mb", memstore.DefaultBytes>>20, "most memory, in MB, the in-memory event log keeps for replays to desktops that come back (estimated from its events' payloads; it keeps 100,000 events at most as well); without -redis")
 	fs.StringVar(&o.redisURL, "redis", "", "shared state in Redis, as redis://[user:password@]host:port/db or rediss:// for TLS (empty: in memory)")
 	fs.StringVar(&o.redisSentinels, "redis-sentinel", "", "find the Redis master through these Sentinels, `host:port[,host:port...]` (with -redis-master; -redis then gives credentials, db and TLS only)")
 	fs.StringVar(&o.redisMaster, "redis-master", "", "the master's `name` the Sentinels watch")
@@ -101,6 +113,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.logFormat != "text" && o.logFormat != "json" {
 		return options{}, fmt.Errorf("-log-format %q: want text or json", o.logFormat)
+	}
+	if o.eventLogMB < 1 {
+		return options{}, fmt.Errorf("-event-log-mb %d: want at least 1", o.eventLogMB)
 	}
 	if o.bodyTimeout <= 0 {
 		// A body that may stall for ever is a connection held for ever.

@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/memstore"
 	"github.com/finessed/finessed/model"
 	"github.com/finessed/finessed/xmpp"
 )
@@ -187,4 +188,17 @@ func commitHistogram(reg prometheus.Registerer) func(time.Duration) {
 	})
 	reg.MustRegister(h)
 	return func(d time.Duration) { h.Observe(d.Seconds()) }
+}
+
+// registerLogSize exports what the in-memory event log holds, so that an
+// operator sees it reach its -event-log-mb bound and stay there.
+func registerLogSize(reg prometheus.Registerer, l *memstore.Log) {
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "finesse_event_log_events", Help: "Events the in-memory event log holds for replays.",
+		}, func() float64 { n, _ := l.Size(); return float64(n) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "finesse_event_log_bytes", Help: "The estimated memory of the events the in-memory event log holds (bounded by -event-log-mb).",
+		}, func() float64 { _, b := l.Size(); return float64(b) }),
+	)
 }

@@ -84,6 +84,10 @@ func TestStateGauges(t *testing.T) {
 	if _, ok := m["finesse_redis_roundtrip_seconds_count"]; ok {
 		t.Error("Redis round trips reported without Redis")
 	}
+	// The sign-ins' and the call's events, as the in-memory log holds them.
+	if events, bytes := m["finesse_event_log_events"], m["finesse_event_log_bytes"]; events < 3 || bytes < events*200 {
+		t.Errorf("the event log holds %v events, %v bytes", events, bytes)
+	}
 }
 
 // TestRedisRoundTrips: with -redis the heartbeat's round trips are

@@ -97,8 +97,9 @@ func newServer(opts options) (*server, error) {
 		}
 		rdb = client
 	} else {
-		mem := memstore.New(engineOpts.Clock, memstore.DefaultRetain)
+		mem := memstore.NewLimited(engineOpts.Clock, memstore.Limits{Events: memstore.DefaultRetain, Bytes: opts.eventLogBytes()})
 		engineOpts.Store, engineOpts.Log = mem, mem.Log()
+		registerLogSize(reg, mem.Log())
 	}
 	engine, err := acd.NewEngine(engineOpts)
 	if err != nil {

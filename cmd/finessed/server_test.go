@@ -242,7 +242,7 @@ func TestFlags(t *testing.T) {
 	want := options{
 		restAddr: "127.0.0.1:8082", restTLSAddr: "127.0.0.1:8445", boshAddr: "127.0.0.1:7071", boshTLSAddr: "127.0.0.1:7443",
 		xmppAddr: "127.0.0.1:5222", maxConns: 10000, bodyTimeout: 30 * time.Second, maxBOSH: 50000, maxBOSHAddr: 1000, logFormat: "text",
-		redisWait: -1, redisWaitFor: 100 * time.Millisecond,
+		redisWait: -1, redisWaitFor: 100 * time.Millisecond, eventLogMB: 32,
 	}
 	if o != want {
 		t.Errorf("defaults %+v, want %+v", o, want)
@@ -270,6 +270,9 @@ func TestFlags(t *testing.T) {
 	}
 	if _, err := parseFlags([]string{"-body-timeout", "0"}, io.Discard); err == nil {
 		t.Error("-body-timeout 0 accepted")
+	}
+	if _, err := parseFlags([]string{"-event-log-mb", "0"}, io.Discard); err == nil {
+		t.Error("-event-log-mb 0 accepted")
 	}
 	if o, err := parseFlags([]string{"-log-format", "json"}, io.Discard); err != nil || o.logFormat != "json" {
 		t.Errorf("-log-format json: %+v %v", o, err)
