@@ -40,6 +40,7 @@ type Engine struct {
 	books     *overlay[PhoneBookRecord]
 	workflows *overlay[WorkflowRecord]
 	actions   *overlay[ActionRecord]
+	layouts   *overlay[LayoutRecord]
 
 	sweeps, awaySweeps sweepGate // one Sweep, one SweepAway at a time
 	commit             func(time.Duration)
@@ -102,6 +103,7 @@ func NewEngine(opts Options) (*Engine, error) {
 		books:     &overlay[PhoneBookRecord]{key: func(r PhoneBookRecord) string { return r.Book.ID }},
 		workflows: &overlay[WorkflowRecord]{key: func(r WorkflowRecord) string { return r.Workflow.ID }},
 		actions:   &overlay[ActionRecord]{key: func(r ActionRecord) string { return r.Action.ID }},
+		layouts:   &overlay[LayoutRecord]{key: func(r LayoutRecord) string { return r.Layout.ID }},
 	}
 	if opts.Lease == nil && opts.Roster == nil {
 		e.ready = &readyIndex{built: map[string]bool{}, byQueue: map[string][]readyEntry{}}

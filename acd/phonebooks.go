@@ -147,7 +147,7 @@ type PhoneBookRequest struct {
 // CreatePhoneBook adds an empty phone book; it returns its id.
 func (e *Engine) CreatePhoneBook(ctx context.Context, actor *User, req PhoneBookRequest) (string, error) {
 	var id string
-	err := e.changeBook(ctx, actor, func(tx Tx) error {
+	err := e.changeConfig(ctx, actor, "phonebooks", e.refreshBooks, func(tx Tx) error {
 		if err := e.checkBookRequest(tx, "", req); err != nil {
 			return err
 		}
@@ -167,7 +167,7 @@ func (e *Engine) CreatePhoneBook(ctx context.Context, actor *User, req PhoneBook
 
 // UpdatePhoneBook renames book id or changes its type, keeping its contacts.
 func (e *Engine) UpdatePhoneBook(ctx context.Context, actor *User, id string, req PhoneBookRequest) error {
-	return e.changeBook(ctx, actor, func(tx Tx) error {
+	return e.changeConfig(ctx, actor, "phonebooks", e.refreshBooks, func(tx Tx) error {
 		r, err := e.currentBook(tx, id)
 		if err != nil {
 			return err
@@ -183,7 +183,7 @@ func (e *Engine) UpdatePhoneBook(ctx context.Context, actor *User, id string, re
 
 // DeletePhoneBook deletes book id with its contacts.
 func (e *Engine) DeletePhoneBook(ctx context.Context, actor *User, id string) error {
-	return e.changeBook(ctx, actor, func(tx Tx) error {
+	return e.changeConfig(ctx, actor, "phonebooks", e.refreshBooks, func(tx Tx) error {
 		r, err := e.currentBook(tx, id)
 		if err != nil {
 			return err
@@ -192,24 +192,6 @@ func (e *Engine) DeletePhoneBook(ctx context.Context, actor *User, id string) er
 		tx.PutPhoneBookRecord(r)
 		return nil
 	})
-}
-
-// changeBook runs an administrator's change of the phone books.
-func (e *Engine) changeBook(ctx context.Context, actor *User, change func(Tx) error) error {
-	if err := e.mayConfigure(actor); err != nil {
-		return err
-	}
-	err := e.update(ctx, func(tx Tx) error {
-		if err := e.claimKind(ctx, tx, "phonebooks", e.refreshBooks); err != nil {
-			return err
-		}
-		return change(tx)
-	})
-	e.refreshBooks(ctx)
-	if err != nil {
-		return fmt.Errorf("phone books: %w", err)
-	}
-	return nil
 }
 
 func (e *Engine) checkBookRequest(tx Tx, id string, req PhoneBookRequest) error {
@@ -278,7 +260,7 @@ func (e *Engine) SetContacts(ctx context.Context, actor *User, id, contactID str
 		}
 	}
 	var newID string
-	err := e.changeBook(ctx, actor, func(tx Tx) error {
+	err := e.changeConfig(ctx, actor, "phonebooks", e.refreshBooks, func(tx Tx) error {
 		r, err := e.currentBook(tx, id)
 		if err != nil {
 			return err
@@ -359,10 +341,7 @@ func (e *Engine) AssignPhoneBooks(ctx context.Context, actor *User, team string,
 	if err := e.mayAssign(actor, team); err != nil {
 		return err
 	}
-	err := e.update(ctx, func(tx Tx) error {
-		if err := e.claimKind(ctx, tx, "phonebooks", e.refreshBooks); err != nil {
-			return err
-		}
+	return e.changeConfig(ctx, actor, "phonebooks", e.refreshBooks, func(tx Tx) error {
 		books, err := e.booksIn(tx)
 		if err != nil {
 			return err
@@ -383,6 +362,4 @@ func (e *Engine) AssignPhoneBooks(ctx context.Context, actor *User, team string,
 		}
 		return nil
 	})
-	e.refreshBooks(ctx)
-	return err
 }

@@ -88,6 +88,29 @@ func (o *overlay[T]) set(records []T) {
 	o.mu.Unlock()
 }
 
+// over is configured as the administrators' records change it: each
+// configured record replaced by theirs of its id, then their own records,
+// those deleted left out.
+func (o *overlay[T]) over(configured []T, deleted func(T) bool) []T {
+	var out []T
+	seen := make(map[string]bool, len(configured))
+	for _, c := range configured {
+		seen[o.key(c)] = true
+		if r, ok := o.get(o.key(c)); ok {
+			c = r
+		}
+		if !deleted(c) {
+			out = append(out, c)
+		}
+	}
+	for _, r := range o.all() {
+		if !seen[o.key(r)] && !deleted(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 func compareIDs(a, b string) int { return cmp.Or(cmp.Compare(len(a), len(b)), cmp.Compare(a, b)) }
 
 // refreshCodes reloads the administrators' reason codes from the Store.
@@ -235,6 +258,27 @@ func (e *Engine) claimKind(ctx context.Context, tx Tx, kind string, refresh func
 	}
 	refresh(ctx)
 	return nil
+}
+
+// changeConfig runs an administrator's change of one kind of record on
+// copies read fresh from the Store (see claimKind), and reloads the
+// node's copy of that kind after it, whatever became of the change.
+func (e *Engine) changeConfig(ctx context.Context, actor *User, kind string, refresh func(context.Context), change func(Tx) error) error {
+	if err := e.mayConfigure(actor); err != nil {
+		return err
+	}
+	err := e.update(ctx, func(tx Tx) error {
+		if err := e.claimKind(ctx, tx, kind, refresh); err != nil {
+			return err
+		}
+		return change(tx)
+	})
+	refresh(ctx)
+	var re *RequestError
+	if err != nil && !errors.As(err, &re) {
+		return fmt.Errorf("%s: %w", kind, err)
+	}
+	return err
 }
 
 // mayConfigure refuses a configuration change from anyone but an

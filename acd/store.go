@@ -130,6 +130,7 @@ type Store interface {
 	PhoneBookRecords(ctx context.Context) ([]PhoneBookRecord, error)
 	WorkflowRecords(ctx context.Context) ([]WorkflowRecord, error)
 	ActionRecords(ctx context.Context) ([]ActionRecord, error)
+	LayoutRecords(ctx context.Context) ([]LayoutRecord, error)
 }
 
 // Tx is one transaction of a Store.
@@ -197,6 +198,8 @@ type Tx interface {
 	// workflow and workflow action records.
 	PutWorkflowRecord(r WorkflowRecord)
 	PutActionRecord(r ActionRecord)
+	// PutLayoutRecord keeps an administrator's MediaPropertiesLayout.
+	PutLayoutRecord(r LayoutRecord)
 	// LastRequest is the last retry-safe request applied for a user.
 	LastRequest(user string) (LastRequest, error)
 	PutLastRequest(user string, r LastRequest)

@@ -95,6 +95,7 @@ func (e *Engine) StartSweeper() {
 		e.refreshWrapUps(context.Background())
 		e.refreshBooks(context.Background())
 		e.refreshWorkflows(context.Background())
+		e.refreshLayouts(context.Background())
 		if e.leading() {
 			e.Sweep(context.Background())
 		}

@@ -2,8 +2,6 @@ package acd
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"slices"
 
@@ -61,42 +59,24 @@ func (e *Engine) refreshWorkflows(ctx context.Context) {
 
 // liveActions is every workflow action not deleted, configured first.
 func (e *Engine) liveActions() []model.WorkflowAction {
-	var out []model.WorkflowAction
+	var configured []ActionRecord
 	for _, a := range e.dir.WorkflowActions() {
-		if r, ok := e.actions.get(a.ID); ok {
-			if !r.Deleted {
-				out = append(out, r.Action)
-			}
-			continue
-		}
-		out = append(out, a)
+		configured = append(configured, ActionRecord{Action: a})
 	}
-	for _, r := range e.actions.all() {
-		if _, configured := e.dir.WorkflowAction(r.Action.ID); !configured && !r.Deleted {
-			out = append(out, r.Action)
-		}
+	var out []model.WorkflowAction
+	for _, r := range e.actions.over(configured, func(r ActionRecord) bool { return r.Deleted }) {
+		out = append(out, r.Action)
 	}
 	return out
 }
 
 // liveWorkflows is every workflow not deleted, with the teams it is for.
 func (e *Engine) liveWorkflows() []WorkflowRecord {
-	var out []WorkflowRecord
+	var configured []WorkflowRecord
 	for _, w := range e.dir.Workflows() {
-		if r, ok := e.workflows.get(w.ID); ok {
-			if !r.Deleted {
-				out = append(out, r)
-			}
-			continue
-		}
-		out = append(out, WorkflowRecord{Workflow: w, Teams: e.dir.WorkflowTeams(w.ID)})
+		configured = append(configured, WorkflowRecord{Workflow: w, Teams: e.dir.WorkflowTeams(w.ID)})
 	}
-	for _, r := range e.workflows.all() {
-		if _, configured := e.dir.Workflow(r.Workflow.ID); !configured && !r.Deleted {
-			out = append(out, r)
-		}
-	}
-	return out
+	return e.workflows.over(configured, func(r WorkflowRecord) bool { return r.Deleted })
 }
 
 // Workflows lists every workflow.
@@ -168,7 +148,7 @@ func (e *Engine) SaveWorkflowAction(ctx context.Context, actor *User, id string,
 	if err != nil {
 		return "", refuse(ErrInvalidInput, "WorkflowAction", err.Error())
 	}
-	err = e.changeWorkflows(ctx, actor, func(tx Tx) error {
+	err = e.changeConfig(ctx, actor, "workflows", e.refreshWorkflows, func(tx Tx) error {
 		live := e.liveActions()
 		if id == "" {
 			if len(live) >= maxWorkflowActionsInAll {
@@ -194,7 +174,7 @@ func (e *Engine) SaveWorkflowAction(ctx context.Context, actor *User, id string,
 
 // DeleteWorkflowAction deletes an action no workflow uses.
 func (e *Engine) DeleteWorkflowAction(ctx context.Context, actor *User, id string) error {
-	return e.changeWorkflows(ctx, actor, func(tx Tx) error {
+	return e.changeConfig(ctx, actor, "workflows", e.refreshWorkflows, func(tx Tx) error {
 		a, ok := e.liveAction(id)
 		if !ok {
 			return refuse(ErrNotFound, id, "no such workflow action")
@@ -221,7 +201,7 @@ func (e *Engine) liveAction(id string) (model.WorkflowAction, bool) {
 // SaveWorkflow creates (id "") or replaces workflow id, keeping the teams
 // it is for; it returns the id.
 func (e *Engine) SaveWorkflow(ctx context.Context, actor *User, id string, w model.Workflow) (string, error) {
-	err := e.changeWorkflows(ctx, actor, func(tx Tx) error {
+	err := e.changeConfig(ctx, actor, "workflows", e.refreshWorkflows, func(tx Tx) error {
 		checked, err := directory.CheckWorkflow(w, e.liveAction)
 		if err != nil {
 			return refuse(ErrInvalidInput, "Workflow", err.Error())
@@ -252,7 +232,7 @@ func (e *Engine) SaveWorkflow(ctx context.Context, actor *User, id string, w mod
 
 // DeleteWorkflow deletes workflow id.
 func (e *Engine) DeleteWorkflow(ctx context.Context, actor *User, id string) error {
-	return e.changeWorkflows(ctx, actor, func(tx Tx) error {
+	return e.changeConfig(ctx, actor, "workflows", e.refreshWorkflows, func(tx Tx) error {
 		i := slices.IndexFunc(e.liveWorkflows(), func(r WorkflowRecord) bool { return r.Workflow.ID == id })
 		if i < 0 {
 			return refuse(ErrNotFound, id, "no such workflow")
@@ -270,7 +250,7 @@ func (e *Engine) AssignWorkflows(ctx context.Context, actor *User, team string, 
 	if err := e.mayAssign(actor, team); err != nil {
 		return err
 	}
-	return e.changeWorkflows(ctx, actor, func(tx Tx) error {
+	return e.changeConfig(ctx, actor, "workflows", e.refreshWorkflows, func(tx Tx) error {
 		live := e.liveWorkflows()
 		for _, id := range ids {
 			if !slices.ContainsFunc(live, func(r WorkflowRecord) bool { return r.Workflow.ID == id }) {
@@ -289,26 +269,6 @@ func (e *Engine) AssignWorkflows(ctx context.Context, actor *User, team string, 
 		}
 		return nil
 	})
-}
-
-// changeWorkflows runs an administrator's change of workflows or actions,
-// on copies read fresh from the Store.
-func (e *Engine) changeWorkflows(ctx context.Context, actor *User, change func(Tx) error) error {
-	if err := e.mayConfigure(actor); err != nil {
-		return err
-	}
-	err := e.update(ctx, func(tx Tx) error {
-		if err := e.claimKind(ctx, tx, "workflows", e.refreshWorkflows); err != nil {
-			return err
-		}
-		return change(tx)
-	})
-	e.refreshWorkflows(ctx)
-	var re *RequestError
-	if err != nil && !errors.As(err, &re) {
-		return fmt.Errorf("workflows: %w", err)
-	}
-	return err
 }
 
 // freeID is the next id of sequence that taken does not claim (the

@@ -122,13 +122,7 @@ func (e *Engine) UpdateWrapUpReason(ctx context.Context, actor *User, id string,
 
 // DeleteWrapUpReason deletes wrap-up reason id.
 func (e *Engine) DeleteWrapUpReason(ctx context.Context, actor *User, id string) error {
-	if err := e.mayConfigure(actor); err != nil {
-		return err
-	}
-	err := e.update(ctx, func(tx Tx) error {
-		if err := e.claimKind(ctx, tx, "wrapups", e.refreshWrapUps); err != nil {
-			return err
-		}
+	return e.changeConfig(ctx, actor, "wrapups", e.refreshWrapUps, func(tx Tx) error {
 		r, err := e.currentWrapUp(tx, id)
 		if err != nil {
 			return err
@@ -137,8 +131,6 @@ func (e *Engine) DeleteWrapUpReason(ctx context.Context, actor *User, id string)
 		tx.PutWrapUpRecord(r)
 		return nil
 	})
-	e.refreshWrapUps(ctx)
-	return err
 }
 
 func (e *Engine) currentWrapUp(tx Tx, id string) (WrapUpRecord, error) {

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/beevik/etree"
@@ -63,4 +64,40 @@ func MediaPropertiesLayoutsElement(ls []MediaPropertiesLayout) *etree.Element {
 		el.AddChild(l.Element())
 	}
 	return el
+}
+
+// ParseMediaPropertiesLayout reads a <MediaPropertiesLayout> request
+// body's element. Its id and type are the server's to give, so they are
+// not read.
+func ParseMediaPropertiesLayout(el *etree.Element) (MediaPropertiesLayout, error) {
+	l := MediaPropertiesLayout{Name: childText(el, "name"), Description: childText(el, "description")}
+	var err error
+	if h := el.SelectElement("header"); h != nil {
+		if l.Header, err = parseLayoutEntries(h); err != nil {
+			return l, fmt.Errorf("parse MediaPropertiesLayout header: %w", err)
+		}
+	}
+	for i, c := range el.SelectElements("column") {
+		entries, err := parseLayoutEntries(c)
+		if err != nil {
+			return l, fmt.Errorf("parse MediaPropertiesLayout column %d: %w", i+1, err)
+		}
+		l.Columns = append(l.Columns, entries)
+	}
+	return l, nil
+}
+
+func parseLayoutEntries(el *etree.Element) ([]LayoutEntry, error) {
+	var out []LayoutEntry
+	for _, e := range el.SelectElements("entry") {
+		r := fieldReader{el: e}
+		out = append(out, LayoutEntry{
+			DisplayName: r.text("displayName"), MediaProperty: r.text("mediaProperty"),
+			ShowInPopOver: r.boolean("showInPopOver"), UIEditable: r.boolean("uiEditable"),
+		})
+		if r.err != nil {
+			return nil, r.err
+		}
+	}
+	return out, nil
 }

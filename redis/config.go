@@ -104,3 +104,10 @@ func (s *Store) ActionRecords(ctx context.Context) ([]acd.ActionRecord, error) {
 func (t *tx) PutWorkflowRecord(r acd.WorkflowRecord) { t.put("workflow:"+r.Workflow.ID, r) }
 
 func (t *tx) PutActionRecord(r acd.ActionRecord) { t.put("wfaction:"+r.Action.ID, r) }
+
+// LayoutRecords implements acd.Store.
+func (s *Store) LayoutRecords(ctx context.Context) ([]acd.LayoutRecord, error) {
+	return list[acd.LayoutRecord](ctx, s, "layout")
+}
+
+func (t *tx) PutLayoutRecord(r acd.LayoutRecord) { t.put("layout:"+r.Layout.ID, r) }

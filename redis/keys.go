@@ -27,7 +27,7 @@ func (k keys) ready(queue string) string { return k.prefix + "ready:" + queue }
 // Dialogs, Desktops): their ids are kept in an index set as they are
 // written.
 var listed = map[string]bool{
-	"agent": true, "call": true, "dialog": true, "desktop": true, "teammsg": true, "campaign": true, "contact": true, "reasoncode": true, "wrapup": true, "phonebook": true, "workflow": true, "wfaction": true,
+	"agent": true, "call": true, "dialog": true, "desktop": true, "teammsg": true, "campaign": true, "contact": true, "reasoncode": true, "wrapup": true, "phonebook": true, "workflow": true, "wfaction": true, "layout": true,
 }
 
 // indexOf is the index kind and member of an entity key such as

@@ -195,6 +195,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"PUT", "/finesse/api/Team/10/Workflows", "<Workflows><Workflow><uri>/finesse/api/Workflow/1</uri></Workflow></Workflows>", admins},
 		{"DELETE", "/finesse/api/Workflow/2", "", row{refused, refused, refused, refused, refused, refused, refused, ok}},
 		{"DELETE", "/finesse/api/WorkflowAction/2", "", row{refused, refused, refused, refused, refused, refused, refused, ok}},
+		{"POST", "/finesse/api/MediaPropertiesLayout", "<MediaPropertiesLayout><name>Matrix</name></MediaPropertiesLayout>", admins},
+		{"PUT", "/finesse/api/MediaPropertiesLayout/2", "<MediaPropertiesLayout><name>Matrix 2</name></MediaPropertiesLayout>", admins},
+		{"DELETE", "/finesse/api/MediaPropertiesLayout/2", "", row{refused, refused, refused, refused, refused, refused, refused, ok}},
 		// Reason codes are configured by administrators only (the code
 		// made here is deleted again by the next row but one).
 		{"POST", "/finesse/api/ReasonCode", "<ReasonCode><category>NOT_READY</category><code>77</code><label>Matrix</label><forAll>true</forAll></ReasonCode>", admins},

@@ -96,6 +96,9 @@ func (s *Server) routes() {
 	get("/User/{id}/Workflows", s.getUserWorkflows)
 	get("/TeamResource/{id}/Workflows", s.getTeamWorkflows)
 	get("/MediaPropertiesLayout/{id}", s.getLayout)
+	s.router.HandleFunc("/finesse/api/MediaPropertiesLayout", s.postLayout).Methods(http.MethodPost)
+	s.router.HandleFunc("/finesse/api/MediaPropertiesLayout/{id}", s.putLayout).Methods(http.MethodPut)
+	s.router.HandleFunc("/finesse/api/MediaPropertiesLayout/{id}", s.deleteLayout).Methods(http.MethodDelete)
 
 	sim := func(path string, h http.HandlerFunc, methods ...string) {
 		s.router.Handle(path, adminOnly(h)).Methods(methods...)

@@ -54,6 +54,38 @@ func (d *Directory) LayoutFor(team string) model.MediaPropertiesLayout {
 	return d.layout
 }
 
+// LayoutTeams lists the teams whose desktops use configured layout id.
+func (d *Directory) LayoutTeams(id string) []string {
+	for _, l := range d.teamLayouts {
+		if l.ID == id {
+			return slices.Clone(l.teams)
+		}
+	}
+	return nil
+}
+
+// CheckLayout checks a layout an administrator sends as a configured one
+// is checked, and returns it with its entries in place.
+func CheckLayout(l model.MediaPropertiesLayout) (model.MediaPropertiesLayout, error) {
+	lc := LayoutConfig{Name: l.Name, Description: l.Description, Header: entryConfigs(l.Header)}
+	for _, col := range l.Columns {
+		lc.Columns = append(lc.Columns, entryConfigs(col))
+	}
+	return buildLayout(lc, l.ID, l.Type)
+}
+
+func entryConfigs(entries []model.LayoutEntry) []LayoutEntryConfig {
+	out := make([]LayoutEntryConfig, len(entries))
+	for i, e := range entries {
+		out[i] = LayoutEntryConfig(e)
+	}
+	return out
+}
+
+// maxPopOver is how many of a layout's entries the call pop-over shows at
+// most; the reference refuses a sixth with Invalid Input.
+const maxPopOver = 5
+
 // teamLayout is a custom layout and the teams that use it.
 type teamLayout struct {
 	model.MediaPropertiesLayout
@@ -108,6 +140,15 @@ func buildLayout(lc LayoutConfig, id, kind string) (model.MediaPropertiesLayout,
 			return l, fmt.Errorf("column %d: %w", i+1, err)
 		}
 		l.Columns = append(l.Columns, entries)
+	}
+	popOver := 0
+	for _, e := range slices.Concat(append([][]model.LayoutEntry{l.Header}, l.Columns...)...) {
+		if e.ShowInPopOver {
+			popOver++
+		}
+	}
+	if popOver > maxPopOver {
+		return l, fmt.Errorf("%d entries shown in the pop-over, at most %d", popOver, maxPopOver)
 	}
 	return l, nil
 }

@@ -96,6 +96,13 @@ func (t *memTx) PutWorkflowRecord(r acd.WorkflowRecord) { t.put("workflow:"+r.Wo
 
 func (t *memTx) PutActionRecord(r acd.ActionRecord) { t.put("wfaction:"+r.Action.ID, r) }
 
+// LayoutRecords implements Store.
+func (s *Store) LayoutRecords(ctx context.Context) ([]acd.LayoutRecord, error) {
+	return scanAs[acd.LayoutRecord](s, "layout:"), nil
+}
+
+func (t *memTx) PutLayoutRecord(r acd.LayoutRecord) { t.put("layout:"+r.Layout.ID, r) }
+
 // ReadyAgents implements Tx: the memory store keeps no READY index (one
 // engine writes it, and keeps its own).
 func (t *memTx) ReadyAgents(queue string, limit int) ([]string, bool, error) { return nil, false, nil }

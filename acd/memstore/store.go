@@ -159,6 +159,8 @@ func cloneValue(v any) any {
 		return t.Clone()
 	case acd.ActionRecord:
 		return t.Clone()
+	case acd.LayoutRecord:
+		return t.Clone()
 	case []acd.Subscription:
 		return slices.Clone(t)
 	case []string:

@@ -184,6 +184,19 @@ func fullAction(id string) acd.ActionRecord {
 	}
 }
 
+func fullLayout(id string) acd.LayoutRecord {
+	entry := func(n string) model.LayoutEntry {
+		return model.LayoutEntry{DisplayName: "Order " + awkward, MediaProperty: "callVariable" + n, ShowInPopOver: true, UIEditable: true}
+	}
+	return acd.LayoutRecord{
+		Layout: model.MediaPropertiesLayout{
+			ID: id, Name: "Orders " + awkward, Description: "d", Type: "CUSTOM",
+			Header: []model.LayoutEntry{entry("1")}, Columns: [][]model.LayoutEntry{{entry("2")}, {entry("3")}},
+		},
+		Teams: []string{"20"}, Deleted: true,
+	}
+}
+
 func fullMediaAgent(agent string) acd.MediaAgent {
 	return acd.MediaAgent{
 		Agent: agent, MRD: "5000", State: acd.MediaPaused, ReasonCodeID: "2", PendingState: acd.MediaNotReady,

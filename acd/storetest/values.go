@@ -75,6 +75,7 @@ func testRoundTrip(t *testing.T, e *env) {
 	requireFull(t, "fullPhoneBook", fullPhoneBook("4"))
 	requireFull(t, "fullWorkflow", fullWorkflow("3"))
 	requireFull(t, "fullAction", fullAction("7"))
+	requireFull(t, "fullLayout", fullLayout("2"))
 	requireFull(t, "fullHistory", fullHistory())
 	requireFull(t, "fullSubscriptions", fullSubscriptions("1001"))
 

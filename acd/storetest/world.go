@@ -31,6 +31,7 @@ type world struct {
 	PhoneBooks    []acd.PhoneBookRecord
 	Workflows     []acd.WorkflowRecord // listed by the Store only
 	Actions       []acd.ActionRecord
+	Layouts       []acd.LayoutRecord
 }
 
 // fixtureWorld holds a full and a sparse value of every kind.
@@ -56,6 +57,7 @@ func fixtureWorld() world {
 		Contacts:    []acd.Contact{fullContact("1", 1), {Campaign: "1", N: 2, PhoneNumber: "5550199"}, fullContact("1", 10)},
 		Workflows:   []acd.WorkflowRecord{fullWorkflow("3")},
 		Actions:     []acd.ActionRecord{fullAction("7")},
+		Layouts:     []acd.LayoutRecord{fullLayout("2")},
 		PhoneBooks:  []acd.PhoneBookRecord{fullPhoneBook("4"), {Book: model.PhoneBook{ID: "5", Name: "Five", Type: model.PhoneBookGlobal}}},
 		WrapUps:     []acd.WrapUpRecord{fullWrapUp("12"), {Reason: model.WrapUpReason{ID: "8", Label: "Eight"}}},
 		MediaAgents: []acd.MediaAgent{fullMediaAgent("1001"), {Agent: "1002", MRD: "5001", State: acd.MediaLogout}},
@@ -120,6 +122,9 @@ func (w world) put(tx acd.Tx) {
 	}
 	for _, r := range w.Actions {
 		tx.PutActionRecord(r)
+	}
+	for _, r := range w.Layouts {
+		tx.PutLayoutRecord(r)
 	}
 }
 
@@ -306,6 +311,7 @@ func (w world) checkStore(t testing.TB, what string, s acd.Store) {
 	same(t, what+": Store.PhoneBookRecords", books, w.PhoneBooks)
 	same(t, what+": Store.WorkflowRecords", must(s.WorkflowRecords(ctx))(t), w.Workflows)
 	same(t, what+": Store.ActionRecords", must(s.ActionRecords(ctx))(t), w.Actions)
+	same(t, what+": Store.LayoutRecords", must(s.LayoutRecords(ctx))(t), w.Layouts)
 }
 
 func sortedCampaigns(cs []acd.Campaign) []acd.Campaign {
@@ -358,6 +364,10 @@ func (w world) scribble() {
 		if len(r.Book.Contacts) > 0 {
 			r.Book.Contacts[0].PhoneNumber = "scribbled"
 		}
+	}
+	for _, r := range w.Layouts {
+		r.Layout.Columns[0][0].DisplayName = "scribbled"
+		r.Teams[0] = "scribbled"
 	}
 	for _, r := range w.WrapUps {
 		if len(r.Teams) > 0 {
