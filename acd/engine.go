@@ -223,6 +223,9 @@ func (e *Engine) update(ctx context.Context, fn func(tx Tx) error) error {
 		if err := fn(rec); err != nil {
 			return err
 		}
+		if err := e.interruptMedia(rec); err != nil {
+			return err
+		}
 		buf.flush()
 		return nil
 	})

@@ -43,6 +43,7 @@ func (e *Engine) HangUpCall(ctx context.Context, id string) (Call, error) {
 			return err
 		}
 		if d.Media != "" { // a task the customer left
+			ended = []string{d.Parties[0].Agent} // free again for a call, if the task held it
 			return e.closeTask(tx, d, "")
 		}
 		ended = agentsOn(d)

@@ -18,6 +18,8 @@ const (
 	MediaActive    = "ACTIVE"
 	MediaPaused    = "PAUSED"
 	MediaWorkReady = "WORK_READY"
+	// MediaInterrupted: the user's tasks are set aside for a voice call.
+	MediaInterrupted = "INTERRUPTED"
 )
 
 // MediaAgent is a user's live state in one nonvoice MRD: kept apart from

@@ -15,7 +15,10 @@ const (
 	TaskActive     = "ACTIVE"
 	TaskPaused     = "PAUSED"
 	TaskWrappingUp = "WRAPPING_UP"
-	TaskClosed     = "CLOSED"
+	// TaskInterrupted is an ACTIVE task set aside while its user is on a
+	// voice call; it allows no action until the call ends.
+	TaskInterrupted = "INTERRUPTED"
+	TaskClosed      = "CLOSED"
 )
 
 // taskActions are what the user may do with a task in each state (the
@@ -134,7 +137,8 @@ func (e *Engine) closeTask(tx Tx, d Dialog, rid string) error {
 }
 
 // routeTasksAfter offers more tasks once one left a user's desktop: its
-// MRD may offer that user another, and a transfer's queue has a task.
+// MRD may offer that user another, a transfer's queue has a task, and a
+// voice call may be offered to a user no longer held by a task.
 func (e *Engine) routeTasksAfter(ctx context.Context, req DialogRequest) {
 	d, found, err := e.store.Dialog(ctx, req.DialogID)
 	if err != nil || !found || d.Media == "" {
@@ -142,6 +146,9 @@ func (e *Engine) routeTasksAfter(ctx context.Context, req DialogRequest) {
 	}
 	if md := e.dir.MediaDomain(d.Media); md != nil {
 		e.routeMedia(ctx, md)
+		if !md.Interruptible {
+			e.routeIfReady(ctx, d.Parties[0].Agent) // a call may have waited for the task's end
+		}
 	}
 	if md := e.dir.MediaDomainOfQueue(req.ToAddress); md != nil && req.Action == "TRANSFER" {
 		e.routeMedia(ctx, md)

@@ -158,7 +158,8 @@ func (e *Engine) endTasksAtLogout(tx Tx, md *directory.MediaDomain, m MediaAgent
 }
 
 // settleMedia derives the user's MRD state from its tasks and publishes
-// it when it changed: RESERVED while one is offered, ACTIVE while one is
+// it when it changed: RESERVED while one is offered, INTERRUPTED while
+// they are set aside for a voice call, ACTIVE while one is
 // worked on, PAUSED when all are, WORK_READY when all are wrapping up;
 // with none, the state it asked for meanwhile, else READY.
 func (e *Engine) settleMedia(tx Tx, md *directory.MediaDomain, m MediaAgent, rid string) error {
@@ -182,6 +183,8 @@ func (e *Engine) settleMedia(tx Tx, md *directory.MediaDomain, m MediaAgent, rid
 	case len(m.Dialogs) == 0:
 	case states[TaskOffered]:
 		m = e.enterMedia(m, MediaReserved, "")
+	case states[TaskInterrupted]:
+		m = e.enterMedia(m, MediaInterrupted, "")
 	case states[TaskActive] || states[TaskAccepted]:
 		m = e.enterMedia(m, MediaActive, "")
 	case states[TaskPaused]:
@@ -220,6 +223,7 @@ func (e *Engine) requeueTask(tx Tx, d Dialog, queue string) error {
 // voice agent is after RONA.
 func (e *Engine) taskNoAnswer(ctx context.Context, id string) {
 	var md *directory.MediaDomain
+	var agent string
 	err := e.update(ctx, func(tx Tx) error {
 		md = nil
 		task, found, err := tx.Call(id)
@@ -230,7 +234,7 @@ func (e *Engine) taskNoAnswer(ctx context.Context, id string) {
 		if err != nil || !found || d.State != TaskOffered {
 			return err
 		}
-		md = e.dir.MediaDomain(task.Media)
+		md, agent = e.dir.MediaDomain(task.Media), task.Agent
 		m, err := mediaAgent(tx, task.Agent, task.Media)
 		if err != nil || md == nil {
 			return err
@@ -252,5 +256,8 @@ func (e *Engine) taskNoAnswer(ctx context.Context, id string) {
 	}
 	if md != nil {
 		e.routeMedia(ctx, md)
+		if !md.Interruptible {
+			e.routeIfReady(ctx, agent)
+		}
 	}
 }

@@ -44,11 +44,19 @@ func (e *Engine) available(tx Tx, q *Queue, first bool) ([]candidate, error) {
 		if err != nil {
 			return nil, err
 		}
-		if u, ok := e.dir.UserByID(id); ok && routable(a) {
-			out = append(out, candidate{u, a})
-			if first {
-				break
+		u, ok := e.dir.UserByID(id)
+		if !ok || !routable(a) {
+			continue
+		}
+		if held, err := e.heldByMedia(tx, u); err != nil || held {
+			if err != nil {
+				return nil, err
 			}
+			continue
+		}
+		out = append(out, candidate{u, a})
+		if first {
+			break
 		}
 	}
 	return out, nil
@@ -63,7 +71,14 @@ func (e *Engine) scanAvailable(tx Tx, q *Queue) ([]candidate, error) {
 	}
 	var out []candidate
 	for i, a := range agents {
-		if routable(a) {
+		if !routable(a) {
+			continue
+		}
+		held, err := e.heldByMedia(tx, q.Agents[i])
+		if err != nil {
+			return nil, err
+		}
+		if !held {
 			out = append(out, candidate{q.Agents[i], a})
 		}
 	}
