@@ -226,6 +226,9 @@ func (e *Engine) update(ctx context.Context, fn func(tx Tx) error) error {
 		if err := e.interruptMedia(rec); err != nil {
 			return err
 		}
+		if err := e.keepLines(rec); err != nil {
+			return err
+		}
 		buf.flush()
 		return nil
 	})

@@ -25,9 +25,14 @@ func (e *Engine) HangUpCall(ctx context.Context, id string) (Call, error) {
 			return refuse(ErrNotFound, id, "no such call")
 		}
 		call = c
-		switch c.State {
-		case CallEnded:
+		switch {
+		case c.State == CallEnded:
 			return nil
+		case isLine(c):
+			ended, err = e.lineDropped(tx, c)
+			return err
+		}
+		switch c.State {
 		case CallQueued:
 			waiting, err := tx.Waiting(c.Queue)
 			if err != nil {

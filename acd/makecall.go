@@ -220,6 +220,10 @@ func (e *Engine) sweepAnswers(ctx context.Context) {
 		if d.AnswerDeadline.IsZero() || now.Before(d.AnswerDeadline) || d.State != DialogAlerting {
 			continue
 		}
+		if ringsAgentsPhone(d) {
+			e.answerOnPhone(ctx, d.ID)
+			continue
+		}
 		e.update(ctx, func(tx Tx) error {
 			d, found, err := tx.Dialog(d.ID)
 			if err != nil || !found || d.State != DialogAlerting {

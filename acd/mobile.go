@@ -1,6 +1,11 @@
 package acd
 
 import (
+	"context"
+	"log/slog"
+	"slices"
+	"time"
+
 	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/model"
 )
@@ -75,4 +80,134 @@ func (e *Engine) reachAgents(tx Tx, agents []candidate) ([]candidate, error) {
 		}
 	}
 	return out, nil
+}
+
+// A nailed connection is a call of its own from the phone system to the
+// agent's phone, up for the whole shift: the simulator lists it among its
+// calls, as line-<agent>, and its far end hanging up (DELETE
+// /acd/Call/line-<agent>) signs the agent out with 50042, as UCCE does.
+
+func lineID(agent string) string { return "line-" + agent }
+
+func isLine(c Call) bool { return c.ID == lineID(c.Agent) }
+
+// keepLines keeps the nailed connections of the agents tx wrote as their
+// sign-in says: up to the dial number while signed in NAILED_CONNECTION,
+// ended otherwise. It runs at the end of every transaction, like
+// interruptMedia, so that every way of signing in or out keeps it;
+// users not configured as mobile agents cost a map lookup.
+func (e *Engine) keepLines(tx *agentWrites) error {
+	for _, id := range tx.ids {
+		if u, ok := e.dir.UserByID(id); !ok || !u.MobileAgent {
+			continue
+		}
+		a, err := tx.Agent(id)
+		if err != nil {
+			return err
+		}
+		line, found, err := tx.Call(lineID(id))
+		if err != nil {
+			return err
+		}
+		up := found && line.State != CallEnded
+		want := a.State.SignedIn() && a.Mobile.Mode == model.MobileNailed
+		now := e.clock.Now()
+		if up && (!want || line.DNIS != a.Mobile.DialNumber) {
+			line.State, line.Ended = CallEnded, now
+			tx.PutCall(line)
+			up = false
+		}
+		if want && !up {
+			tx.PutCall(Call{ID: lineID(id), DNIS: a.Mobile.DialNumber, Agent: id, State: CallConnected, Enqueued: now})
+		}
+	}
+	return nil
+}
+
+// lineDropped is the far end of a nailed connection hanging up: the
+// agent's calls end with it and the agent is signed out with 50042. It
+// returns the agents taken off those calls.
+func (e *Engine) lineDropped(tx Tx, line Call) ([]string, error) {
+	line.State, line.Ended = CallEnded, e.clock.Now()
+	tx.PutCall(line)
+	a, err := tx.Agent(line.Agent)
+	if err != nil || a.Mobile.Mode != model.MobileNailed || !a.State.SignedIn() {
+		return nil, err
+	}
+	var ended []string
+	for _, id := range a.Dialogs {
+		d, found, err := tx.Dialog(id)
+		if err != nil {
+			return nil, err
+		}
+		if found && d.Media == "" && d.Ended.IsZero() {
+			ended = append(ended, agentsOn(d)...)
+			if err := e.hangUp(tx, d, "", ""); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if a, err = tx.Agent(line.Agent); err != nil {
+		return nil, err
+	}
+	a = e.signOut(tx, a, "50042")
+	tx.PutAgent(a)
+	u, _ := e.dir.UserByID(a.ID)
+	return slices.DeleteFunc(ended, func(id string) bool { return id == a.ID }), e.emitUser(tx, u, a, "")
+}
+
+// phonePickup is when a mobile agent's phone answers a call offered to it:
+// at once on a nailed connection, after the dial plan's answer time per
+// call, never for a number that only rings (the call then rings out).
+func (e *Engine) phonePickup(m model.MobileAgent) (time.Duration, bool) {
+	switch m.Mode {
+	case model.MobileNailed:
+		return 0, true
+	case model.MobileCallByCall:
+		if rule := e.dir.Dial(m.DialNumber); rule.Behaviour == directory.DialAnswer {
+			return rule.AnswerAfter, true
+		}
+	}
+	return 0, false
+}
+
+// answerOnPhone answers dialog id for the mobile agent whose phone picked
+// up, as its ANSWER on the desktop would, if it still rings for it.
+func (e *Engine) answerOnPhone(ctx context.Context, id string) {
+	var ended []string
+	err := e.update(ctx, func(tx Tx) error {
+		ended = nil
+		d, found, err := tx.Dialog(id)
+		if err != nil || !found || d.State != DialogAlerting || d.AnswerDeadline.IsZero() || e.clock.Now().Before(d.AnswerDeadline) {
+			return err
+		}
+		for _, p := range d.Parties {
+			u, ok := e.dir.UserByID(p.Agent)
+			if !ok || p.State != PartyAlerting {
+				continue
+			}
+			a, err := tx.Agent(p.Agent)
+			if err != nil {
+				return err
+			}
+			if _, picks := e.phonePickup(a.Mobile); !picks {
+				continue
+			}
+			d.AnswerDeadline = time.Time{}
+			ended = othersRinging(d, u.ID)
+			return e.act(tx, u, a, d, DialogRequest{DialogID: id, Action: "ANSWER", TargetMediaAddress: p.Address})
+		}
+		return nil
+	})
+	if err != nil {
+		slog.Error("mobile agent answers", "dialog", id, "err", err)
+		return
+	}
+	e.routeIfReady(ctx, ended...)
+}
+
+// ringsAgentsPhone reports whether dialog d waits for a mobile agent's
+// phone to pick up rather than for an outside number to answer.
+func ringsAgentsPhone(d Dialog) bool {
+	return slices.ContainsFunc(d.Parties, func(p Party) bool { return p.Agent != "" && p.State == PartyAlerting })
 }

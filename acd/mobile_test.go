@@ -3,7 +3,9 @@ package acd_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/finessed/finessed/acd"
 	"github.com/finessed/finessed/model"
@@ -84,4 +86,71 @@ func TestMobileAgentUnreachable(t *testing.T) {
 			f.wantState("1005", model.AgentState(c.state), c.reason)
 		})
 	}
+}
+
+// A CALL_BY_CALL agent's phone is called per customer call and answers
+// as the dial plan says: the call is offered (RESERVED, ALERTING) and
+// connected when the phone picks up, with no ANSWER from the desktop; a
+// phone that only rings lets the call ring out.
+func TestMobileAgentCallByCallPhone(t *testing.T) {
+	f := newFixture(t, withDialPlan(t))
+	if err := f.signInMobile("1005", "3005", model.MobileCallByCall, "5550100", "m"); err != nil { // answers after 1s
+		t.Fatal(err)
+	}
+	f.mustChange("1005", "1005", model.StateReady, "", "")
+	call := f.inject("100", "5551234")
+	f.wantCall(call.ID, acd.CallAlerting, "1005")
+	f.wantState("1005", model.StateReserved, "")
+	f.clock.Advance(time.Second)
+	f.wantCall(call.ID, acd.CallConnected, "1005")
+	f.wantState("1005", model.StateTalking, "")
+	if d := f.dialogOf("1005"); d.State != "ACTIVE" {
+		t.Fatalf("the call once the phone answered: %s", d.State)
+	}
+	f.hangUp(call.ID)
+
+	g := newFixture(t, withDialPlan(t))
+	if err := g.signInMobile("1005", "3005", model.MobileCallByCall, "5550188", "m"); err != nil { // rings, never answers
+		t.Fatal(err)
+	}
+	g.mustChange("1005", "1005", model.StateReady, "", "")
+	rung := g.inject("100", "5551234")
+	g.clock.Advance(g.eng.Directory().Settings.RingNoAnswer)
+	g.wantCall(rung.ID, acd.CallQueued, "")
+	g.wantState("1005", model.StateNotReady, "32767")
+}
+
+// A NAILED_CONNECTION agent's phone is called once at sign-in (a call of
+// the simulator's, line-<agent>) and stays connected: each customer call
+// is connected at once; the far end hanging up the connection ends the
+// agent's call and signs it out with 50042; signing out ends the line.
+func TestMobileAgentNailedConnection(t *testing.T) {
+	f := newFixture(t, withDialPlan(t))
+	if err := f.signInMobile("1005", "3005", model.MobileNailed, "5550123", "m"); err != nil {
+		t.Fatal(err)
+	}
+	line := f.wantCall("line-1005", acd.CallConnected, "1005")
+	if line.DNIS != "5550123" {
+		t.Fatalf("the nailed connection: %+v", line)
+	}
+	f.mustChange("1005", "1005", model.StateReady, "", "")
+	mark := f.last()
+	call := f.inject("100", "5551234")
+	f.wantCall(call.ID, acd.CallConnected, "1005")
+	f.wantState("1005", model.StateTalking, "")
+	evs := f.described(mark)
+	if len(evs) < 4 || !strings.Contains(strings.Join(evs, "\n"), "ALERTING") {
+		t.Fatalf("the offer before the connection: %q", evs)
+	}
+	f.hangUp("line-1005")
+	f.wantCall(call.ID, acd.CallEnded, "1005")
+	f.wantState("1005", model.StateLogout, "50042")
+	f.wantCall("line-1005", acd.CallEnded, "1005")
+
+	if err := f.signInMobile("1005", "3005", model.MobileNailed, "5550123", "m"); err != nil {
+		t.Fatal(err)
+	}
+	f.wantCall("line-1005", acd.CallConnected, "1005")
+	f.mustChange("1005", "1005", model.StateLogout, "", "4")
+	f.wantCall("line-1005", acd.CallEnded, "1005")
 }

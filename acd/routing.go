@@ -97,7 +97,7 @@ func checkVariables(vars []model.CallVariable) error {
 // however many routings run at once.
 func (e *Engine) route(ctx context.Context, q *Queue) {
 	for {
-		offered, err := e.offerNext(ctx, q)
+		offered, pickup, err := e.offerNext(ctx, q)
 		if err != nil {
 			slog.Error("route", "queue", q.ID, "err", err)
 			return
@@ -106,15 +106,30 @@ func (e *Engine) route(ctx context.Context, q *Queue) {
 			return
 		}
 		e.timers.after(e.clock, e.dir.Settings.RingNoAnswer, func() { e.Sweep(context.Background()) })
+		e.awaitPickup(ctx, pickup)
+	}
+}
+
+// awaitPickup has a mobile agent's phone answer the call offered in
+// dialog d when it picks up: at once on a nailed connection, else when
+// its answer time comes (a sweep does it if this node is gone by then).
+func (e *Engine) awaitPickup(ctx context.Context, d Dialog) {
+	switch wait := d.AnswerDeadline.Sub(e.clock.Now()); {
+	case d.AnswerDeadline.IsZero():
+	case wait <= 0:
+		e.answerOnPhone(ctx, d.ID)
+	default:
+		e.timers.after(e.clock, wait, func() { e.Sweep(context.Background()) })
 	}
 }
 
 // offerNext offers the queue's oldest waiting call to its longest
-// available agent, reporting whether it did.
-func (e *Engine) offerNext(ctx context.Context, q *Queue) (bool, error) {
+// available agent, reporting whether it did and the dialog it offered.
+func (e *Engine) offerNext(ctx context.Context, q *Queue) (bool, Dialog, error) {
 	var offered bool
+	var d Dialog
 	err := e.update(ctx, func(tx Tx) error {
-		offered = false
+		offered, d = false, Dialog{}
 		waiting, err := tx.Waiting(q.ID)
 		if err != nil || len(waiting) == 0 {
 			return err
@@ -140,18 +155,19 @@ func (e *Engine) offerNext(ctx context.Context, q *Queue) (bool, error) {
 			return nil
 		}
 		tx.PutWaiting(q.ID, waiting[1:])
-		return e.offer(tx, q, call, agents)
+		d, err = e.offer(tx, q, call, agents)
+		return err
 	})
-	return offered, err
+	return offered, d, err
 }
 
 // offer reserves agents for call: each goes RESERVED and its phone rings
 // (the dialog ALERTING on its Dialogs node) until one answers or the
 // ring-no-answer time runs out. Only ring-all offers to more than one.
-func (e *Engine) offer(tx Tx, q *Queue, call Call, agents []candidate) error {
+func (e *Engine) offer(tx Tx, q *Queue, call Call, agents []candidate) (Dialog, error) {
 	id, err := tx.NextID("dialog")
 	if err != nil {
-		return err
+		return Dialog{}, err
 	}
 	now := e.clock.Now()
 	callType := "ACD_IN"
@@ -178,6 +194,9 @@ func (e *Engine) offer(tx Tx, q *Queue, call Call, agents []candidate) error {
 		d.Parties = append(d.Parties, Party{
 			Address: c.agent.Extension, AddressType: "AGENT_DEVICE", Agent: c.user.ID, State: PartyAlerting, Start: now, Changed: now,
 		})
+		if after, picks := e.phonePickup(c.agent.Mobile); picks && (d.AnswerDeadline.IsZero() || now.Add(after).Before(d.AnswerDeadline)) {
+			d.AnswerDeadline = now.Add(after)
+		}
 	}
 	call.State, call.DialogID, call.Agent = CallAlerting, id, ""
 	if len(agents) == 1 {
@@ -191,11 +210,11 @@ func (e *Engine) offer(tx Tx, q *Queue, call Call, agents []candidate) error {
 		a.Dialogs = append(a.Dialogs, id)
 		tx.PutAgent(a)
 		if err := e.emitUser(tx, c.user, a, ""); err != nil {
-			return err
+			return Dialog{}, err
 		}
 		tx.Emit(e.dialogAdded(c.user.ID, d, ""))
 	}
-	return nil
+	return d, nil
 }
 
 // routeFor routes every queue of an agent that has just become READY,
