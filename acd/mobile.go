@@ -134,6 +134,10 @@ func (e *Engine) lineDropped(tx Tx, line Call) ([]string, error) {
 	if err != nil || a.Mobile.Mode != model.MobileNailed || !a.State.SignedIn() {
 		return nil, err
 	}
+	// The agent's calls end with the line, and it leaves as a pending
+	// sign-out would at their end: straight to LOGOUT, no wrap-up.
+	a.PendingState, a.PendingReasonCodeID = model.StateLogout, "50042"
+	tx.PutAgent(a)
 	var ended []string
 	for _, id := range a.Dialogs {
 		d, found, err := tx.Dialog(id)
@@ -150,10 +154,17 @@ func (e *Engine) lineDropped(tx Tx, line Call) ([]string, error) {
 	if a, err = tx.Agent(line.Agent); err != nil {
 		return nil, err
 	}
+	ended = slices.DeleteFunc(ended, func(id string) bool { return id == a.ID })
+	if a.State == model.StateLogout {
+		return ended, nil
+	}
 	a = e.signOut(tx, a, "50042")
 	tx.PutAgent(a)
 	u, _ := e.dir.UserByID(a.ID)
-	return slices.DeleteFunc(ended, func(id string) bool { return id == a.ID }), e.emitUser(tx, u, a, "")
+	if err := e.emitUser(tx, u, a, ""); err != nil {
+		return nil, err
+	}
+	return ended, dropSubscriptions(tx, a.ID)
 }
 
 // phonePickup is when a mobile agent's phone answers a call offered to it:
