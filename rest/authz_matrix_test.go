@@ -121,9 +121,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/finesse/api/WrapUpReasons", "", admins},
 		{"GET", "/finesse/api/WrapUpReason/1", "", admins},
 		{"GET", "/finesse/api/PhoneBooks", "", admins},
-		{"GET", "/finesse/api/PhoneBook/1", "", admins},
-		{"GET", "/finesse/api/PhoneBook/1/Contacts", "", admins},
-		{"GET", "/finesse/api/PhoneBook/1/Contact/1", "", admins},
+		{"GET", "/finesse/api/PhoneBook/1", "", anyone}, // a global book: every desktop reads it
+		{"GET", "/finesse/api/PhoneBook/1/Contacts", "", anyone},
+		{"GET", "/finesse/api/PhoneBook/1/Contact/1", "", anyone},
 		{"GET", "/finesse/api/TeamResource/10/ReasonCodes?category=ALL", "", members},
 		{"GET", "/finesse/api/TeamResource/10/WrapUpReasons", "", members},
 		{"GET", "/finesse/api/TeamResource/10/PhoneBooks", "", members},

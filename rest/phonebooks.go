@@ -77,17 +77,17 @@ func objectRange(spec string) (int, int, error) {
 }
 
 func (s *Server) getPhoneBook(w http.ResponseWriter, r *http.Request) {
-	book, err := s.adminPhoneBook(r)
+	book, err := s.readablePhoneBook(r)
 	answer(w, r, book.Element(), err)
 }
 
 func (s *Server) getContacts(w http.ResponseWriter, r *http.Request) {
-	book, err := s.adminPhoneBook(r)
+	book, err := s.readablePhoneBook(r)
 	answer(w, r, model.ContactsElement(book.Contacts), err)
 }
 
 func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {
-	book, err := s.adminPhoneBook(r)
+	book, err := s.readablePhoneBook(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -100,6 +100,24 @@ func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeError(w, r, notFound("contact", id))
+}
+
+// readablePhoneBook is the phone book a request names, for an
+// administrator, or for a user it is assigned to (global, or its team's):
+// finesse.js reads a desktop's contacts from the book's own URI. A book
+// not assigned to the user answers 404, as a missing one does.
+func (s *Server) readablePhoneBook(r *http.Request) (model.PhoneBook, error) {
+	u := actor(r)
+	if u.IsAdmin() {
+		return s.adminPhoneBook(r)
+	}
+	id := mux.Vars(r)["id"]
+	for _, book := range s.engine.PhoneBooks(r.Context(), teamOf(u)) {
+		if book.ID == id {
+			return book, nil
+		}
+	}
+	return model.PhoneBook{}, notFound("phone book", id)
 }
 
 func (s *Server) adminPhoneBook(r *http.Request) (model.PhoneBook, error) {

@@ -3,6 +3,7 @@ package rest_test
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/finessed/finessed/model"
@@ -259,6 +260,18 @@ func TestUserPhoneBooksAndContacts(t *testing.T) {
 	if err != nil || c.FirstName != "IT" {
 		t.Errorf("contact 2: %+v %v", c, err)
 	}
+
+	// finesse.js reads a desktop's contacts from each book's own URI:
+	// agents read the books assigned to them, and no other.
+	if got := children(t, parseOK(t, e.get("1006", "/finesse/api/PhoneBook/1/Contacts"), "Contacts"), model.ParseContact); len(got) != 5 {
+		t.Errorf("1006 reads %d contacts of the global book, want 5", len(got))
+	}
+	r := e.do(http.MethodPost, "admin", "/finesse/api/PhoneBook", "<PhoneBook><name>Sales desk</name><type>TEAM</type></PhoneBook>")
+	wantStatus(t, r, http.StatusOK)
+	book := r.header.Get("Location")
+	wantStatus(t, e.put("admin", "/finesse/api/Team/10/PhoneBooks", "<PhoneBooks><PhoneBook><uri>"+book+"</uri></PhoneBook></PhoneBooks>"), http.StatusOK)
+	parseOK(t, e.get("1001", book+"/Contacts"), "Contacts")
+	wantAPIError(t, e.get("1006", book+"/Contacts"), http.StatusNotFound, "Not Found", book[strings.LastIndexByte(book, '/')+1:])
 }
 
 func TestSystemInfo(t *testing.T) {
