@@ -237,6 +237,12 @@ func (e *Engine) dialPersonal(tx Tx, c *Campaign, q *Queue) (bool, error) {
 		if !routable(a) {
 			continue
 		}
+		if held, err := e.heldByMedia(tx, u); err != nil || held {
+			if err != nil {
+				return false, err
+			}
+			continue
+		}
 		k, found, err := tx.Contact(c.ID, cb.Contact)
 		if err != nil || !found {
 			return false, err

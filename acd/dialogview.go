@@ -98,6 +98,9 @@ func callActions(p Party) []string {
 // enableDropParticipantFor lets drop others from a conference.
 func (e *Engine) partyActions(d Dialog, p Party) []string {
 	if d.Media != "" {
+		if d.State == TaskInterrupted {
+			return nil
+		}
 		return taskActions[p.State]
 	}
 	if d.CallType == callTypeMonitor {

@@ -247,7 +247,17 @@ func (e *Engine) update(ctx context.Context, fn func(tx Tx) error) error {
 // agentWrites is a transaction that remembers which agents it wrote.
 type agentWrites struct {
 	Tx
-	ids []string
+	ids   []string
+	media []string // users whose nonvoice state it wrote
+}
+
+// PutMediaAgent notes m's user as written: its nonvoice state may have to
+// follow its voice state (interruptMedia).
+func (t *agentWrites) PutMediaAgent(m MediaAgent) {
+	if !slices.Contains(t.media, m.Agent) {
+		t.media = append(t.media, m.Agent)
+	}
+	t.Tx.PutMediaAgent(m)
 }
 
 func (t *agentWrites) PutAgent(a Agent) {

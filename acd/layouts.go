@@ -106,8 +106,10 @@ func (e *Engine) LayoutFor(ctx context.Context, team string) model.MediaProperti
 // SaveLayout creates a custom layout (id "") or replaces layout id
 // ("default" or the default's id: the default), keeping its type and
 // teams; it returns the id.
-func (e *Engine) SaveLayout(ctx context.Context, actor *User, id string, l model.MediaPropertiesLayout) (string, error) {
+func (e *Engine) SaveLayout(ctx context.Context, actor *User, want string, l model.MediaPropertiesLayout) (string, error) {
+	var saved string
 	err := e.changeConfig(ctx, actor, "layouts", e.refreshLayouts, func(tx Tx) error {
+		id := want // a retried attempt starts again from the request's id
 		if l.Name == "" {
 			return refuse(ErrParameterMissing, "name", "a media properties layout needs a name")
 		}
@@ -138,11 +140,11 @@ func (e *Engine) SaveLayout(ctx context.Context, actor *User, id string, l model
 		if slices.ContainsFunc(live, func(r LayoutRecord) bool { return r.Layout.ID != id && r.Layout.Name == l.Name }) {
 			return refuse(ErrDuplicate, "name", "a media properties layout is named "+l.Name)
 		}
-		rec.Layout = checked
+		rec.Layout, saved = checked, id
 		tx.PutLayoutRecord(rec)
 		return nil
 	})
-	return id, err
+	return saved, err
 }
 
 // DeleteLayout deletes custom layout id; the teams that used it go back

@@ -48,9 +48,10 @@ func TestLayoutAdministration(t *testing.T) {
 		l    model.MediaPropertiesLayout
 		want error
 	}{
-		"no name":          {model.MediaPropertiesLayout{}, acd.ErrParameterMissing},
-		"three columns":    {model.MediaPropertiesLayout{Name: "x", Columns: make([][]model.LayoutEntry, 3)}, acd.ErrInvalidInput},
-		"unknown property": {model.MediaPropertiesLayout{Name: "x", Header: []model.LayoutEntry{entry("ani", false)}}, acd.ErrInvalidInput},
+		"no name":           {model.MediaPropertiesLayout{}, acd.ErrParameterMissing},
+		"three columns":     {model.MediaPropertiesLayout{Name: "x", Columns: make([][]model.LayoutEntry, 3)}, acd.ErrInvalidInput},
+		"two in the header": {model.MediaPropertiesLayout{Name: "x", Header: []model.LayoutEntry{entry("callVariable1", false), entry("callVariable2", false)}}, acd.ErrInvalidInput},
+		"unknown property":  {model.MediaPropertiesLayout{Name: "x", Header: []model.LayoutEntry{entry("ani", false)}}, acd.ErrInvalidInput},
 		"six in the pop-over": {model.MediaPropertiesLayout{Name: "x", Columns: [][]model.LayoutEntry{{
 			entry("callVariable1", true), entry("callVariable2", true), entry("callVariable3", true),
 			entry("callVariable4", true), entry("callVariable5", true), entry("callVariable6", true)}}}, acd.ErrInvalidInput},
@@ -107,5 +108,69 @@ func TestLayoutMaximum(t *testing.T) {
 	}
 	if _, err := f.eng.SaveLayout(ctx, admin, "", model.MediaPropertiesLayout{Name: "one more"}); !errors.Is(err, acd.ErrMaximumExceeded) {
 		t.Fatalf("the 201st custom layout: %v", err)
+	}
+}
+
+// Creates that conflict and are retried each make a layout of their own:
+// a retry starts again from the request, not from the id its first
+// attempt took (which another create may have committed meanwhile).
+func TestConcurrentLayoutCreates(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	ctx := context.Background()
+	admin := f.user("admin")
+	const n = 16
+	ids := make(chan string, n)
+	start := make(chan struct{})
+	for i := range n {
+		go func() {
+			<-start
+			id, err := f.eng.SaveLayout(ctx, admin, "", model.MediaPropertiesLayout{Name: fmt.Sprint("layout ", i)})
+			if err != nil {
+				t.Errorf("create %d: %v", i, err)
+			}
+			ids <- id
+		}()
+	}
+	close(start)
+	seen := map[string]bool{}
+	for range n {
+		seen[<-ids] = true
+	}
+	if len(seen) != n || len(f.eng.Layouts(ctx)) != n+1 {
+		t.Fatalf("%d creates gave %d ids and %d layouts besides the default", n, len(seen), len(f.eng.Layouts(ctx))-1)
+	}
+}
+
+// The same for workflows and workflow actions, which share the pattern.
+func TestConcurrentWorkflowCreates(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	ctx := context.Background()
+	admin := f.user("admin")
+	before, beforeActions := len(f.eng.Workflows(ctx)), len(f.eng.WorkflowActions(ctx))
+	const n = 12
+	done := make(chan struct{}, n)
+	start := make(chan struct{})
+	for i := range n {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			<-start
+			action, err := f.eng.SaveWorkflowAction(ctx, admin, "", model.WorkflowAction{Name: fmt.Sprint("pop ", i), Type: "BROWSER_POP",
+				Params: []model.CallVariable{{Name: "path", Value: "https://crm.example/${ANI}"}}})
+			if err != nil {
+				t.Errorf("action %d: %v", i, err)
+				return
+			}
+			_, err = f.eng.SaveWorkflow(ctx, admin, "", model.Workflow{Name: fmt.Sprint("flow ", i), Trigger: "CALL_ANSWERED", Actions: []model.WorkflowAction{{ID: action}}})
+			if err != nil {
+				t.Errorf("workflow %d: %v", i, err)
+			}
+		}()
+	}
+	close(start)
+	for range n {
+		<-done
+	}
+	if a, w := len(f.eng.WorkflowActions(ctx))-beforeActions, len(f.eng.Workflows(ctx))-before; a != n || w != n {
+		t.Fatalf("%d concurrent creates each made %d actions and %d workflows", n, a, w)
 	}
 }

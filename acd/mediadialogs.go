@@ -15,8 +15,9 @@ const (
 	TaskActive     = "ACTIVE"
 	TaskPaused     = "PAUSED"
 	TaskWrappingUp = "WRAPPING_UP"
-	// TaskInterrupted is an ACTIVE task set aside while its user is on a
-	// voice call; it allows no action until the call ends.
+	// TaskInterrupted is a task set aside while its user is on a voice
+	// call; it allows no action until the call ends, and its participant
+	// keeps the state it goes back to.
 	TaskInterrupted = "INTERRUPTED"
 	TaskClosed      = "CLOSED"
 )
@@ -48,7 +49,10 @@ func (e *Engine) taskView(d Dialog, v *model.Dialog) {
 	v.MediaProperties.CallType = ""
 	for i := range v.Participants {
 		v.Participants[i].MediaAddressType = ""
-		v.Participants[i].Actions = slices.Clone(taskActions[d.Parties[i].State])
+		v.Participants[i].Actions = slices.Clone(e.partyActions(d, d.Parties[i]))
+		if d.State == TaskInterrupted {
+			v.Participants[i].State = TaskInterrupted
+		}
 	}
 }
 

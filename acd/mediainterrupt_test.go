@@ -2,11 +2,14 @@ package acd_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/model"
 )
 
@@ -124,4 +127,112 @@ func TestNonInterruptibleMediaHoldsCalls(t *testing.T) {
 	f.wantCall(next.ID, acd.CallQueued, "")
 	f.hangUp(chat.ID)
 	f.wantCall(next.ID, acd.CallAlerting, "1003")
+}
+
+// A call interrupts PAUSED tasks as well as ACTIVE ones and gives each its
+// own state back; a task started during the call is interrupted at once,
+// and no new task is offered to a user a call interrupts.
+func TestInterruptionKeepsEachTaskState(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	ctx := context.Background()
+	act := func(id, action string) {
+		t.Helper()
+		if err := f.eng.DialogAction(ctx, f.user("1003"), acd.DialogRequest{DialogID: id, Action: action, TargetMediaAddress: "1003"}); err != nil {
+			t.Fatalf("%s: %v", action, err)
+		}
+	}
+	state := func(id string) string {
+		t.Helper()
+		ds, err := f.eng.MediaDialogs(ctx, f.user("1003"), "1003", "5000")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range ds {
+			if d.ID == id {
+				return d.State
+			}
+		}
+		return "gone"
+	}
+	if err := f.eng.ChangeMedia(ctx, f.user("1003"), acd.MediaRequest{User: "1003", MRD: "5000", State: "LOGIN", MaxDialogs: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.media("1003", "READY", ""); err != nil {
+		t.Fatal(err)
+	}
+	paused, accepted := f.task("ada@example.com").DialogID, f.task("bob@example.com").DialogID
+	act(paused, "ACCEPT")
+	act(paused, "START")
+	act(paused, "PAUSE")
+	act(accepted, "ACCEPT")
+	f.ready("1003", "3003")
+	call := f.inject("100", "5551000")
+	f.act("1003", f.call(call.ID).DialogID, "ANSWER")
+	if got := state(paused); got != "INTERRUPTED" {
+		t.Fatalf("the paused chat during the call: %s", got)
+	}
+	act(accepted, "START")
+	if got := state(accepted); got != "INTERRUPTED" {
+		t.Fatalf("a chat started during the call: %s", got)
+	}
+	if waiting := f.task("carol@example.com"); waiting.State != acd.CallQueued {
+		t.Fatalf("a task offered during the call: %+v", waiting)
+	}
+	f.hangUp(call.ID)
+	if a, b := state(paused), state(accepted); a != "PAUSED" || b != "ACTIVE" {
+		t.Fatalf("after the call: %s and %s, want PAUSED and ACTIVE", a, b)
+	}
+}
+
+// A user held by a task is offered a waiting call as soon as it signs
+// out of the MRD.
+func TestHeldUserLeavesMediaThenTakesTheCall(t *testing.T) {
+	cfg := demoConfig(t)
+	cfg.MediaDomains[0].Interruptible = false
+	f := newFixture(t, cfg)
+	if err := f.media("1003", "LOGIN", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.media("1003", "READY", ""); err != nil {
+		t.Fatal(err)
+	}
+	f.task("ada@example.com")
+	f.ready("1003", "3003")
+	call := f.inject("100", "5551000")
+	f.wantCall(call.ID, acd.CallQueued, "")
+	if err := f.media("1003", "LOGOUT", ""); err != nil {
+		t.Fatal(err)
+	}
+	f.wantCall(call.ID, acd.CallAlerting, "1003")
+}
+
+// Agents held by tasks stay READY in voice, so they stay in the READY
+// index: a queue whose longest-ready agents are all held still reaches
+// the free one behind them, on the shared store's index as on the
+// engine's own.
+func TestHeldAgentsDoNotHideAFreeOne(t *testing.T) {
+	for name, open := range map[string]func(testing.TB, directory.Config) *fixture{"local index": newFixture, "shared index": sharedFixture} {
+		t.Run(name, func(t *testing.T) {
+			cfg := demoConfig(t)
+			cfg.MediaDomains[0].Interruptible = false
+			cfg.MediaDomains[0].Agents = []string{"1001", "1002", "1003", "1004", "1005", "1006", "1007", "1008"}
+			cfg.Queues[0].Agents = []string{"1001", "1002", "1003", "1004", "1005", "1006", "1007", "1008", "1009"}
+			f := open(t, cfg)
+			ctx := context.Background()
+			for i, id := range cfg.MediaDomains[0].Agents {
+				if err := f.eng.ChangeMedia(ctx, f.user(id), acd.MediaRequest{User: id, MRD: "5000", State: "LOGIN", MaxDialogs: 1}); err != nil {
+					t.Fatal(err)
+				}
+				if err := f.media(id, "READY", ""); err != nil {
+					t.Fatal(err)
+				}
+				f.ready(id, fmt.Sprintf("30%02d", i+1))
+				f.clock.Advance(time.Second)
+				f.task(id + "@example.com")
+			}
+			f.ready("1009", "3009")
+			call := f.inject("100", "5551000")
+			f.wantCall(call.ID, acd.CallAlerting, "1009")
+		})
+	}
 }

@@ -79,6 +79,9 @@ func (e *Engine) ChangeMedia(ctx context.Context, actor *User, req MediaRequest)
 				e.routeMedia(ctx, qd)
 			}
 		}
+		if !md.Interruptible {
+			e.routeIfReady(ctx, u.ID) // its tasks no longer keep calls away
+		}
 	}
 	return err
 }

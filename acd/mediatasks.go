@@ -99,9 +99,20 @@ func (e *Engine) pickMediaAgent(tx Tx, md *directory.MediaDomain) (MediaAgent, b
 		if err != nil {
 			return best, false, err
 		}
-		if m.hasRoom() && (!found || cmp.Compare(m.ReadySince.UnixNano(), best.ReadySince.UnixNano()) < 0) {
-			best, found = m, true
+		if !m.hasRoom() || (found && cmp.Compare(m.ReadySince.UnixNano(), best.ReadySince.UnixNano()) >= 0) {
+			continue
 		}
+		if md.Interruptible && m.InterruptAction == "ACCEPT" {
+			// A user a voice call would interrupt gets no task during one.
+			a, err := tx.Agent(id)
+			if err != nil {
+				return best, false, err
+			}
+			if onVoiceCall(a.State) {
+				continue
+			}
+		}
+		best, found = m, true
 	}
 	return best, found, nil
 }

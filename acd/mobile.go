@@ -146,7 +146,9 @@ func (e *Engine) lineDropped(tx Tx, line Call) ([]string, error) {
 		}
 		if found && d.Media == "" && d.Ended.IsZero() {
 			ended = append(ended, agentsOn(d)...)
-			if err := e.hangUp(tx, d, "", ""); err != nil {
+			// The agent's leg drops, as its DROP would: a conference goes on
+			// without it.
+			if err := e.hangUp(tx, d, a.ID, ""); err != nil {
 				return nil, err
 			}
 		}
@@ -192,23 +194,33 @@ func (e *Engine) answerOnPhone(ctx context.Context, id string) {
 		if err != nil || !found || d.State != DialogAlerting || d.AnswerDeadline.IsZero() || e.clock.Now().Before(d.AnswerDeadline) {
 			return err
 		}
-		for _, p := range d.Parties {
-			u, ok := e.dir.UserByID(p.Agent)
-			if !ok || p.State != PartyAlerting {
+		// In a ring-all offer the phone that picks up first takes it.
+		var first *Party
+		var firstAt time.Time
+		for i, p := range d.Parties {
+			if _, ok := e.dir.UserByID(p.Agent); !ok || p.State != PartyAlerting {
 				continue
 			}
 			a, err := tx.Agent(p.Agent)
 			if err != nil {
 				return err
 			}
-			if _, picks := e.phonePickup(a.Mobile); !picks {
-				continue
+			after, picks := e.phonePickup(a.Mobile)
+			if at := p.Start.Add(after); picks && !e.clock.Now().Before(at) && (first == nil || at.Before(firstAt)) {
+				first, firstAt = &d.Parties[i], at
 			}
-			d.AnswerDeadline = time.Time{}
-			ended = othersRinging(d, u.ID)
-			return e.act(tx, u, a, d, DialogRequest{DialogID: id, Action: "ANSWER", TargetMediaAddress: p.Address})
 		}
-		return nil
+		if first == nil {
+			return nil
+		}
+		u, _ := e.dir.UserByID(first.Agent)
+		a, err := tx.Agent(first.Agent)
+		if err != nil {
+			return err
+		}
+		d.AnswerDeadline = time.Time{}
+		ended = othersRinging(d, u.ID)
+		return e.act(tx, u, a, d, DialogRequest{DialogID: id, Action: "ANSWER", TargetMediaAddress: first.Address})
 	})
 	if err != nil {
 		slog.Error("mobile agent answers", "dialog", id, "err", err)

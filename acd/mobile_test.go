@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/finessed/finessed/acd"
+	"github.com/finessed/finessed/acd/directory"
 	"github.com/finessed/finessed/model"
 )
 
@@ -153,4 +154,52 @@ func TestMobileAgentNailedConnection(t *testing.T) {
 	f.wantCall("line-1005", acd.CallConnected, "1005")
 	f.mustChange("1005", "1005", model.StateLogout, "", "4")
 	f.wantCall("line-1005", acd.CallEnded, "1005")
+}
+
+// A nailed agent in a conference loses its line: only its leg drops, the
+// customer and the other agent talk on, and the agent is signed out.
+func TestNailedLineDropLeavesConference(t *testing.T) {
+	f := newFixture(t, withDialPlan(t))
+	if err := f.signInMobile("1005", "3005", model.MobileNailed, "5550123", "m"); err != nil {
+		t.Fatal(err)
+	}
+	f.mustChange("1005", "1005", model.StateReady, "", "")
+	call := f.inject("100", "5551234")
+	f.wantCall(call.ID, acd.CallConnected, "1005")
+	orig := f.call(call.ID).DialogID
+	f.ready("1002", "3002")
+	f.mustChange("1002", "1002", model.StateNotReady, "", "1")
+	f.actTo("1005", orig, "CONSULT_CALL", "3002")
+	f.act("1002", f.dialogOf("1002").ID, "ANSWER")
+	f.act("1005", orig, "CONFERENCE")
+	f.hangUp("line-1005")
+	f.wantState("1005", model.StateLogout, "50042")
+	if d := f.dialogView("1002", orig); partyState(d, "3002") != "ACTIVE" || partyState(d, "5551234") != "ACTIVE" {
+		t.Fatalf("the conference after 1005's line dropped: %s", describeDialog(d))
+	}
+	f.wantCall(call.ID, acd.CallConnected, "1002")
+}
+
+// In a ring-all offer the phone that picks up first takes the call: a
+// nailed connection at once, not a CALL_BY_CALL phone before its time.
+func TestRingAllFirstPhoneTakesTheCall(t *testing.T) {
+	cfg := withDialPlan(t)
+	cfg.Queues[0].Strategy = directory.RingAll
+	for i := range cfg.Users {
+		if cfg.Users[i].ID == "1004" {
+			cfg.Users[i].MobileAgent = true
+		}
+	}
+	f := newFixture(t, cfg)
+	if err := f.signInMobile("1005", "3005", model.MobileCallByCall, "5550100", "m"); err != nil { // answers after 1s
+		t.Fatal(err)
+	}
+	f.mustChange("1005", "1005", model.StateReady, "", "")
+	f.clock.Advance(time.Second)
+	if err := f.signInMobile("1004", "3004", model.MobileNailed, "5550177", "m2"); err != nil {
+		t.Fatal(err)
+	}
+	f.mustChange("1004", "1004", model.StateReady, "", "")
+	call := f.inject("100", "5551234")
+	f.wantCall(call.ID, acd.CallConnected, "1004")
 }

@@ -59,6 +59,11 @@ func (e *Engine) available(tx Tx, q *Queue, first bool) ([]candidate, error) {
 			break
 		}
 	}
+	if len(out) == 0 && e.ready == nil && first && len(ids) >= sharedReadyLimit {
+		// The index's first few are all held by tasks (they stay READY
+		// in voice): the agent who can take the call is further down.
+		return e.scanAvailable(tx, q)
+	}
 	return out, nil
 }
 

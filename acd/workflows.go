@@ -143,12 +143,14 @@ func (e *Engine) WorkflowAction(ctx context.Context, id string) (model.WorkflowA
 
 // SaveWorkflowAction creates (id "") or replaces workflow action id; it
 // returns the id.
-func (e *Engine) SaveWorkflowAction(ctx context.Context, actor *User, id string, a model.WorkflowAction) (string, error) {
+func (e *Engine) SaveWorkflowAction(ctx context.Context, actor *User, want string, a model.WorkflowAction) (string, error) {
+	var saved string
 	a, err := directory.CheckWorkflowAction(a)
 	if err != nil {
 		return "", refuse(ErrInvalidInput, "WorkflowAction", err.Error())
 	}
 	err = e.changeConfig(ctx, actor, "workflows", e.refreshWorkflows, func(tx Tx) error {
+		id := want // a retried attempt starts again from the request's id
 		live := e.liveActions()
 		if id == "" {
 			if len(live) >= maxWorkflowActionsInAll {
@@ -165,11 +167,11 @@ func (e *Engine) SaveWorkflowAction(ctx context.Context, actor *User, id string,
 		if slices.ContainsFunc(live, func(l model.WorkflowAction) bool { return l.ID != id && l.Name == a.Name }) {
 			return refuse(ErrDuplicate, "name", "a workflow action is named "+a.Name)
 		}
-		a.ID = id
+		a.ID, saved = id, id
 		tx.PutActionRecord(ActionRecord{Action: a})
 		return nil
 	})
-	return id, err
+	return saved, err
 }
 
 // DeleteWorkflowAction deletes an action no workflow uses.
@@ -200,8 +202,10 @@ func (e *Engine) liveAction(id string) (model.WorkflowAction, bool) {
 
 // SaveWorkflow creates (id "") or replaces workflow id, keeping the teams
 // it is for; it returns the id.
-func (e *Engine) SaveWorkflow(ctx context.Context, actor *User, id string, w model.Workflow) (string, error) {
+func (e *Engine) SaveWorkflow(ctx context.Context, actor *User, want string, w model.Workflow) (string, error) {
+	var saved string
 	err := e.changeConfig(ctx, actor, "workflows", e.refreshWorkflows, func(tx Tx) error {
+		id := want // a retried attempt starts again from the request's id
 		checked, err := directory.CheckWorkflow(w, e.liveAction)
 		if err != nil {
 			return refuse(ErrInvalidInput, "Workflow", err.Error())
@@ -222,12 +226,12 @@ func (e *Engine) SaveWorkflow(ctx context.Context, actor *User, id string, w mod
 		if slices.ContainsFunc(live, func(r WorkflowRecord) bool { return r.Workflow.ID != id && r.Workflow.Name == w.Name }) {
 			return refuse(ErrDuplicate, "name", "a workflow is named "+w.Name)
 		}
-		checked.ID, checked.Media = id, "1"
+		checked.ID, checked.Media, saved = id, "1", id
 		rec.Workflow = checked
 		tx.PutWorkflowRecord(rec)
 		return nil
 	})
-	return id, err
+	return saved, err
 }
 
 // DeleteWorkflow deletes workflow id.

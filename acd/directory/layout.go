@@ -131,11 +131,13 @@ func buildLayout(lc LayoutConfig, id, kind string) (model.MediaPropertiesLayout,
 	}
 	l := model.MediaPropertiesLayout{ID: id, Name: lc.Name, Description: lc.Description, Type: kind}
 	var err error
-	if l.Header, err = layoutEntries(lc.Header); err != nil {
+	// The header is the one line a call shows closed (the reference: a
+	// single entry); columns hold up to ten.
+	if l.Header, err = layoutEntries(lc.Header, 1); err != nil {
 		return l, fmt.Errorf("header: %w", err)
 	}
 	for i, col := range lc.Columns {
-		entries, err := layoutEntries(col)
+		entries, err := layoutEntries(col, 10)
 		if err != nil {
 			return l, fmt.Errorf("column %d: %w", i+1, err)
 		}
@@ -153,16 +155,17 @@ func buildLayout(lc LayoutConfig, id, kind string) (model.MediaPropertiesLayout,
 	return l, nil
 }
 
-// layoutEntries checks a header's or column's entries: at most ten, each
-// a display name of at most 50 characters for a property a call carries.
-func layoutEntries(entries []LayoutEntryConfig) ([]model.LayoutEntry, error) {
-	if len(entries) > 10 {
-		return nil, fmt.Errorf("%d entries, at most 10", len(entries))
+// layoutEntries checks a header's or column's entries: at most most, each
+// a display name of at most 50 characters (it may be empty, as the
+// reference says) for a property a call carries.
+func layoutEntries(entries []LayoutEntryConfig, most int) ([]model.LayoutEntry, error) {
+	if len(entries) > most {
+		return nil, fmt.Errorf("%d entries, at most %d", len(entries), most)
 	}
 	out := make([]model.LayoutEntry, 0, len(entries))
 	for _, e := range entries {
-		if utf8.RuneCountInString(e.DisplayName) > 50 || e.DisplayName == "" {
-			return nil, fmt.Errorf("entry %q: displayName must be 1 to 50 characters", e.MediaProperty)
+		if utf8.RuneCountInString(e.DisplayName) > 50 {
+			return nil, fmt.Errorf("entry %q: displayName is longer than 50 characters", e.MediaProperty)
 		}
 		if !layoutProperty(e.MediaProperty) {
 			return nil, fmt.Errorf("entry %q: mediaProperty must be callVariable1-10, user.* or BA*", e.MediaProperty)
