@@ -23,14 +23,14 @@ func (e *Engine) dialogView(d Dialog) model.Dialog {
 		md.AssociatedDialogURI = model.DialogURI(d.Associated)
 	}
 	outboundView(d, &md)
-	if d.Media != "" {
-		e.taskView(d, &md)
-	}
 	for _, p := range d.Parties {
 		md.Participants = append(md.Participants, model.Participant{
 			Actions: e.partyActions(d, p), MediaAddress: p.Address, MediaAddressType: p.AddressType,
 			StartTime: p.Start, State: p.State, StateCause: p.Cause, StateChangeTime: p.Changed,
 		})
+	}
+	if d.Media != "" {
+		e.taskView(d, &md)
 	}
 	return md
 }

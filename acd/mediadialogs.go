@@ -49,9 +49,8 @@ func (e *Engine) taskView(d Dialog, v *model.Dialog) {
 	v.MediaProperties.CallType = ""
 	for i := range v.Participants {
 		v.Participants[i].MediaAddressType = ""
-		v.Participants[i].Actions = slices.Clone(e.partyActions(d, d.Parties[i]))
 		if d.State == TaskInterrupted {
-			v.Participants[i].State = TaskInterrupted
+			v.Participants[i].State = TaskInterrupted // its own state waits underneath
 		}
 	}
 }
