@@ -241,7 +241,7 @@ func (e *Engine) reapNode(ctx context.Context, node string, delivered EventID) e
 		if d.Node != node {
 			return d, false
 		}
-		return Desktop{JID: d.JID, User: d.User, Session: d.Session, Cursor: delivered, Until: until}, true
+		return Desktop{JID: d.JID, User: d.User, Session: d.Session, Cursor: delivered, Until: until, Reaped: node != e.node}, true
 	})
 	if err != nil {
 		return fmt.Errorf("reap node %s: %w", node, err)
@@ -409,4 +409,47 @@ func (s *timerSet) stop() {
 		t.Stop()
 	}
 	clear(s.timers)
+}
+
+// DesktopsHeld takes back, for this node, the records of sessions it
+// still holds that another node took away as if this node were dead
+// (WatchReaped): each record marked Reaped under the same session, and
+// the agent's count of desktops here, ending its grace period. A session
+// that went away meanwhile left a record of its own, not marked, and is
+// not taken back.
+func (e *Engine) DesktopsHeld(ctx context.Context, held []DesktopSession) error {
+	byUser := map[string][]DesktopSession{}
+	for _, s := range held {
+		byUser[s.User] = append(byUser[s.User], s)
+	}
+	for user, sessions := range byUser {
+		err := e.update(ctx, func(tx Tx) error {
+			back := 0
+			for _, s := range sessions {
+				d, found, err := tx.Desktop(s.JID)
+				if err != nil {
+					return err
+				}
+				if found && d.Reaped && d.Session == s.Session {
+					tx.PutDesktop(Desktop{JID: s.JID, User: s.User, Session: s.Session, Node: e.node})
+					back++
+				}
+			}
+			a, err := tx.Agent(user)
+			if err != nil || back == 0 || a.Desktops[e.node] > 0 {
+				return err
+			}
+			if a.Desktops == nil {
+				a.Desktops = map[string]int{}
+			}
+			a.Desktops[e.node] = 1 // as agentArrives counts: this node holds some
+			a.AwayDeadline, a.Cursor = time.Time{}, 0
+			tx.PutAgent(a)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("take back the desktops of %s: %w", user, err)
+		}
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package acd
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,9 +19,12 @@ type heartbeat struct {
 	reaped       map[string]time.Time // dead member: the beat it was reaped at
 	lastAnswer   time.Time            // when the roster last answered
 	leaseUntil   time.Time            // when the lease last renewed runs out
+	inSince      time.Time            // when the node last came back into service
+	reapSeen     time.Time            // the latest reap of this node it acted on
 
 	mu       sync.Mutex
 	watchers []func(inService bool)
+	revived  []func()
 }
 
 func (h *heartbeat) members() []Member {
@@ -42,6 +46,16 @@ func (e *Engine) WatchService(f func(inService bool)) {
 	e.beat.watchers = append(e.beat.watchers, f)
 }
 
+// WatchReaped calls f, from the heartbeat, when another node cleared up
+// after this one as if it were dead (both lost the shared Store for a
+// while, and the other came back first): f should give DesktopsHeld the
+// sessions this node still holds, which the other took away.
+func (e *Engine) WatchReaped(f func()) {
+	e.beat.mu.Lock()
+	defer e.beat.mu.Unlock()
+	e.beat.revived = append(e.beat.revived, f)
+}
+
 // TrackDelivered tells the engine how to learn which event this node's
 // desktops have all been given, for its heartbeat to announce: if the
 // node dies, its desktops are owed the events after it.
@@ -59,6 +73,9 @@ func (e *Engine) Start() {
 		defer cancel()
 		if err := e.reapNode(ctx, e.node, e.lastDelivered(ctx)); err != nil {
 			slog.Warn("clear this node's desktops of its last run", "node", e.node, "err", err)
+		}
+		if members, err := e.roster.Members(ctx); err == nil {
+			e.beat.reapSeen = lastReapOf(members, e.node) // its last run's, cleared up above
 		}
 	}
 	e.tick()
@@ -90,7 +107,7 @@ func (e *Engine) announce(ctx context.Context) {
 	if f := e.beat.delivered.Load(); f != nil {
 		delivered = (*f)()
 	}
-	me := Member{ID: e.node, Node: e.self, Peer: e.peer, Delivered: delivered, Beat: e.clock.Now()}
+	me := Member{ID: e.node, Node: e.self, Peer: e.peer, Delivered: delivered, Beat: e.clock.Now(), Reaped: maps.Clone(e.beat.reaped)}
 	err := e.roster.Announce(ctx, me)
 	var members []Member
 	if err == nil {
@@ -100,6 +117,7 @@ func (e *Engine) announce(ctx context.Context) {
 	if err == nil {
 		e.beat.roster.Store(&members)
 		e.beat.lastAnswer = now
+		e.noticeReaped(members)
 	} else if e.InService() {
 		slog.Warn("heartbeat", "node", e.node, "err", err)
 	}
@@ -120,6 +138,7 @@ func (e *Engine) setInService(up bool) {
 		return
 	}
 	if up {
+		e.beat.inSince = e.clock.Now()
 		slog.Info("shared state answers again: back in service")
 	} else {
 		slog.Error("shared state unreachable: out of service")
@@ -147,11 +166,19 @@ func (e *Engine) lastDelivered(ctx context.Context) EventID {
 	return 0
 }
 
+// reapQuiet is how long a node back in service waits before it judges
+// others dead: after an outage of the shared Store every node's last beat
+// is old, and the others need a beat or two to be heard again.
+const reapQuiet = 2 * LeaseTTL
+
 // reapDead clears up, once per death, after every node whose heartbeat
 // stopped.
 func (e *Engine) reapDead(ctx context.Context) {
 	if e.beat.reaped == nil {
 		e.beat.reaped = map[string]time.Time{}
+	}
+	if e.clock.Now().Sub(e.beat.inSince) < reapQuiet {
+		return
 	}
 	for _, m := range deadMembers(e.beat.members(), e.node, e.clock.Now()) {
 		if e.beat.reaped[m.ID].Equal(m.Beat) {
@@ -164,4 +191,33 @@ func (e *Engine) reapDead(ctx context.Context) {
 		slog.Info("cleared up after a dead node", "node", m.ID, "delivered", m.Delivered)
 		e.beat.reaped[m.ID] = m.Beat
 	}
+}
+
+// noticeReaped calls the WatchReaped functions when a member announces it
+// cleared up after this node at a beat it has not acted on yet.
+func (e *Engine) noticeReaped(members []Member) {
+	last := lastReapOf(members, e.node)
+	if !last.After(e.beat.reapSeen) {
+		return
+	}
+	e.beat.reapSeen = last
+	slog.Warn("another node cleared up after this one as dead: taking back the desktops it holds", "node", e.node)
+	e.beat.mu.Lock()
+	revived := e.beat.revived
+	e.beat.mu.Unlock()
+	for _, f := range revived {
+		f()
+	}
+}
+
+// lastReapOf is the latest beat of node at which another member cleared
+// up after it.
+func lastReapOf(members []Member, node string) time.Time {
+	var last time.Time
+	for _, m := range members {
+		if at, ok := m.Reaped[node]; ok && m.ID != node && at.After(last) {
+			last = at
+		}
+	}
+	return last
 }

@@ -25,6 +25,10 @@ type Member struct {
 	Delivered EventID
 	// Beat is when the node last announced itself, on the acd Clock.
 	Beat time.Time
+	// Reaped names the nodes this one cleared up after as dead, each with
+	// the last beat it had seen of it: a node that finds itself named
+	// there, alive after all, takes back the desktops it still holds.
+	Reaped map[string]time.Time
 }
 
 // alive reports whether m announced itself within ttl of now.

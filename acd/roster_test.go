@@ -316,3 +316,51 @@ func (f *fixture) desktopRecords() []acd.Desktop {
 	}
 	return ds
 }
+
+// Both nodes lose the shared Store (a Redis failover) and a comes back
+// first: it waits a beat or two before judging anyone dead, so b, back
+// soon after, keeps its desktops; b, back later, finds it was cleared up
+// after and takes back the desktops it still holds, and its agent is not
+// forced out at the end of a grace period that never applied.
+func TestOutageDoesNotCostTheSlowerNodeItsDesktops(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		bLater time.Duration // how long after a b answers again
+		reaped bool
+	}{
+		{"b back within the quiet", time.Second, false},
+		{"b back later", 6 * time.Second, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t, demoConfig(t))
+			a, b := peers(t, f)
+			f.ready("1001", "3001")
+			ctx := context.Background()
+			if _, _, err := b.DesktopConnected(ctx, desk("1001")); err != nil {
+				t.Fatal(err)
+			}
+			told := 0
+			b.WatchReaped(func() {
+				told++
+				if err := b.DesktopsHeld(ctx, []acd.DesktopSession{desk("1001")}); err != nil {
+					t.Error(err)
+				}
+			})
+			a.die()
+			b.die()
+			f.clock.Advance(5 * time.Second)
+			a.dead.Store(false)
+			f.clock.Advance(c.bLater)
+			b.dead.Store(false)
+			f.clock.Advance(5 * time.Second)
+			if (told > 0) != c.reaped {
+				t.Fatalf("b told it was cleared up after %d times, want %v", told, c.reaped)
+			}
+			if got := f.agent("1001"); got.Desktops["b"] != 1 || !got.AwayDeadline.IsZero() {
+				t.Fatalf("after the outage: desktops %v, away deadline %v", got.Desktops, got.AwayDeadline)
+			}
+			f.clock.Advance(2 * time.Minute)
+			f.wantState("1001", model.StateReady, "")
+		})
+	}
+}

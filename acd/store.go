@@ -88,6 +88,10 @@ type Desktop struct {
 	// rest is owed only if the session is back before Until.
 	Cursor EventID
 	Until  time.Time
+	// Reaped marks a record another node took away as its node seemed
+	// dead: if that node is alive and still holds the session, it takes
+	// the record back (DesktopsHeld).
+	Reaped bool
 }
 
 // Away reports whether the session went away.

@@ -216,7 +216,7 @@ func fullContact(campaign string, n int) acd.Contact {
 
 // fullDesktop is a session that went away; sparseDesktop one available.
 func fullDesktop(jid string) acd.Desktop {
-	return acd.Desktop{JID: jid, User: "1001", Cursor: 1 << 40, Until: at(90 * time.Second)}
+	return acd.Desktop{JID: jid, User: "1001", Session: "s-" + awkward, Cursor: 1 << 40, Until: at(90 * time.Second), Reaped: true}
 }
 
 func sparseDesktop(jid string) acd.Desktop {
