@@ -211,3 +211,6 @@ func (r *Result) writeCalls(w io.Writer) {
 		fmt.Fprintf(w, "PUT Dialog -> notification, %s\t%v\n", tr, c.Notify[tr])
 	}
 }
+
+// LatencyOf is the p50, p99 and max of ds, as a run's report gives them.
+func LatencyOf(ds []time.Duration) Latency { return latencyOf(ds) }

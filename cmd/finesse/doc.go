@@ -11,6 +11,7 @@
 //	call        bring a customer call into a queue (the simulator's POST /acd/Calls)
 //	gen-config  write a finessed config with N agents, M supervisors and T teams
 //	load        drive a server with state changes and measure notification delivery
+//	route       sign a queue's agents in READY, bring calls in at once and time each to its agent RESERVED
 //	record      record what a server does as a conformance scenario
 //	replay      run conformance scenarios against a server and show where it differs
 //	watch       sign in over XMPP, subscribe to nodes and print events as they arrive

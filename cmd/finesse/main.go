@@ -23,6 +23,7 @@ var commands = []command{
 	{"call", "bring a customer call into a queue (the simulator's POST /acd/Calls)", runCall},
 	{"gen-config", "write a finessed config with N agents, M supervisors and T teams", runGenConfig},
 	{"load", "drive a server with state changes and measure notification delivery", runLoad},
+	{"route", "sign a queue's agents in READY, bring calls in at once and time each to its agent RESERVED", runRoute},
 	{"record", "record what a server does as a conformance scenario", runRecord},
 	{"replay", "run conformance scenarios against a server and show where it differs", runReplay},
 	{"watch", "sign in over XMPP, subscribe to nodes and print events as they arrive", runWatch},
