@@ -28,9 +28,19 @@ const iovMax = 1024
 
 // newDirect is conn's direct writer, nil for a connection that is not a
 // plain TCP socket (TLS after STARTTLS is written by the session's writer).
+// It looks through the wrappers of this package's own (the stanza limit,
+// the listener's count of open connections), never through TLS.
 func newDirect(conn net.Conn) xmpp.DirectWriter {
-	if lc, ok := conn.(*negotiate.LimitConn); ok {
-		conn = lc.Conn
+	for {
+		switch c := conn.(type) {
+		case *negotiate.LimitConn:
+			conn = c.Conn
+			continue
+		case *trackedConn:
+			conn = c.Conn
+			continue
+		}
+		break
 	}
 	tc, ok := conn.(*net.TCPConn)
 	if !ok {
