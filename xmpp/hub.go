@@ -26,6 +26,7 @@ type hub struct {
 	started  bool                             // last is known: where run starts
 	origin   acd.EventID                      // where run started
 	slow     []*Session                       // overflowed while h.mu was held
+	direct   []*Session                       // to flushDirect once h.mu is released
 	localSeq uint64                           // numbers publishLocal's items
 }
 
@@ -49,6 +50,7 @@ func (h *hub) run(ctx context.Context) error {
 	last, started := h.last, h.started
 	h.mu.Unlock()
 	failing := false
+	var direct []*Session // reused from one read to the next
 	for !started {
 		var err error
 		if last, err = log.Last(ctx); err == nil {
@@ -76,9 +78,11 @@ func (h *hub) run(ctx context.Context) error {
 			h.dispatch(ctx, ev)
 			h.last = ev.ID
 		}
-		slow := h.takeSlow()
+		var slow []*Session
+		slow, direct = h.takeAfter(direct[:0])
 		h.mu.Unlock()
-		closeSlow(slow)
+		finishDeliver(slow, direct)
+		clear(direct)
 		last = events[len(events)-1].ID
 	}
 }
@@ -136,9 +140,9 @@ func (h *hub) publishLocal(events []acd.Event) {
 			}
 		}
 	}
-	slow := h.takeSlow()
+	slow, direct := h.takeAfter(nil)
 	h.mu.Unlock()
-	closeSlow(slow)
+	finishDeliver(slow, direct)
 }
 
 // cursor is an event every available session was given, with all before
@@ -191,9 +195,9 @@ func (h *hub) dispatch(ctx context.Context, ev acd.Event) {
 func (h *hub) join(ctx context.Context, s *Session, replayFrom acd.EventID, replay bool) (acd.EventID, bool) {
 	h.mu.Lock()
 	from, joined := h.joinLocked(ctx, s, replayFrom, replay)
-	slow := h.takeSlow()
+	slow, direct := h.takeAfter(nil)
 	h.mu.Unlock()
-	closeSlow(slow)
+	finishDeliver(slow, direct)
 	return from, joined
 }
 
@@ -273,18 +277,38 @@ func (h *hub) replay(ctx context.Context, s *Session, from acd.EventID) {
 	}
 }
 
-// deliver queues o for s, noting s as slow if its queue is full; h.mu is
-// held, so closing it must wait until the lock is released.
+// deliver queues o for s, noting s as slow if its queue is full, or as
+// one to write directly; h.mu is held, so closing it, or writing to it,
+// must wait until the lock is released.
 func (h *hub) deliver(s *Session, o outbound) {
-	if !s.push(o) {
+	ok, claimed := s.push(o)
+	if !ok {
 		h.slow = append(h.slow, s)
+	}
+	if claimed {
+		h.direct = append(h.direct, s)
 	}
 }
 
-func (h *hub) takeSlow() []*Session {
-	slow := h.slow
-	h.slow = nil
-	return slow
+// takeAfter is what delivering left to do once h.mu is released (by
+// finishDeliver): the sessions to close as slow, and those to write
+// directly, appended to direct (a buffer the caller may reuse). h.mu is
+// held.
+func (h *hub) takeAfter(direct []*Session) (slow, _ []*Session) {
+	slow, h.slow = h.slow, nil
+	direct = append(direct, h.direct...)
+	clear(h.direct)
+	h.direct = h.direct[:0]
+	return slow, direct
+}
+
+// finishDeliver closes the slow sessions and writes the direct ones, with
+// h.mu released.
+func finishDeliver(slow, direct []*Session) {
+	closeSlow(slow)
+	for _, s := range direct {
+		s.flushDirect()
+	}
 }
 
 func closeSlow(sessions []*Session) {

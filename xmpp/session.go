@@ -42,6 +42,13 @@ type Session struct {
 	bound      acd.EventID
 	boundKnown bool
 
+	// direct, when the transport has one, writes without blocking: the
+	// goroutine that queues a stanza for an idle session writes it itself
+	// (after the hub's lock is released) instead of waking the session's
+	// writer, which under load waits for a CPU behind every other woken
+	// writer. What the socket does not take at once is left to the writer.
+	direct DirectWriter
+
 	mu        sync.Mutex
 	queue     []outbound
 	wake      chan struct{}
@@ -53,6 +60,13 @@ type Session struct {
 	inflight  acd.EventID // first event of the batch the writer holds, 0 for none
 	ids       msgIDs
 	done      chan struct{}
+	// Who may write to the connection: at most one of the writer (a batch
+	// taken by Next and not yet followed by the next Next) and a direct
+	// flush (claimed by push). partial is a batch a direct flush wrote in
+	// part, which the writer must finish before anything else.
+	writerBusy bool
+	directBusy bool
+	partial    *Batch
 }
 
 // outbound is one queued stanza: head then body. Notifications share body
@@ -88,32 +102,110 @@ func (s *Session) CloseError() *StreamError {
 	return s.closeErr
 }
 
+// DirectWriter is a transport's write that never waits: it writes what
+// the connection takes at once of bufs, in order, and returns how many
+// bytes that was (fewer than all when the socket's buffer is full). err is
+// for a connection that failed, not for a full buffer.
+type DirectWriter interface {
+	TryWrite(bufs [][]byte) (int, error)
+}
+
+// SetDirect gives the session its transport's non-blocking write, before
+// it is available. Without one (BOSH, WebSocket, TLS), every stanza is
+// written by the transport's writer (Next and Written).
+func (s *Session) SetDirect(w DirectWriter) {
+	s.mu.Lock()
+	s.direct = w
+	s.mu.Unlock()
+}
+
 // push queues one stanza. It reports false when the queue is full: the
 // client is not reading fast enough, and the caller must closeSlow the
-// session (outside the hub's lock) rather than let the queue grow.
-func (s *Session) push(o outbound) bool {
+// session (outside the hub's lock) rather than let the queue grow. claimed
+// is true when the caller is now the session's writer and must call
+// flushDirect (outside the hub's lock): the session has a direct write and
+// nobody was writing to its connection.
+func (s *Session) push(o outbound) (ok, claimed bool) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		return true
+		return true, false
 	}
 	if len(s.queue) >= s.svc.opts.QueueLimit {
 		s.mu.Unlock()
-		return false
+		return false, false
 	}
 	s.queue = append(s.queue, o)
+	if s.directBusy {
+		// A direct flush in progress writes it, or hands it on.
+		s.mu.Unlock()
+		return true, false
+	}
+	if s.direct != nil && !s.writerBusy && s.partial == nil {
+		s.directBusy = true
+		s.mu.Unlock()
+		return true, true
+	}
 	s.mu.Unlock()
+	s.signal()
+	return true, false
+}
+
+// signal wakes the session's writer.
+func (s *Session) signal() {
 	select {
 	case s.wake <- struct{}{}:
 	default:
 	}
-	return true
 }
 
 // send queues a reply or other stanza of the session's own.
 func (s *Session) send(stanza []byte) {
-	if !s.push(outbound{head: stanza}) {
+	ok, claimed := s.push(outbound{head: stanza})
+	if !ok {
 		s.closeSlow()
+	}
+	if claimed {
+		s.flushDirect()
+	}
+}
+
+// flushDirect writes what is queued with the session's direct write, as
+// long as the connection takes all of it at once, by a caller that push
+// made the session's writer. What the connection does not take (the rest
+// of a batch written in part, or all of it after a failed write, which
+// the writer's own write then reports) is left to the writer, with
+// everything queued after it; so is all of it once the session is closed,
+// for the writer ends the stream.
+func (s *Session) flushDirect() {
+	for {
+		s.mu.Lock()
+		if s.closed || len(s.queue) == 0 {
+			s.directBusy = false
+			handOff := s.closed || len(s.queue) > 0
+			s.mu.Unlock()
+			if handOff {
+				s.signal()
+			}
+			return
+		}
+		b := &Batch{items: s.queue}
+		s.queue = nil
+		if s.inflight == 0 {
+			s.inflight = b.firstEvent()
+		}
+		s.mu.Unlock()
+		n, err := s.direct.TryWrite(b.Buffers())
+		if err == nil && n == b.size() {
+			s.Written(b)
+			continue
+		}
+		b.skip = n
+		s.mu.Lock()
+		s.partial, s.directBusy = b, false
+		s.mu.Unlock()
+		s.signal()
+		return
 	}
 }
 
@@ -135,41 +227,95 @@ func (s *Session) closeSlow() {
 // Batch is a run of queued stanzas for a transport to write, in order.
 type Batch struct {
 	items []outbound
+	// skip is how many of the batch's first bytes a direct write already
+	// wrote: the writer writes the rest.
+	skip int
 }
 
 // Len is the number of stanzas in b.
 func (b *Batch) Len() int { return len(b.items) }
 
 // Each calls f with each stanza's parts; a stanza is head followed by body.
+// Of a batch a direct write wrote in part, the stanzas it wrote in full are
+// left out and the first is cut to what remains of it.
 func (b *Batch) Each(f func(head, body []byte)) {
+	skip := b.skip
 	for _, o := range b.items {
-		f(o.head, o.body)
+		head, body := o.head, o.body
+		if skip > 0 {
+			k := min(skip, len(head))
+			head, skip = head[k:], skip-k
+			k = min(skip, len(body))
+			body, skip = body[k:], skip-k
+			if len(head) == 0 && len(body) == 0 {
+				continue
+			}
+		}
+		f(head, body)
 	}
 }
 
 // Buffers returns b's bytes as a vector for one writev.
 func (b *Batch) Buffers() [][]byte {
 	bufs := make([][]byte, 0, 2*len(b.items))
-	for _, o := range b.items {
-		bufs = append(bufs, o.head)
-		if len(o.body) > 0 {
-			bufs = append(bufs, o.body)
+	b.Each(func(head, body []byte) {
+		if len(head) > 0 {
+			bufs = append(bufs, head)
 		}
-	}
+		if len(body) > 0 {
+			bufs = append(bufs, body)
+		}
+	})
 	return bufs
 }
 
+// size is how many bytes of b are left to write.
+func (b *Batch) size() int {
+	n := -b.skip
+	for _, o := range b.items {
+		n += len(o.head) + len(o.body)
+	}
+	return n
+}
+
 // Next waits for queued stanzas and returns them all. After the session
-// closes it returns what is still queued, then ErrSessionClosed.
+// closes it returns what is still queued, then ErrSessionClosed. A
+// transport's writer calls it once it has written the batch before, if
+// any: while it waits here, a direct write (SetDirect) may write instead.
 func (s *Session) Next(ctx context.Context) (*Batch, error) {
 	for {
 		s.mu.Lock()
+		s.writerBusy = false
+		if s.directBusy {
+			// A direct flush is writing: it hands on what it leaves, and
+			// signals once the session is closed. Until then the session's
+			// end is waited for too, after which only that signal is.
+			closed := s.closed
+			s.mu.Unlock()
+			done := s.done
+			if closed {
+				done = nil
+			}
+			select {
+			case <-s.wake:
+			case <-done:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			continue
+		}
+		if b := s.partial; b != nil {
+			s.partial, s.writerBusy = nil, true
+			s.mu.Unlock()
+			return b, nil
+		}
 		if len(s.queue) > 0 {
 			b := &Batch{items: s.queue}
 			s.queue = nil
 			if s.inflight == 0 {
 				s.inflight = b.firstEvent()
 			}
+			s.writerBusy = true
 			s.mu.Unlock()
 			return b, nil
 		}

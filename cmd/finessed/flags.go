@@ -45,6 +45,7 @@ type options struct {
 	accessLog      bool   // a line for every REST request
 	checkConfig    string // a config file to check, and exit
 	eventLogMB     int    // the in-memory event log's bound, in MB (0: the default)
+	gcHeadroomMB   int    // the heap's growth between collections, in MB (0: Go's GOGC=100)
 }
 
 // eventLogBytes is the in-memory event log's bound.
@@ -89,6 +90,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics, /healthz and /readyz here instead of on the REST listeners")
 	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "serve net/http/pprof here, for profiling (empty: off)")
 	fs.IntVar(&o.eventLogMB, "event-log-mb", memstore.DefaultBytes>>20, "most memory, in MB, the in-memory event log keeps for replays to desktops that come back (estimated from its events' payloads; it keeps 100,000 events at most as well); without -redis")
+	fs.IntVar(&o.gcHeadroomMB, "gc-headroom-mb", defaultGCHeadroomMB, "let the heap grow by at least this many MB past its live size between garbage collections, for fewer collections and a flat memory use (0: Go's default, GOGC=100; GOGC or GOMEMLIMIT in the environment overrides it)")
 	fs.StringVar(&o.redisURL, "redis", "", "shared state in Redis, as redis://[user:password@]host:port/db or rediss:// for TLS (empty: in memory)")
 	fs.StringVar(&o.redisSentinels, "redis-sentinel", "", "find the Redis master through these Sentinels, `host:port[,host:port...]` (with -redis-master; -redis then gives credentials, db and TLS only)")
 	fs.StringVar(&o.redisMaster, "redis-master", "", "the master's `name` the Sentinels watch")
@@ -113,6 +115,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.logFormat != "text" && o.logFormat != "json" {
 		return options{}, fmt.Errorf("-log-format %q: want text or json", o.logFormat)
+	}
+	if o.gcHeadroomMB < 0 {
+		return options{}, fmt.Errorf("-gc-headroom-mb %d: want 0 or more", o.gcHeadroomMB)
 	}
 	if o.eventLogMB < 1 {
 		return options{}, fmt.Errorf("-event-log-mb %d: want at least 1", o.eventLogMB)
@@ -178,6 +183,10 @@ func isLoopback(addr string) bool {
 // defaultBodyTimeout is -body-timeout's default, also for a server whose
 // options were not parsed from flags (tests build them by hand).
 const defaultBodyTimeout = 30 * time.Second
+
+// defaultGCHeadroomMB is -gc-headroom-mb's default: docs/performance.md
+// ("Predictable latency (issue #24)") has the runs it was chosen from.
+const defaultGCHeadroomMB = 192
 
 // bodyLimit is how long a request and its body may take to arrive.
 func (o options) bodyLimit() time.Duration {

@@ -48,6 +48,7 @@ func main() {
 
 // run serves until ctx is done, then shuts down gracefully.
 func run(ctx context.Context, opts options) error {
+	defer startGCHeadroom(uint64(opts.gcHeadroomMB) << 20)()
 	srv, err := newServer(opts)
 	if err != nil {
 		return err

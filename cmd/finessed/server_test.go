@@ -242,7 +242,7 @@ func TestFlags(t *testing.T) {
 	want := options{
 		restAddr: "127.0.0.1:8082", restTLSAddr: "127.0.0.1:8445", boshAddr: "127.0.0.1:7071", boshTLSAddr: "127.0.0.1:7443",
 		xmppAddr: "127.0.0.1:5222", maxConns: 10000, bodyTimeout: 30 * time.Second, maxBOSH: 50000, maxBOSHAddr: 1000, logFormat: "text",
-		redisWait: -1, redisWaitFor: 100 * time.Millisecond, eventLogMB: 32,
+		redisWait: -1, redisWaitFor: 100 * time.Millisecond, eventLogMB: 32, gcHeadroomMB: defaultGCHeadroomMB,
 	}
 	if o != want {
 		t.Errorf("defaults %+v, want %+v", o, want)

@@ -96,6 +96,9 @@ func (s *Server) handle(ctx context.Context, raw net.Conn) {
 	}
 	stop()
 	conn.SetDeadline(time.Time{})
+	if d := newDirect(ms.Conn()); d != nil {
+		st.Session.SetDirect(d)
+	}
 	negotiate.Serve(ctx, ms, st.Session, &framing{conn: ms.Conn()}, or(s.IdleTimeout, 2*time.Minute))
 }
 
