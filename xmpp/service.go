@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -38,6 +39,8 @@ type Service struct {
 	sessions map[string]*Session // by full JID
 	desktops map[string]int      // available or joining sessions by user id
 	stopped  bool
+
+	reclaiming atomic.Bool // a reclaimDesktops goroutine runs
 }
 
 // NewService returns the notification service over engine's directory and
@@ -61,7 +64,49 @@ func NewService(engine *acd.Engine, opts Options) *Service {
 	}
 	engine.TrackDelivered(s.hub.cursor)
 	engine.WatchService(s.serviceChanged)
+	engine.WatchReaped(s.reclaimDesktops)
 	return s
+}
+
+// reclaimDesktops gives acd back the desktops this node still holds that
+// another node cleared away as if this one were dead (both lost the
+// shared Store, and the other came back first). It is called from the
+// heartbeat, which must not wait for a transaction per user, so the work
+// runs on a goroutine of its own, bounded by republishTimeout; a second
+// call while one runs is dropped, the first covering the same sessions.
+func (s *Service) reclaimDesktops() {
+	if !s.reclaiming.CompareAndSwap(false, true) {
+		return
+	}
+	held := s.heldDesktops()
+	go func() {
+		defer s.reclaiming.Store(false)
+		ctx, cancel := context.WithTimeout(context.Background(), republishTimeout)
+		defer cancel()
+		if err := s.engine.DesktopsHeld(ctx, held); err != nil {
+			slog.Error("take back this node's desktops", "err", err)
+		}
+	}()
+}
+
+// heldDesktops lists the sessions available on this node.
+func (s *Service) heldDesktops() []acd.DesktopSession {
+	s.mu.Lock()
+	sessions := make([]*Session, 0, len(s.sessions))
+	for _, sess := range s.sessions {
+		sessions = append(sessions, sess)
+	}
+	s.mu.Unlock()
+	var held []acd.DesktopSession
+	for _, sess := range sessions {
+		sess.mu.Lock()
+		available := sess.joined && !sess.closed
+		sess.mu.Unlock()
+		if available {
+			held = append(held, acd.DesktopSession{User: sess.user.ID, JID: sess.jid, Session: sess.nonce})
+		}
+	}
+	return held
 }
 
 // serviceChanged tells this node's desktops that the node went out of

@@ -388,6 +388,16 @@ func (s *Session) Written(b *Batch) {
 	s.mu.Unlock()
 }
 
+// Unwritten tells the session that writing b failed: nothing is in
+// flight any more, and b's notifications stay owed.
+func (s *Session) Unwritten(b *Batch) {
+	s.mu.Lock()
+	if s.inflight == b.firstEvent() {
+		s.inflight = 0
+	}
+	s.mu.Unlock()
+}
+
 func seconds(nanos int64) float64 { return float64(nanos) / 1e9 }
 
 // Fail ends the session with a stream error for the client, after what is
@@ -420,6 +430,27 @@ func (s *Session) closeWith(err *StreamError, flush bool, reason string) {
 	close(s.done)
 	s.svc.detach(s)
 	s.logClosed(err, reason)
+}
+
+// settleWait bounds how long AwaitWritten waits.
+const settleWait = 100 * time.Millisecond
+
+// AwaitWritten gives the batch the session's writer holds a moment to be
+// reported written (Written or Unwritten). A transport's reader calls it
+// when the client's stream ended, before it closes the session, so that
+// the cursor the session leaves counts what its client was given: a client
+// that reads its last notification and closes at once can close before
+// the writer has said it wrote it, and the user's next desktop would be
+// given that notification again.
+func (s *Session) AwaitWritten() {
+	for deadline := time.Now().Add(settleWait); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		s.mu.Lock()
+		holding := s.inflight != 0
+		s.mu.Unlock()
+		if !holding {
+			return
+		}
+	}
 }
 
 // logAttrs say which session a log line is about.

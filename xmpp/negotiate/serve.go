@@ -44,6 +44,7 @@ func Serve(ctx context.Context, ms *mxmpp.Session, sess *xmpp.Session, f Framing
 		writeLoop(sess, f)
 	}()
 	err := readLoop(ctx, ms, sess, f, idle)
+	sess.AwaitWritten()
 	var streamErr *xmpp.StreamError
 	switch {
 	case errors.As(err, &streamErr):
@@ -72,6 +73,7 @@ func writeLoop(sess *xmpp.Session, f Framing) {
 			return
 		}
 		if err := f.WriteBatch(b); err != nil {
+			sess.Unwritten(b)
 			sess.CloseFor("write failed: " + err.Error())
 			f.Close()
 			return
