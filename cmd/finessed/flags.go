@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -35,17 +36,20 @@ type options struct {
 	// then gives only credentials, database and TLS (rediss://).
 	redisSentinels string
 	redisMaster    string
-	redisWait      int           // replicas a commit waits for (-1: the default)
-	redisWaitFor   time.Duration // how long it waits
-	nodeID         string
-	peer           string
-	testClock      bool
-	logLevel       slog.Level
-	logFormat      string // text or json
-	accessLog      bool   // a line for every REST request
-	checkConfig    string // a config file to check, and exit
-	eventLogMB     int    // the in-memory event log's bound, in MB (0: the default)
-	gcHeadroomMB   int    // the heap's growth between collections, in MB (0: Go's GOGC=100)
+	// sentinelAuth is user:password, or a password alone, for Sentinels
+	// that require their own (-redis's go to the master and replicas).
+	sentinelAuth string
+	redisWait    int           // replicas a commit waits for (-1: the default)
+	redisWaitFor time.Duration // how long it waits
+	nodeID       string
+	peer         string
+	testClock    bool
+	logLevel     slog.Level
+	logFormat    string // text or json
+	accessLog    bool   // a line for every REST request
+	checkConfig  string // a config file to check, and exit
+	eventLogMB   int    // the in-memory event log's bound, in MB (0: the default)
+	gcHeadroomMB int    // the heap's growth between collections, in MB (0: Go's GOGC=100)
 }
 
 // eventLogBytes is the in-memory event log's bound.
@@ -92,6 +96,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.eventLogMB, "event-log-mb", memstore.DefaultBytes>>20, "most memory, in MB, the in-memory event log keeps for replays to desktops that come back (estimated from its events' payloads; it keeps 100,000 events at most as well); without -redis")
 	fs.IntVar(&o.gcHeadroomMB, "gc-headroom-mb", defaultGCHeadroomMB, "let the heap grow by at least this many MB past its live size between garbage collections, for fewer collections and a flat memory use (0: Go's default, GOGC=100; GOGC or GOMEMLIMIT in the environment overrides it)")
 	fs.StringVar(&o.redisURL, "redis", "", "shared state in Redis, as redis://[user:password@]host:port/db or rediss:// for TLS (empty: in memory)")
+	fs.StringVar(&o.sentinelAuth, "redis-sentinel-auth", os.Getenv("FINESSE_REDIS_SENTINEL_AUTH"), "`[user:]password` of Sentinels that require one of their own (default $FINESSE_REDIS_SENTINEL_AUTH, which keeps it off the command line)")
 	fs.StringVar(&o.redisSentinels, "redis-sentinel", "", "find the Redis master through these Sentinels, `host:port[,host:port...]` (with -redis-master; -redis then gives credentials, db and TLS only)")
 	fs.StringVar(&o.redisMaster, "redis-master", "", "the master's `name` the Sentinels watch")
 	fs.IntVar(&o.redisWait, "redis-wait-replicas", -1, "replicas a change must reach before it is acknowledged (default: 1 with -redis-sentinel, else 0)")

@@ -71,12 +71,24 @@ func redisClient(opts options) (*goredis.Client, string, error) {
 	if opts.redisMaster == "" {
 		return nil, "", fmt.Errorf("-redis-sentinel needs -redis-master, the name the Sentinels know the master by")
 	}
-	sentinels := strings.Split(opts.redisSentinels, ",")
-	rdb := goredis.NewFailoverClient(&goredis.FailoverOptions{
-		MasterName: opts.redisMaster, SentinelAddrs: sentinels,
-		Username: ropts.Username, Password: ropts.Password, DB: ropts.DB, TLSConfig: ropts.TLSConfig,
-	})
+	rdb := goredis.NewFailoverClient(failoverOptions(opts, ropts))
 	return rdb, fmt.Sprintf("master %s through sentinels %s db %d", opts.redisMaster, opts.redisSentinels, ropts.DB), nil
+}
+
+// failoverOptions are go-redis's options for a master found through
+// Sentinels: -redis's credentials, db and TLS for the master and
+// replicas, -redis-sentinel-auth for the Sentinels themselves.
+func failoverOptions(opts options, ropts *goredis.Options) *goredis.FailoverOptions {
+	fo := &goredis.FailoverOptions{
+		MasterName: opts.redisMaster, SentinelAddrs: strings.Split(opts.redisSentinels, ","),
+		Username: ropts.Username, Password: ropts.Password, DB: ropts.DB, TLSConfig: ropts.TLSConfig,
+	}
+	if user, password, named := strings.Cut(opts.sentinelAuth, ":"); named {
+		fo.SentinelUsername, fo.SentinelPassword = user, password
+	} else {
+		fo.SentinelPassword = opts.sentinelAuth
+	}
+	return fo
 }
 
 // nodeName is this node's id among those sharing -redis: -node-id, or the
