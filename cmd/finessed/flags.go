@@ -106,7 +106,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.testClock, "test-clock", false, "run the ACD on a clock that POST /acd/Clock moves on, for conformance scenarios (never in production)")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "log `level`: debug, info, warn or error")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log lines as `text` (key=value) or json, one object a line, on stderr")
-	fs.BoolVar(&o.accessLog, "access-log", false, "log a line for every REST request: method, path, status, time taken, remote address, requestId")
+	fs.BoolVar(&o.accessLog, "access-log", false, "log a line for every REST request: method, path, route, status, time taken, remote address, requestId")
 	fs.BoolVar(&o.version, "version", false, "print the version and the commit it was built from, and exit")
 	fs.StringVar(&o.checkConfig, "check-config", "", "check the config `file` as -config would load it, print a one-line summary and exit (non-zero with the error)")
 	if err := fs.Parse(args); err != nil {
