@@ -234,10 +234,7 @@ func (e *Engine) dialPersonal(tx Tx, c *Campaign, q *Queue) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		if !routable(a) {
-			continue
-		}
-		if held, err := e.heldByMedia(tx, u); err != nil || held {
+		if ok, err := e.takesCalls(tx, u, a); err != nil || !ok {
 			if err != nil {
 				return false, err
 			}

@@ -88,6 +88,16 @@ func onVoiceCall(state model.AgentState) bool {
 	}, state)
 }
 
+// takesCalls reports whether agent a of user u can be offered a call now:
+// routable, and not held by a task no voice call may interrupt.
+func (e *Engine) takesCalls(tx Tx, u *User, a Agent) (bool, error) {
+	if !routable(a) {
+		return false, nil
+	}
+	held, err := e.heldByMedia(tx, u)
+	return !held, err
+}
+
 // heldByMedia reports whether u works a task in an MRD that no voice call
 // may interrupt, which keeps calls away from it until the task is done.
 func (e *Engine) heldByMedia(tx Tx, u *User) (bool, error) {

@@ -45,10 +45,10 @@ func (e *Engine) available(tx Tx, q *Queue, first bool) ([]candidate, error) {
 			return nil, err
 		}
 		u, ok := e.dir.UserByID(id)
-		if !ok || !routable(a) {
+		if !ok {
 			continue
 		}
-		if held, err := e.heldByMedia(tx, u); err != nil || held {
+		if ok, err := e.takesCalls(tx, u, a); err != nil || !ok {
 			if err != nil {
 				return nil, err
 			}
@@ -76,14 +76,11 @@ func (e *Engine) scanAvailable(tx Tx, q *Queue) ([]candidate, error) {
 	}
 	var out []candidate
 	for i, a := range agents {
-		if !routable(a) {
-			continue
-		}
-		held, err := e.heldByMedia(tx, q.Agents[i])
+		ok, err := e.takesCalls(tx, q.Agents[i], a)
 		if err != nil {
 			return nil, err
 		}
-		if !held {
+		if ok {
 			out = append(out, candidate{q.Agents[i], a})
 		}
 	}
