@@ -37,6 +37,7 @@ type stage struct {
 // stages are the server's stages in the order a change goes through them,
 // then the whole of the server's part (commit -> written).
 var stages = []stage{
+	{"PUT User arrival -> handler", "finesse_http_request_wait_seconds", map[string]string{"route": "/finesse/api/User/{id}", "method": "PUT"}},
 	{"PUT User handler", "finesse_http_request_duration_seconds", map[string]string{"route": "/finesse/api/User/{id}", "method": "PUT"}},
 	{"commit", "finesse_commit_duration_seconds", nil},
 	{"commit -> dispatch", "finesse_xmpp_dispatch_latency_seconds", nil},

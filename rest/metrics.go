@@ -13,6 +13,7 @@ import (
 type metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	wait     *prometheus.HistogramVec // arrival to handler start (arrival.go)
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -26,9 +27,16 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help:    "REST request latency, by route template, method and status.",
 			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1},
 		}, []string{"route", "method", "status"}),
+		wait: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "finesse_http_request_wait_seconds",
+			Help: "Time from a REST request's first bytes reaching the machine (the kernel's receive timestamp on Linux) " +
+				"to its handler starting: waiting for a server goroutine, and reading the headers. By route template and method; " +
+				"listeners started by finessed only, HTTP/1 only.",
+			Buckets: []float64{.000025, .00005, .0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1},
+		}, []string{"route", "method"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.requests, m.latency)
+		reg.MustRegister(m.requests, m.latency, m.wait)
 	}
 	return m
 }
@@ -40,6 +48,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 func (m *metrics) count(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK, route: "unmatched", start: time.Now()}
+		rec.arrived = arrivalOf(r)
 		defer m.finish(rec, r)
 		next.ServeHTTP(rec, r)
 	})
@@ -52,6 +61,7 @@ type recorder struct {
 	wroteHeader bool
 	route       string
 	start       time.Time
+	arrived     time.Time // the request's first bytes, zero when unknown
 }
 
 func (w *recorder) WriteHeader(status int) {
@@ -87,6 +97,10 @@ func (m *metrics) finish(w *recorder, r *http.Request) {
 	status, method := strconv.Itoa(w.status), methodLabel(r.Method)
 	m.requests.WithLabelValues(w.route, method, status).Inc()
 	m.latency.WithLabelValues(w.route, method, status).Observe(time.Since(w.start).Seconds())
+	if !w.arrived.IsZero() {
+		// A clock step between the two readings would make it negative.
+		m.wait.WithLabelValues(w.route, method).Observe(max(w.start.Sub(w.arrived), 0).Seconds())
+	}
 }
 
 // methodLabel folds every method outside HTTP's usual few into "other":

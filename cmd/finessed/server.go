@@ -71,6 +71,11 @@ type listener struct {
 	http    *http.Server
 }
 
+// timesArrivals says whether l's requests are timed from their arrival
+// (rest.TimeArrivals): the API's listeners, whose wait before a handler
+// runs is the first stage of a state change.
+func (l *listener) timesArrivals() bool { return l.name == "rest" || l.name == "rest-tls" }
+
 // shutdownGrace bounds how long in-flight requests may take to finish.
 const shutdownGrace = 10 * time.Second
 
@@ -282,6 +287,9 @@ func (s *server) startHTTP() error {
 			}
 			return fmt.Errorf("listen %s on %s: %w", l.name, l.addr, err)
 		}
+		if l.timesArrivals() {
+			ln = rest.TimeArrivals(ln)
+		}
 		// net/http retries a failed accept itself, but logs every failure
 		// and counts none; the wrapper retries first, counts, logs once a
 		// run, and caps the connections (under TLS, before the handshake).
@@ -297,6 +305,9 @@ func (s *server) startHTTP() error {
 	}
 	for i, l := range s.listeners {
 		l.http = &http.Server{Handler: l.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+		if l.timesArrivals() {
+			rest.KeepArrivals(l.http)
+		}
 		switch {
 		case l.notify:
 			// No ReadTimeout: it would also cancel a BOSH request held

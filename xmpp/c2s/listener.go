@@ -124,6 +124,10 @@ func (c *trackedConn) Close() error {
 	return c.Conn.Close()
 }
 
+// NetConn is the connection c wraps, for a caller that looks through the
+// wrappers (as tls.Conn's NetConn lets it).
+func (c *trackedConn) NetConn() net.Conn { return c.Conn }
+
 // WriteBuffers keeps a batch one writev: net.Buffers only takes that path
 // for the net package's own connection types.
 func (c *trackedConn) WriteBuffers(v *net.Buffers) (int64, error) {
