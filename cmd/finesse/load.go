@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,6 +39,7 @@ type loadFlags struct {
 	queues                string
 	metrics               string
 	pin                   string
+	cpuProfile            string
 }
 
 // runLoad drives a running server and prints what it delivered; it fails
@@ -62,6 +64,13 @@ func runLoad(args []string, stdout, stderr io.Writer) error {
 	}
 	if note := f.serverNote(cfg); note != "" {
 		fmt.Fprintln(stderr, note)
+	}
+	if f.cpuProfile != "" {
+		stopProfile, err := profileCPU(f.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -131,6 +140,7 @@ Example, against Prosody on its default ports:
 	fs.DurationVar(&f.cfg.Sample, "sample", 0, "read the server's RSS, goroutines and open descriptors every `interval` during the run, for a soak (0: never)")
 	fs.StringVar(&f.metrics, "metrics", "", "the server's /metrics `URL`, read before and after the drive for each stage's p50/p99 over the run (default: -rest's /metrics, where finessed serves it unless -metrics-addr moves it; off: none)")
 	fs.StringVar(&f.pin, "pin", "", "run the generator on these `CPUs` only (as taskset -c takes them: 1, 0,2, 2-3), with the server started under taskset -c on the others, so that a figure says whose time it is (Linux)")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write the generator's own CPU profile to `file` (go tool pprof reads it), to see what of a figure is the generator's")
 	fs.IntVar(&f.serverPID, "server-pid", -1, "the server's `pid`, for its memory and CPU (default: the process here that listens on -rest's port, or -xmpp's in publisher mode, when on loopback; 0: none)")
 	return f, fs.Parse(args)
 }
@@ -325,4 +335,21 @@ func (f loadFlags) callQueues(otherwise []string) []string {
 		return otherwise
 	}
 	return strings.Split(f.queues, ",")
+}
+
+// profileCPU starts the generator's CPU profile into path; the returned
+// function stops it and closes the file.
+func profileCPU(path string) (func(), error) {
+	out, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		out.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		out.Close()
+	}, nil
 }
