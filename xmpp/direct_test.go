@@ -25,7 +25,8 @@ type wire struct {
 }
 
 // TryWrite implements DirectWriter.
-func (w *wire) TryWrite(bufs [][]byte) (int, error) {
+func (w *wire) TryWrite(b *Batch) (int, error) {
+	bufs := b.Buffers()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	room, total, n := w.room(), 0, 0

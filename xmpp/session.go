@@ -103,12 +103,21 @@ func (s *Session) CloseError() *StreamError {
 }
 
 // DirectWriter is a transport's write that never waits: it writes what
-// the connection takes at once of bufs, in order, and returns how many
-// bytes that was (fewer than all when the socket's buffer is full). err is
-// for a connection that failed, not for a full buffer.
+// the connection takes at once of b's stanzas, in order, and returns how
+// many of their bytes that was (fewer than all when the socket's buffer is
+// full; a transport that frames stanzas counts their bytes, not its
+// frames'). err is for a connection that failed, not for a full buffer,
+// or ErrHeld.
 type DirectWriter interface {
-	TryWrite(bufs [][]byte) (int, error)
+	TryWrite(b *Batch) (int, error)
 }
+
+// ErrHeld is a DirectWriter's report that it took n bytes but holds part
+// of them back (the rest of a frame the socket did not take whole), which
+// the session's writer must let the transport finish: the writer is handed
+// the batch after them, and the transport writes what it holds before
+// anything else.
+var ErrHeld = errors.New("xmpp: the transport holds part of a direct write")
 
 // SetDirect gives the session its transport's non-blocking write, before
 // it is available. Without one (BOSH, WebSocket, TLS), every stanza is
@@ -195,7 +204,7 @@ func (s *Session) flushDirect() {
 			s.inflight = b.firstEvent()
 		}
 		s.mu.Unlock()
-		n, err := s.direct.TryWrite(b.Buffers())
+		n, err := s.direct.TryWrite(b)
 		if err == nil && n == b.size() {
 			s.Written(b)
 			continue
@@ -230,6 +239,16 @@ type Batch struct {
 	// skip is how many of the batch's first bytes a direct write already
 	// wrote: the writer writes the rest.
 	skip int
+}
+
+// NewBatch is a batch of the given stanzas, none of them a notification:
+// what a transport's writer is handed, for its tests.
+func NewBatch(stanzas ...[]byte) *Batch {
+	b := &Batch{items: make([]outbound, len(stanzas))}
+	for i, st := range stanzas {
+		b.items[i].head = st
+	}
+	return b
 }
 
 // Len is the number of stanzas in b.

@@ -8,6 +8,7 @@ import (
 	"net"
 	"testing"
 
+	"github.com/finessed/finessed/xmpp"
 	"github.com/finessed/finessed/xmpp/negotiate"
 )
 
@@ -47,7 +48,7 @@ func TestNewDirect(t *testing.T) {
 
 	// What it writes reaches the client.
 	d := newDirect(limited)
-	n, err := d.TryWrite([][]byte{[]byte("<a/>"), []byte("<b/>")})
+	n, err := d.TryWrite(xmpp.NewBatch([]byte("<a/>"), []byte("<b/>")))
 	if err != nil || n != 8 {
 		t.Fatalf("TryWrite = %d, %v", n, err)
 	}

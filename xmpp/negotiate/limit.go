@@ -28,6 +28,10 @@ type LimitConn struct {
 	idle atomic.Int64 // a time.Duration; 0 before Serve
 }
 
+// NetConn is the connection c wraps, for a caller that looks through the
+// wrappers (as tls.Conn's NetConn lets it).
+func (c *LimitConn) NetConn() net.Conn { return c.Conn }
+
 // Read implements net.Conn.
 func (c *LimitConn) Read(p []byte) (int, error) {
 	if idle := time.Duration(c.idle.Load()); idle > 0 {

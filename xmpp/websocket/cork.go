@@ -17,6 +17,9 @@ type corkConn struct {
 	mu      sync.Mutex // held across the socket write, so bytes keep their order
 	corked  bool
 	pending []byte
+	// held is the rest of a frame a direct write began and the socket did
+	// not take (direct.go): it goes before anything else written.
+	held []byte
 }
 
 // Write implements net.Conn.
@@ -27,7 +30,31 @@ func (c *corkConn) Write(p []byte) (int, error) {
 		c.pending = append(c.pending, p...)
 		return len(p), nil
 	}
+	if err := c.writeHeld(); err != nil {
+		return 0, err
+	}
 	return c.Conn.Write(p)
+}
+
+// hold keeps what is left of parts after their first n bytes, for the
+// next write. The caller holds mu.
+func (c *corkConn) hold(parts [][]byte, n int) {
+	for _, p := range parts {
+		k := min(n, len(p))
+		c.held = append(c.held, p[k:]...)
+		n -= k
+	}
+}
+
+// writeHeld writes the rest of a frame a direct write began. The caller
+// holds mu.
+func (c *corkConn) writeHeld() error {
+	if len(c.held) == 0 {
+		return nil
+	}
+	_, err := c.Conn.Write(c.held)
+	c.held = nil
+	return err
 }
 
 // cork starts holding writes back.
@@ -42,6 +69,9 @@ func (c *corkConn) uncork() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.corked = false
+	if err := c.writeHeld(); err != nil {
+		return err
+	}
 	if len(c.pending) == 0 {
 		return nil
 	}

@@ -85,7 +85,11 @@ func (h *Handler) serve(ws *xwebsocket.Conn) {
 		return
 	}
 	conn.SetDeadline(time.Time{})
-	negotiate.Serve(ctx, ms, st.Session, &framing{ws: ws, cork: corkOf(ws.Request())}, or(h.IdleTimeout, 2*time.Minute))
+	cork := corkOf(ws.Request())
+	if d := newDirect(cork); d != nil {
+		st.Session.SetDirect(d)
+	}
+	negotiate.Serve(ctx, ms, st.Session, &framing{ws: ws, cork: cork}, or(h.IdleTimeout, 2*time.Minute))
 }
 
 // refuse ends a stream whose negotiation failed with the stream error the
