@@ -77,6 +77,7 @@ func (e *Engine) recordWrapUpReason(tx Tx, agent string, d Dialog) error {
 	}
 	for i := len(h.Calls) - 1; i >= 0; i-- {
 		if h.Calls[i].Dialog == d.ID {
+			h.Calls = slices.Clone(h.Calls) // the store's may be shared (Tx.History)
 			h.Calls[i].WrapUpReason = d.WrapUpReason
 			tx.PutHistory(agent, h)
 			return nil
@@ -85,12 +86,21 @@ func (e *Engine) recordWrapUpReason(tx Tx, agent string, d Dialog) error {
 	return nil
 }
 
+// appendBounded is list with v appended, its oldest entries dropped past
+// historyLimit. A list with room to spare is the caller's own and grows in
+// place; one without (as a shared list from Tx.History is) is copied once,
+// to the size it needs: a history is copied on every state change, and
+// append's doubling would make that copy twice what it holds.
 func appendBounded[T any](list []T, v T) []T {
-	list = append(list, v)
-	if len(list) > historyLimit {
-		list = list[len(list)-historyLimit:]
+	if cap(list) > len(list) {
+		list = append(list, v)
+		return list[max(len(list)-historyLimit, 0):]
 	}
-	return list
+	keep := list[max(len(list)+1-historyLimit, 0):]
+	out := make([]T, len(keep)+1)
+	copy(out, keep)
+	out[len(keep)] = v
+	return out
 }
 
 // UserHistory is user idOrName's history, with each state's duration

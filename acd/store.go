@@ -166,7 +166,11 @@ type Tx interface {
 	PutWaiting(queue string, calls []string)
 	// NextID returns the next number of a sequence (dialog and call ids).
 	NextID(sequence string) (string, error)
+	// History is the agent's history. Its lists may share the store's
+	// memory: change them by appending (appendBounded), never in place.
 	History(agent string) (History, error)
+	// PutHistory may keep h as it is: the caller must not change h's
+	// lists after it.
 	PutHistory(agent string, h History)
 	// RoutingMark is what a queue's strategy remembers between offers
 	// (round-robin: the agent offered the last call).

@@ -142,7 +142,11 @@ func cloneValue(v any) any {
 	case acd.Dialog:
 		return t.Clone()
 	case acd.History:
-		return t.Clone()
+		// Histories are the largest values a state change reads and
+		// writes, and the engine only appends to them (Tx.History): they
+		// are shared, clipped so that an append copies instead of writing
+		// into the shared array.
+		return acd.History{States: slices.Clip(t.States), Calls: slices.Clip(t.Calls)}
 	case acd.TeamMessage:
 		return t.Clone()
 	case acd.Campaign:

@@ -54,6 +54,7 @@ func Run(t *testing.T, retain int, ttl time.Duration, open func(t *testing.T, cl
 		{"Empty", testEmpty},
 		{"RoundTrip", testRoundTrip},
 		{"Isolation", testIsolation},
+		{"HistoryAppends", testHistoryAppends},
 		{"ReadYourWrites", testReadYourWrites},
 		{"Deletes", testDeletes},
 		{"Namespaces", testNamespaces},

@@ -140,6 +140,31 @@ func testIsolation(t *testing.T, e *env) {
 	})
 }
 
+// testHistoryAppends: two appends to reads of one history, the way the
+// engine changes histories, never write into each other's list, even when
+// the history was put with room to spare.
+func testHistoryAppends(t *testing.T, e *env) {
+	roomy := acd.History{States: append(make([]acd.StateRecord, 0, 8), acd.StateRecord{State: model.StateLogin})}
+	e.update(t, func(tx acd.Tx) error {
+		tx.PutHistory("1001", roomy)
+		return nil
+	})
+	want := []acd.StateRecord{{State: model.StateLogin}, {State: model.StateReady}}
+	e.update(t, func(tx acd.Tx) error {
+		first := must(tx.History("1001"))(t)
+		second := must(tx.History("1001"))(t)
+		first.States = append(first.States, acd.StateRecord{State: model.StateReady})
+		tx.PutHistory("1001", first)
+		_ = append(second.States, acd.StateRecord{State: model.StateNotReady})
+		same(t, "a history after another read of it was appended to", must(tx.History("1001"))(t).States, want)
+		return nil
+	})
+	e.update(t, func(tx acd.Tx) error {
+		same(t, "the history committed", must(tx.History("1001"))(t).States, want)
+		return nil
+	})
+}
+
 // testReadYourWrites: a transaction reads its own writes, the last write
 // of a key winning, deletes included, and commits what it read last.
 func testReadYourWrites(t *testing.T, e *env) {
