@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -24,11 +23,16 @@ type Store struct {
 
 	mu   sync.RWMutex
 	data map[string]versioned
+	// kinds indexes data's keys by kind (a key up to its first colon), so
+	// that listing the agents does not walk every history and desktop
+	// record under the lock that every commit waits for.
+	kinds map[string]map[string]struct{}
 }
 
 // versioned is a stored value with the number of times it was written.
-// Values are held by value; slices inside them are cloned on every read,
-// so a transaction never shares memory with what is committed.
+// Values are held by value and never changed once committed (a commit
+// replaces them); slices inside them are cloned on every read, outside
+// the lock, so a transaction never shares memory with what is committed.
 type versioned struct {
 	value   any
 	version uint64
@@ -59,7 +63,7 @@ func NewLimited(clock acd.Clock, limits Limits) *Store {
 	if clock == nil {
 		clock = acd.SystemClock{}
 	}
-	return &Store{clock: clock, log: NewLimitedLog(limits), data: map[string]versioned{}}
+	return &Store{clock: clock, log: NewLimitedLog(limits), data: map[string]versioned{}, kinds: map[string]map[string]struct{}{}}
 }
 
 // Log is where the store's committed events go.
@@ -97,39 +101,71 @@ func (s *Store) commit(tx *memTx) bool {
 			// A deleted key goes, version and all: a transaction that read
 			// it before it existed sees the same absence now.
 			delete(s.data, key)
+			delete(s.kinds[kindOf(key)], key)
 			continue
 		}
-		s.data[key] = versioned{value, s.data[key].version + 1}
+		old, existed := s.data[key]
+		s.data[key] = versioned{value, old.version + 1}
+		if !existed {
+			s.index(key)
+		}
 	}
 	s.log.append(tx.events, s.clock.Now())
 	return true
 }
 
+// index adds a new key to its kind's set. The caller holds mu.
+func (s *Store) index(key string) {
+	kind := kindOf(key)
+	keys := s.kinds[kind]
+	if keys == nil {
+		keys = map[string]struct{}{}
+		s.kinds[kind] = keys
+	}
+	keys[key] = struct{}{}
+}
+
+// kindOf is key up to and including its first colon ("agent:"), the
+// whole key if it has none.
+func kindOf(key string) string {
+	if i := strings.IndexByte(key, ':'); i >= 0 {
+		return key[:i+1]
+	}
+	return key
+}
+
 // read returns the committed value at key, cloned, and its version.
 func (s *Store) read(key string) (any, uint64) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
 	v := s.data[key]
+	s.mu.RUnlock()
 	return cloneValue(v.value), v.version
 }
 
 // scan returns every committed value under prefix, cloned, in key order.
+// Only the listing holds the lock: a commit replaces values rather than
+// changing them, so sorting and cloning can wait until it is released.
 func (s *Store) scan(prefix string) []any {
-	s.mu.RLock()
-	keys := make([]string, 0)
-	for k := range s.data {
-		if strings.HasPrefix(k, prefix) {
-			keys = append(keys, k)
-		}
+	type entry struct {
+		key   string
+		value any
 	}
-	sort.Strings(keys)
-	out := make([]any, 0, len(keys))
-	for _, k := range keys {
-		if v := s.data[k].value; v != nil {
-			out = append(out, cloneValue(v))
+	s.mu.RLock()
+	keys := s.kinds[kindOf(prefix)]
+	entries := make([]entry, 0, len(keys))
+	for k := range keys {
+		if strings.HasPrefix(k, prefix) {
+			entries = append(entries, entry{k, s.data[k].value})
 		}
 	}
 	s.mu.RUnlock()
+	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.key, b.key) })
+	out := make([]any, 0, len(entries))
+	for _, e := range entries {
+		if e.value != nil {
+			out = append(out, cloneValue(e.value))
+		}
+	}
 	return out
 }
 
