@@ -73,7 +73,7 @@ func parseBody(data []byte) (*body, error) {
 // xmlSpace is white space as XML counts it.
 const xmlSpace = " \t\r\n"
 
-// parsePoll reads the commonest request, an empty <body/> of a session
+// parsePoll reads the commonest request, an empty body of a session
 // (a poll, or an ack of the last response), without building a document:
 // every desktop sends one after each response. It takes only unprefixed
 // attributes with plain values, a sid among them, and the wrapper's own
@@ -83,9 +83,13 @@ func parsePoll(data []byte) (*body, bool) {
 	if !ok {
 		return nil, false
 	}
+	// Empty, as <body .../> or as <body ...></body>, which some clients
+	// (and finesse load) write.
 	rest, ok = bytes.CutSuffix(rest, []byte("/>"))
 	if !ok {
-		return nil, false
+		if rest, ok = bytes.CutSuffix(rest, []byte("></body>")); !ok {
+			return nil, false
+		}
 	}
 	attrs := map[string]string{}
 	for {

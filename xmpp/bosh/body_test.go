@@ -100,7 +100,10 @@ func TestParsePollAgreesWithTheParser(t *testing.T) {
 			t.Errorf("%q: fast %+v, full %+v", in, *fast, *full)
 		}
 	}
-	for _, in := range []string{"\v<body rid='8' sid='abc'/>", "<body rid='8' sid='abc' x='\x01'/>", "<body rid='8' sid='abc' x='\xff'/>", "<body rid='8'sid='abc'/>", "<body rid='8' sid='abc' rid='9'/>", "<body rid='8' sid='abc' xmlns='urn:other'/>", "<body rid='8' sid='abc' xmpp:restart='true' xmlns:xmpp='urn:xmpp:xbosh'/>", "<body rid='8' sid='abc' 1x='y'/>"} {
+	if b, ok := parsePoll([]byte("<body rid='8' sid='abc' xmlns='" + NSHTTPBind + "'></body>")); !ok || b.sid != "abc" || b.rid != 8 {
+		t.Errorf("an empty body with an end tag was not taken by the fast path: %+v, %v", b, ok)
+	}
+	for _, in := range []string{"<body rid='8' sid='abc'>x</body>", "<body rid='8' sid='abc'><iq/></body>", "<body rid='8' sid='abc'> </body>", "\v<body rid='8' sid='abc'/>", "<body rid='8' sid='abc' x='\x01'/>", "<body rid='8' sid='abc' x='\xff'/>", "<body rid='8'sid='abc'/>", "<body rid='8' sid='abc' rid='9'/>", "<body rid='8' sid='abc' xmlns='urn:other'/>", "<body rid='8' sid='abc' xmpp:restart='true' xmlns:xmpp='urn:xmpp:xbosh'/>", "<body rid='8' sid='abc' 1x='y'/>"} {
 		if _, ok := parsePoll([]byte(in)); ok {
 			t.Errorf("%q taken by the fast path", in)
 		}

@@ -26,6 +26,7 @@ func FuzzParseBody(f *testing.F) {
 		"<body rid='2' sid='abc' xmpp:restart='true' xmlns:xmpp='urn:xmpp:xbosh'" + ns + "/>",
 		"<body rid='3' sid='abc'" + ns + "><iq xmlns='jabber:client' type='get' id='p'><ping xmlns='urn:xmpp:ping'/></iq></body>",
 		"<body rid='8' sid='a&amp;b'/>",
+		"<body rid='8' sid='abc'" + ns + "></body>",
 	} {
 		f.Add([]byte(seed))
 	}
