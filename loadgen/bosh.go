@@ -18,6 +18,7 @@ import (
 type boshSession struct {
 	url    string
 	client *http.Client
+	raw    *boshHTTP // plain http://: the client is not used
 	sid    string
 	rid    atomic.Int64
 	jid    string
@@ -32,9 +33,13 @@ const nsHTTPBind = "http://jabber.org/protocol/httpbind"
 var sidAttr = regexp.MustCompile(`sid=['"]([^'"]+)['"]`)
 
 // dialBOSH signs user in over BOSH at url (http://host:7071/http-bind) and
-// makes the session available.
-func dialBOSH(ctx context.Context, client *http.Client, url, domain, user, password, resource string, ready readiness) (*boshSession, error) {
+// makes the session available; with raw, a plain http:// URL is posted to
+// without client (boshHTTP).
+func dialBOSH(ctx context.Context, client *http.Client, raw bool, url, domain, user, password, resource string, ready readiness) (*boshSession, error) {
 	s := &boshSession{url: url, client: client}
+	if raw {
+		s.raw = newBOSHHTTP(url)
+	}
 	s.rid.Store(int64(1_000_000 + time.Now().UnixNano()%1_000_000))
 	if err := s.negotiate(ctx, domain, user, password, resource, ready); err != nil {
 		return nil, fmt.Errorf("sign in %s/%s over BOSH: %w", user, resource, err)
@@ -119,6 +124,9 @@ func (s *boshSession) body(attrs, payload string) string {
 }
 
 func (s *boshSession) post(ctx context.Context, body string) (string, error) {
+	if s.raw != nil {
+		return s.raw.post(ctx, body)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, strings.NewReader(body))
 	if err != nil {
 		return "", err
@@ -174,11 +182,17 @@ func (s *boshSession) available(found func(requestID string)) error {
 // answer to its terminate request still carries.
 func (s *boshSession) leave(found func(requestID string)) {
 	s.closed.Store(true)
+	if s.raw != nil {
+		defer s.raw.close()
+	}
 	got, _ := s.post(context.Background(), s.body(" type='terminate'", "<presence type='unavailable' xmlns='jabber:client'/>"))
 	scanRequestIDs([]byte(got), found)
 }
 
 func (s *boshSession) close() {
 	s.closed.Store(true)
+	if s.raw != nil {
+		defer s.raw.close()
+	}
 	s.post(context.Background(), fmt.Sprintf("<body rid='%d' sid='%s' type='terminate' xmlns='%s'><presence type='unavailable' xmlns='jabber:client'/></body>", s.rid.Add(1), s.sid, nsHTTPBind))
 }

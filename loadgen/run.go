@@ -178,7 +178,7 @@ func (r *run) dial(ctx context.Context, spec SessionSpec, resource string) (sess
 func (r *run) dialReady(ctx context.Context, spec SessionSpec, resource string, ready readiness) (session, error) {
 	switch spec.Transport {
 	case "bosh":
-		return dialBOSH(ctx, r.bosh, r.cfg.BOSH, r.cfg.Domain, spec.User, r.cfg.Password, resource, ready)
+		return dialBOSH(ctx, r.bosh, !r.cfg.BOSHOverH2C, r.cfg.BOSH, r.cfg.Domain, spec.User, r.cfg.Password, resource, ready)
 	case "websocket":
 		return dialWebSocket(ctx, r.cfg.WebSocket, r.cfg.Domain, spec.User, r.cfg.Password, resource, ready, r.cfg.TLS)
 	}
