@@ -179,7 +179,7 @@ const allDesktops = -1
 // keeps the deadline it set.
 func (e *Engine) desktopsGone(ctx context.Context, user, node string, n int, cursor EventID, gone Desktop) error {
 	var away bool
-	var wait time.Duration
+	var deadline time.Time
 	err := e.update(ctx, func(tx Tx) error {
 		if gone.JID != "" {
 			if err := e.leaveDesktop(tx, gone); err != nil {
@@ -206,19 +206,23 @@ func (e *Engine) desktopsGone(ctx context.Context, user, node string, n int, cur
 		a.Cursor = max(a.Cursor, cursor)
 		away = a.DesktopCount() == 0
 		if away {
-			now := e.clock.Now()
 			if a.AwayDeadline.IsZero() {
-				a.AwayDeadline = now.Add(e.dir.Settings.DesktopGrace)
+				a.AwayDeadline = e.clock.Now().Add(e.dir.Settings.DesktopGrace)
 			}
-			wait = max(a.AwayDeadline.Sub(now), 0)
+			deadline = a.AwayDeadline
 		}
 		tx.PutAgent(a)
 		return nil
 	})
 	if err == nil && away {
-		e.timers.after(e.clock, wait, func() { e.SweepAway(context.Background()) })
+		e.sweepAwayAt(deadline)
 	}
 	return err
+}
+
+// sweepAwayAt makes SweepAway run at deadline, or sooner.
+func (e *Engine) sweepAwayAt(deadline time.Time) {
+	e.awayAlarm.set(&e.timers, e.clock, deadline, func() { e.SweepAway(context.Background()) })
 }
 
 // reapNode takes away every desktop node had, as a node that died (or this
@@ -318,13 +322,23 @@ func (e *Engine) sweepAway(ctx context.Context) {
 		return
 	}
 	now := e.clock.Now()
+	var next time.Time // the earliest deadline still to come
 	for _, a := range agents {
-		if a.AwayDeadline.IsZero() || now.Before(a.AwayDeadline) {
+		if a.AwayDeadline.IsZero() {
+			continue
+		}
+		if now.Before(a.AwayDeadline) {
+			if next.IsZero() || a.AwayDeadline.Before(next) {
+				next = a.AwayDeadline
+			}
 			continue
 		}
 		if err := e.forceOut(ctx, a.ID); err != nil {
 			slog.Error("force out after desktop loss", "agent", a.ID, "err", err)
 		}
+	}
+	if !next.IsZero() {
+		e.sweepAwayAt(next)
 	}
 }
 
@@ -383,10 +397,16 @@ type timerSet struct {
 }
 
 func (s *timerSet) after(clock Clock, d time.Duration, f func()) {
+	s.afterTimer(clock, d, f)
+}
+
+// afterTimer is after, returning the timer (nil once the set is stopped)
+// for cancel.
+func (s *timerSet) afterTimer(clock Clock, d time.Duration, f func()) Timer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return
+		return nil
 	}
 	if s.timers == nil {
 		s.timers = map[Timer]struct{}{}
@@ -399,6 +419,15 @@ func (s *timerSet) after(clock Clock, d time.Duration, f func()) {
 		f()
 	})
 	s.timers[t] = struct{}{}
+	return t
+}
+
+// cancel stops t and forgets it.
+func (s *timerSet) cancel(t Timer) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t.Stop()
+	delete(s.timers, t)
 }
 
 func (s *timerSet) stop() {

@@ -241,7 +241,8 @@ func TestDesktopGoneWhileSignedOut(t *testing.T) {
 }
 
 // SweepAway is how a surviving node enforces deadlines another node armed
-// timers for, so it must act on the stored deadline alone.
+// timers for, so it must act on the stored deadline alone; a sweep that
+// sees a deadline still to come sets the survivor's own alarm for it.
 func TestSweepAwayHonoursStoredDeadline(t *testing.T) {
 	f := readyOnDesktop(t, demoConfig(t))
 	before := f.last()
@@ -260,8 +261,6 @@ func TestSweepAwayHonoursStoredDeadline(t *testing.T) {
 	f.wantUntouched(before)
 
 	f.clock.Advance(time.Second)
-	f.wantUntouched(before) // no timer is left to do it
-	survivor.SweepAway(context.Background())
 	if u := f.forcedOut(before); u.State != model.StateNotReady || u.ReasonCodeID != "50002" {
 		t.Fatalf("1001 is %s (%s), want NOT_READY (50002)", u.State, u.ReasonCodeID)
 	}
@@ -342,5 +341,32 @@ func TestLateDepartureKeepsTheSuccessor(t *testing.T) {
 	}
 	if len(ds) != 1 || ds[0].Away() || ds[0].Session != "s2" {
 		t.Fatalf("after the first session's late departure: %+v, want s2 available", ds)
+	}
+}
+
+// Desktops lost at different times are each forced out at their own
+// deadline, and a wave of losses waits on one timer, not one each.
+func TestDesktopDeadlinesShareOneAlarm(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	for _, id := range []string{"1001", "1002"} {
+		f.signIn(id, "300"+id[3:])
+		f.mustChange(id, id, model.StateReady, "", "")
+		f.connect(id)
+	}
+	timers := f.eng.PendingTimers()
+	f.disconnect("1001", f.last())
+	f.clock.Advance(10 * time.Second)
+	f.disconnect("1002", f.last())
+	if n := f.eng.PendingTimers(); n > timers+1 {
+		t.Errorf("%d timers pending after two desktops were lost, %d before: want one more at most", n, timers)
+	}
+
+	f.clock.Advance(grace - 10*time.Second)
+	if a, b := f.agent("1001"), f.agent("1002"); a.State != model.StateNotReady || b.State != model.StateReady {
+		t.Fatalf("at 1001's deadline: 1001 %s, 1002 %s; want NOT_READY and READY", a.State, b.State)
+	}
+	f.clock.Advance(10 * time.Second)
+	if b := f.agent("1002"); b.State != model.StateNotReady || b.ReasonCodeID != "50002" {
+		t.Fatalf("at 1002's deadline: 1002 %s (%s), want NOT_READY (50002)", b.State, b.ReasonCodeID)
 	}
 }

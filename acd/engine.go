@@ -43,6 +43,7 @@ type Engine struct {
 	layouts   *overlay[LayoutRecord]
 
 	sweeps, awaySweeps sweepGate // one Sweep, one SweepAway at a time
+	awayAlarm          alarm     // SweepAway at the next desktop deadline
 	commit             func(time.Duration)
 }
 

@@ -17,3 +17,10 @@ func (e *Engine) ReadyList(ctx context.Context, q *Queue) (ids []string, err err
 
 // Routable reports whether routing may offer a call to a.
 var Routable = routable
+
+// PendingTimers is how many timers the engine has pending.
+func (e *Engine) PendingTimers() int {
+	e.timers.mu.Lock()
+	defer e.timers.mu.Unlock()
+	return len(e.timers.timers)
+}
