@@ -8,9 +8,10 @@ import (
 // alarm runs its function once at the earliest time it was set to. Setting
 // a time no earlier than the one pending changes nothing, so that a wave
 // of deadlines (two thousand desktops lost in one network blip, each with
-// its grace period) costs one timer and one sweep, not one of each per
-// deadline: the sweep it runs finds every deadline that has passed and
-// sets the alarm again for the next.
+// its grace period) costs one timer, not one per deadline: the sweep it
+// runs finds every deadline that has passed and sets the alarm again for
+// the next (no sooner than awaySweepSpacing, so that the wave costs a
+// few sweeps rather than one per deadline).
 type alarm struct {
 	mu    sync.Mutex
 	at    time.Time // zero: nothing pending

@@ -338,8 +338,23 @@ func (e *Engine) sweepAway(ctx context.Context) {
 		}
 	}
 	if !next.IsZero() {
-		e.sweepAwayAt(next)
+		e.sweepAwayAt(later(next, now.Add(awaySweepSpacing)))
 	}
+}
+
+// awaySweepSpacing is the least time between sweeps for desktop deadlines
+// that one sweep found still to come. Desktops lost together (a run of
+// sessions closing, a network blip) have deadlines a millisecond apart,
+// and a sweep lists every agent: one sweep after another for each would
+// take a core for as long as the wave lasts. Spaced, a deadline is
+// enforced up to this late, against a grace period of a minute.
+const awaySweepSpacing = 500 * time.Millisecond
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // forceOut applies Finesse's forced logout to an agent whose desktop did

@@ -370,3 +370,29 @@ func TestDesktopDeadlinesShareOneAlarm(t *testing.T) {
 		t.Fatalf("at 1002's deadline: 1002 %s (%s), want NOT_READY (50002)", b.State, b.ReasonCodeID)
 	}
 }
+
+// Desktops lost together (a wave of deadlines a millisecond apart) are
+// forced out by a few sweeps, each deadline at most half a second late.
+func TestDesktopDeadlineWave(t *testing.T) {
+	f := newFixture(t, demoConfig(t))
+	ids := []string{"1001", "1002", "1003", "1004", "1005"}
+	for i, id := range ids {
+		f.signIn(id, fmt.Sprintf("30%02d", i+1))
+		f.mustChange(id, id, model.StateReady, "", "")
+		f.connect(id)
+	}
+	for _, id := range ids {
+		f.disconnect(id, f.last())
+		f.clock.Advance(time.Millisecond)
+	}
+	f.clock.Advance(grace - 5*time.Millisecond)
+	if a := f.agent("1001"); a.State != model.StateNotReady {
+		t.Fatalf("1001 at its deadline: %s, want NOT_READY", a.State)
+	}
+	f.clock.Advance(500 * time.Millisecond)
+	for _, id := range ids {
+		if a := f.agent(id); a.State != model.StateNotReady || a.ReasonCodeID != "50002" {
+			t.Errorf("%s half a second after the wave's deadlines: %s (%s), want NOT_READY (50002)", id, a.State, a.ReasonCodeID)
+		}
+	}
+}
