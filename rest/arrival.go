@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sync/atomic"
 	"time"
+
+	"github.com/finessed/finessed/internal/netconn"
 )
 
 // The first stage of a request's way, from its bytes reaching the machine
@@ -39,7 +41,10 @@ func KeepArrivals(srv *http.Server) {
 		return ctx
 	}
 	srv.ConnState = func(c net.Conn, st http.ConnState) {
-		if a := findArrivalConn(c); a != nil && st == http.StateIdle {
+		if st != http.StateIdle {
+			return
+		}
+		if a := findArrivalConn(c); a != nil {
 			a.first.Store(0)
 		}
 	}
@@ -86,23 +91,10 @@ func readNow(c net.Conn) stampReader {
 	}
 }
 
-// netConner is a wrapper that names the connection it wraps, as
-// *tls.Conn and the listeners' own wrappers do.
-type netConner interface{ NetConn() net.Conn }
-
-// findArrivalConn looks through c's wrappers for an arrival connection.
+// findArrivalConn is the arrival connection under c's wrappers, or nil.
 func findArrivalConn(c net.Conn) *arrivalConn {
-	for c != nil {
-		if a, ok := c.(*arrivalConn); ok {
-			return a
-		}
-		u, ok := c.(netConner)
-		if !ok {
-			return nil
-		}
-		c = u.NetConn()
-	}
-	return nil
+	a, _ := netconn.Under[*arrivalConn](c)
+	return a
 }
 
 // arrivalOf is when r's first bytes arrived, zero if its connection keeps

@@ -68,16 +68,19 @@ func kernelStamps(tc *net.TCPConn) stampReader {
 
 // receivedAt is the SO_TIMESTAMPNS control message's time in Unix
 // nanoseconds, or now when there is none.
+// It reads the messages in place: a slice of them for every read of every
+// request would be garbage on the hot path.
 func receivedAt(oob []byte) int64 {
-	msgs, err := unix.ParseSocketControlMessage(oob)
-	if err == nil {
-		for _, m := range msgs {
-			if m.Header.Level == unix.SOL_SOCKET && m.Header.Type == unix.SCM_TIMESTAMPNS &&
-				len(m.Data) >= int(unsafe.Sizeof(unix.Timespec{})) {
-				ts := (*unix.Timespec)(unsafe.Pointer(&m.Data[0]))
-				return ts.Nano()
-			}
+	for len(oob) > 0 {
+		hdr, data, rest, err := unix.ParseOneSocketControlMessage(oob)
+		if err != nil {
+			break
 		}
+		if hdr.Level == unix.SOL_SOCKET && hdr.Type == unix.SCM_TIMESTAMPNS &&
+			len(data) >= int(unsafe.Sizeof(unix.Timespec{})) {
+			return (*unix.Timespec)(unsafe.Pointer(&data[0])).Nano()
+		}
+		oob = rest
 	}
 	return time.Now().UnixNano()
 }

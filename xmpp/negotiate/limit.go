@@ -5,6 +5,8 @@ import (
 	"net"
 	"sync/atomic"
 	"time"
+
+	"github.com/finessed/finessed/internal/netconn"
 )
 
 // MaxStanza is the largest stanza a client may send (64 KiB); mellium's
@@ -68,16 +70,6 @@ func resetLimit(conn net.Conn) {
 
 // findLimit is the LimitConn under conn, or nil.
 func findLimit(conn net.Conn) *LimitConn {
-	type netConner interface{ NetConn() net.Conn }
-	for conn != nil {
-		if lc, ok := conn.(*LimitConn); ok {
-			return lc
-		}
-		nc, ok := conn.(netConner)
-		if !ok {
-			return nil
-		}
-		conn = nc.NetConn()
-	}
-	return nil
+	lc, _ := netconn.Under[*LimitConn](conn)
+	return lc
 }
